@@ -1,0 +1,26 @@
+package dev.edgeai.chat;
+
+import java.util.List;
+
+/**
+ * The one interface every workshop tool talks to. Two kinds live behind it: a remote OpenAI-compatible endpoint
+ * (Foundry Local, Ollama, vLLM, ...) and the embedded ONNX Runtime engine. Compare, benchmark, chat and the
+ * notebooks do not care which.
+ */
+public interface ChatBackend extends AutoCloseable {
+    BackendInfo info();
+
+    /** The models this backend can answer with now. */
+    List<ModelInfo> models();
+
+    /** Streams one answer, calling the listener per piece of text, and returns it with usage and timings. */
+    ChatResult stream(ChatRequest request, StreamListener listener);
+
+    /** A blocking answer. Streaming by default so timings (TTFT) exist for every backend. */
+    default ChatResult chat(ChatRequest request) {
+        return stream(request, StreamListener.NONE);
+    }
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,80 @@
+package dev.edgeai.results;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Reads and writes {@link RunResult} JSON. Writes are atomic: a reader never sees a half-written file. */
+public final class ResultsFile {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new SimpleModule().addSerializer(Double.class, new JsonSerializer<>() {
+                // JSON has no NaN/Infinity: write null so every JSON reader (Python, JS) can load our files.
+                @Override
+                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                    if (v == null || !Double.isFinite(v)) g.writeNull(); else g.writeNumber(v);
+                }
+            }));
+
+    private ResultsFile() {}
+
+    public static ObjectMapper json() { return JSON; }
+
+    /** A fresh file name like {@code model_compare-20261127-101500.json} under {@code dir}. */
+    public static Path newPath(Path dir, String tool) {
+        return dir.resolve(tool + "-" + STAMP.format(Instant.now()) + ".json");
+    }
+
+    /** Writes atomically: to a temp file beside the target, then a rename. */
+    public static Path write(Path file, RunResult result) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                JSON.writeValue(tmp.toFile(), result);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a results file; a file that is not ours or not JSON fails with a message naming it. */
+    public static RunResult read(Path file) {
+        try {
+            RunResult r = JSON.readValue(file.toFile(), RunResult.class);
+            if (r == null || !RunResult.SCHEMA.equals(r.schema())) {
+                throw new IllegalArgumentException(file + " is not an " + RunResult.SCHEMA + " results file (schema: "
+                        + (r == null ? "none" : r.schema()) + ")");
+            }
+            return r;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not a readable results file: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+}
