@@ -10,6 +10,9 @@ public interface StreamListener {
     /** A piece of answer text (never empty). Called on the thread that runs the request. */
     default void onToken(String text) {}
 
+    /** Reasoning text some models stream before the answer (gpt-oss "reasoning_content"); not part of the answer. */
+    default void onReasoning(String text) {}
+
     /** Polled between chunks: return true to stop generation early; the result then ends with "cancelled". */
     default boolean isCancelled() { return false; }
 }
