@@ -84,6 +84,10 @@ public final class Discovery {
             String base = normalize(explicit);
             Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
             trace.add("explicit endpoint " + base + ": " + p.describe());
+            if (!p.ok() && p.error().kind() == ChatException.Kind.UNREACHABLE) {
+                throw new ChatException(ChatException.Kind.UNREACHABLE, p.error().getMessage() + ". Is the server running there? "
+                        + "Foundry Local's port changes: `foundry service status` prints the current URL");
+            }
             if (!p.ok()) throw p.error();
             return new Found(new BackendInfo(kindOf(base), base, null), p.models(), trace);
         }

@@ -1,0 +1,74 @@
+package dev.edgeai.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a workshop script the way attendees do — `./jbang scripts/x.java args` — in a child process. */
+final class ScriptRunner {
+    /** The repository root: surefire runs e2e tests with e2e/ as working directory. */
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    record Result(int exitCode, String stdout, String stderr, long millis) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    private ScriptRunner() {}
+
+    static Result jbang(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("jbang").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        Map<String, String> e = pb.environment();
+        // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama on a dead port.
+        e.remove("OPENAI_BASE_URL");
+        e.remove("FOUNDRY_LOCAL_ENDPOINT");
+        e.remove("OPENAI_API_KEY");
+        e.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());
+        e.put("EDGEAI_QUIET", "1");
+        e.putAll(env);
+        long t0 = System.nanoTime();
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        CompletableFuture<String> out = read(p.getInputStream());
+        CompletableFuture<String> err = read(p.getErrorStream());
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("script did not finish in 180 s: " + cmd);
+        }
+        return new Result(p.exitValue(), out.join(), err.join(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static CompletableFuture<String> read(java.io.InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                return "<unreadable: " + ex + ">";
+            }
+        });
+    }
+
+    static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<Path> jsonFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.edgeai.compare;
+
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.ChatRequest;
+import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.metrics.Stats;
+import dev.edgeai.results.Environment;
+import dev.edgeai.results.RunMeta;
+import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Sample;
+import dev.edgeai.results.Summary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The workshop's first exercise: send one prompt to a small and a large model and compare latency, tokens and
+ * answers. Each request is streamed so time-to-first-token is measured on the same request as the rest.
+ */
+public final class ModelCompare {
+    private ModelCompare() {}
+
+    /** The two resolved model ids (what the user typed may be an alias such as "phi-4-mini"). */
+    public record Models(String slm, String llm) {}
+
+    public static Models resolve(ChatBackend backend, CompareOptions o) {
+        List<ModelInfo> available = backend.models();
+        return new Models(ModelResolver.resolve(o.slm(), available), ModelResolver.resolve(o.llm(), available));
+    }
+
+    /**
+     * Runs the comparison. Errors on a measured round are recorded in the sample and the run goes on; an error
+     * during warmup (server down, unknown model) is thrown, since nothing useful would follow.
+     *
+     * @param progress one line per request, for stderr
+     */
+    public static RunResult run(ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions,
+                                Consumer<String> progress) {
+        String started = Instant.now().toString();
+        Models m = resolve(backend, o);
+        List<Sample> samples = new ArrayList<>();
+        for (var entry : List.of(Map.entry("slm", m.slm()), Map.entry("llm", m.llm()))) {
+            String group = entry.getKey();
+            String model = entry.getValue();
+            ChatRequest req = request(model, o);
+            for (int i = 1; i <= o.warmup(); i++) {
+                ChatResult r = backend.chat(req);
+                progress.accept(String.format("%s %s warmup %d/%d: %.0f ms", group, model, i, o.warmup(), r.timings().e2eMs()));
+                samples.add(Sample.of(group, i, true, 1, o.prompt(), r));
+            }
+            for (int i = 1; i <= o.rounds(); i++) {
+                try {
+                    ChatResult r = backend.chat(req);
+                    samples.add(Sample.of(group, i, false, 1, o.prompt(), r));
+                    progress.accept(String.format("%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s", group, model, i,
+                            o.rounds(), r.timings().ttftMs(), r.timings().e2eMs(), r.usage().completionTokens(),
+                            r.usage().estimated() ? " (estimated)" : ""));
+                } catch (ChatException e) {
+                    if (e.kind() == ChatException.Kind.UNREACHABLE) throw e;
+                    samples.add(Sample.failed(model, group, i, false, 1, o.prompt(), e.getMessage()));
+                    progress.accept(group + " " + model + " round " + i + " failed: " + e.getMessage());
+                }
+            }
+        }
+        Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
+        options.putIfAbsent("prompt", o.prompt());
+        options.putIfAbsent("rounds", o.rounds());
+        options.putIfAbsent("warmup", o.warmup());
+        RunMeta meta = new RunMeta("model_compare", started, Environment.current(), backend.info(), List.of(m.slm(), m.llm()), options);
+        return RunResult.of(meta, samples);
+    }
+
+    static ChatRequest request(String model, CompareOptions o) {
+        ChatRequest.Builder b = ChatRequest.builder(model).maxTokens(o.maxTokens()).temperature(o.temperature());
+        if (o.system() != null && !o.system().isBlank()) b.system(o.system());
+        return b.user(o.prompt()).build();
+    }
+
+    /**
+     * A side-by-side table: one row per metric (means over measured rounds, p95 where it matters), one column per
+     * model, then both answers wrapped into their columns.
+     */
+    public static String table(RunResult r, int columnWidth) {
+        Summary slm = summary(r, "slm");
+        Summary llm = summary(r, "llm");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"", "SLM", "LLM"});
+        rows.add(new String[] {"model", slm.model(), llm.model()});
+        rows.add(new String[] {"rounds ok/failed", slm.ok() + "/" + slm.errors(), llm.ok() + "/" + llm.errors()});
+        rows.add(row("TTFT mean (ms)", slm, llm, "ttft_ms", Stat.MEAN, 0));
+        rows.add(row("TTFT p95 (ms)", slm, llm, "ttft_ms", Stat.P95, 0));
+        rows.add(row("E2E mean (ms)", slm, llm, "e2e_ms", Stat.MEAN, 0));
+        rows.add(row("E2E p95 (ms)", slm, llm, "e2e_ms", Stat.P95, 0));
+        rows.add(row("TPOT mean (ms/token)", slm, llm, "tpot_ms", Stat.MEAN, 1));
+        rows.add(row("decode tok/s", slm, llm, "decode_tps", Stat.MEAN, 1));
+        rows.add(row("prompt tokens", slm, llm, "prompt_tokens", Stat.MEAN, 0));
+        String[] completion = row("completion tokens", slm, llm, "completion_tokens", Stat.MEAN, 0);
+        if (estimated(r, "slm")) completion[1] += " (est.)";
+        if (estimated(r, "llm")) completion[2] += " (est.)";
+        rows.add(completion);
+        String ratio = ratio(llm, slm, "e2e_ms");
+        rows.add(new String[] {"E2E LLM/SLM", "", ratio});
+
+        int w0 = rows.stream().mapToInt(x -> x[0].length()).max().orElse(10);
+        int w = Math.max(columnWidth, rows.stream().mapToInt(x -> Math.max(x[1].length(), x[2].length())).max().orElse(10));
+        StringBuilder sb = new StringBuilder();
+        String sep = "+" + "-".repeat(w0 + 2) + "+" + "-".repeat(w + 2) + "+" + "-".repeat(w + 2) + "+\n";
+        sb.append(sep);
+        for (int i = 0; i < rows.size(); i++) {
+            String[] x = rows.get(i);
+            sb.append(String.format("| %-" + w0 + "s | %" + (i < 2 ? "-" : "") + w + "s | %" + (i < 2 ? "-" : "") + w + "s |%n", x[0], x[1], x[2]));
+            if (i == 0) sb.append(sep);
+        }
+        sb.append(sep);
+        List<String> a = wrap(lastAnswer(r, "slm"), w);
+        List<String> b = wrap(lastAnswer(r, "llm"), w);
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            sb.append(String.format("| %-" + w0 + "s | %-" + w + "s | %-" + w + "s |%n", i == 0 ? "answer" : "",
+                    i < a.size() ? a.get(i) : "", i < b.size() ? b.get(i) : ""));
+        }
+        sb.append(sep);
+        return sb.toString();
+    }
+
+    private enum Stat { MEAN, P95 }
+
+    private static String[] row(String label, Summary a, Summary b, String metric, Stat s, int decimals) {
+        return new String[] {label, fmt(a.metrics().get(metric), s, decimals), fmt(b.metrics().get(metric), s, decimals)};
+    }
+
+    private static String fmt(Stats st, Stat s, int decimals) {
+        if (st == null || st.n() == 0) return "n/a";
+        double v = s == Stat.MEAN ? st.mean() : st.p95();
+        return Double.isFinite(v) ? String.format("%." + decimals + "f", v) : "n/a";
+    }
+
+    private static String ratio(Summary num, Summary den, String metric) {
+        Stats n = num.metrics().get(metric);
+        Stats d = den.metrics().get(metric);
+        if (n == null || d == null || n.n() == 0 || d.n() == 0 || d.mean() <= 0) return "n/a";
+        return String.format("%.2fx", n.mean() / d.mean());
+    }
+
+    private static Summary summary(RunResult r, String group) {
+        return r.summaries().stream().filter(s -> group.equals(s.group())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("results have no '" + group + "' samples"));
+    }
+
+    private static boolean estimated(RunResult r, String group) {
+        return r.samples().stream().anyMatch(s -> group.equals(s.group()) && !s.warmup() && s.ok() && s.tokensEstimated());
+    }
+
+    private static String lastAnswer(RunResult r, String group) {
+        String text = null;
+        for (Sample s : r.samples()) if (group.equals(s.group()) && !s.warmup()) text = s.ok() ? s.text() : "[error] " + s.error();
+        // Model output is untrusted: drop control characters (ANSI escapes could rewrite the terminal).
+        return text == null ? "" : text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "");
+    }
+
+    /** Word-wraps text to lines of at most {@code width} characters (long words are cut). */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        for (String para : text.strip().split("\\R")) {
+            StringBuilder line = new StringBuilder();
+            for (String word : para.trim().split("\\s+")) {
+                while (word.length() > width) {
+                    if (!line.isEmpty()) { lines.add(line.toString()); line.setLength(0); }
+                    lines.add(word.substring(0, width));
+                    word = word.substring(width);
+                }
+                if (line.length() + word.length() + (line.isEmpty() ? 0 : 1) > width) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                if (!line.isEmpty()) line.append(' ');
+                line.append(word);
+            }
+            if (!line.isEmpty()) lines.add(line.toString());
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,95 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Compare a small and a large language model on the same prompt: latency, tokens, answers side by side.
+//JAVA 21+
+//DEPS dev.edgeai:edgeai-lib:0.1.0
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.Cli;
+import dev.edgeai.compare.CompareOptions;
+import dev.edgeai.compare.ModelCompare;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunResult;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "model_compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Sends the same prompt to a small (SLM) and a large (LLM) model on a local OpenAI-compatible "
+                + "server, streams each answer to time it, prints a side-by-side table and writes results JSON.",
+        footer = {"", "Examples:",
+                "  ./jbang scripts/model_compare.java",
+                "  SLM_ALIAS=phi-4-mini LLM_ALIAS=qwen2.5-7b ./jbang scripts/model_compare.java --rounds 5",
+                "  ./jbang scripts/model_compare.java --endpoint http://127.0.0.1:11434/v1 --slm qwen2.5:0.5b --llm qwen2.5:7b"})
+public class model_compare implements Callable<Integer> {
+    @Option(names = "--slm", defaultValue = "${env:SLM_ALIAS:-phi-4-mini}",
+            description = "Small model id or alias (env SLM_ALIAS; default: ${DEFAULT-VALUE}).")
+    String slm;
+
+    @Option(names = "--llm", defaultValue = "${env:LLM_ALIAS:-gpt-oss-20b}",
+            description = "Large model id or alias (env LLM_ALIAS; default: ${DEFAULT-VALUE}).")
+    String llm;
+
+    @Option(names = "--prompt", defaultValue = "${env:COMPARE_PROMPT:-Explain in three sentences why small language models suit on-device inference.}",
+            description = "Prompt sent to both models (env COMPARE_PROMPT; default: ${DEFAULT-VALUE}).")
+    String prompt;
+
+    @Option(names = "--system", defaultValue = "${env:COMPARE_SYSTEM:-}",
+            description = "Optional system prompt (env COMPARE_SYSTEM; default: none).")
+    String system;
+
+    @Option(names = "--rounds", defaultValue = "${env:COMPARE_ROUNDS:-3}",
+            description = "Measured rounds per model (env COMPARE_ROUNDS; default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "${env:COMPARE_WARMUP:-1}",
+            description = "Untimed warmup rounds per model (env COMPARE_WARMUP; default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--max-tokens", defaultValue = "${env:COMPARE_MAX_TOKENS:-256}",
+            description = "Max tokens per answer (env COMPARE_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "${env:COMPARE_TEMPERATURE:-0}",
+            description = "Sampling temperature, 0 = greedy (env COMPARE_TEMPERATURE; default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--endpoint", description = "OpenAI-compatible base URL, e.g. http://127.0.0.1:5273/v1 "
+            + "(else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local's CLI, Ollama, in that order).")
+    String endpoint;
+
+    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
+            description = "Folder for the results JSON (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--width", defaultValue = "48", description = "Width of each answer column (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
+    boolean verbose;
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new model_compare(), args));
+    }
+
+    @Override
+    public Integer call() {
+        var options = new CompareOptions(slm, llm, prompt, system, rounds, warmup, maxTokens, temperature);
+        Map<String, Object> recorded = new LinkedHashMap<>();
+        recorded.put("slm", slm);
+        recorded.put("llm", llm);
+        recorded.put("max_tokens", maxTokens);
+        recorded.put("temperature", temperature);
+        try (ChatBackend backend = Backends.open(endpoint, verbose, System.err)) {
+            RunResult result = ModelCompare.run(backend, options, recorded, System.err::println);
+            System.out.print(ModelCompare.table(result, width));
+            Path file = ResultsFile.write(ResultsFile.newPath(out, "model_compare"), result);
+            System.err.println("results: " + file);
+            return result.summaries().stream().allMatch(s -> s.errors() == 0) ? 0 : 1;
+        }
+    }
+}
