@@ -92,8 +92,8 @@ final class Failures {
     }
 
     static ChatException notJson(String url, String body) {
-        return new ChatException(Kind.BAD_RESPONSE, url + " answered with something that is not JSON (HTML? a proxy?): "
-                + oneLine(body, 80));
+        String what = body == null || body.isBlank() ? "(an empty body)" : oneLine(body, 80);
+        return new ChatException(Kind.BAD_RESPONSE, url + " answered with something that is not JSON (HTML? a proxy?): " + what);
     }
 
     static ChatException malformedEvent(String url, String data, Throwable cause) {

@@ -149,7 +149,8 @@ public final class OpenAiClient implements ChatBackend {
     @Override
     public void close() {
         timer.shutdownNow();
-        http.close();
+        // shutdownNow, not close: close() would wait for streams still running on other threads.
+        http.shutdownNow();
     }
 
     // ---- transport ----
@@ -262,10 +263,14 @@ public final class OpenAiClient implements ChatBackend {
     private static boolean looksLikeSse(HttpResponse<?> resp, BufferedReader reader) throws IOException {
         String type = resp.headers().firstValue("Content-Type").orElse("");
         if (type.contains("text/event-stream")) return true;
-        reader.mark(64 * 1024);
-        String first = reader.readLine();
+        // Peek a few characters only: a one-line JSON answer may be far longer than any mark buffer we want.
+        char[] head = new char[6];
+        int n = 0;
+        reader.mark(head.length);
+        for (int r; n < head.length && (r = reader.read(head, n, head.length - n)) >= 0; ) n += r;
         reader.reset();
-        return first != null && (first.startsWith("data:") || first.startsWith(":") || first.startsWith("event:"));
+        String first = new String(head, 0, n);
+        return first.startsWith("data:") || first.startsWith(":") || first.startsWith("event:");
     }
 
     private ChatResult completionInsteadOfStream(ChatRequest request, long t0, String body, StreamListener listener) {

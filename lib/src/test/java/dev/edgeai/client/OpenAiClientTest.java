@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -276,6 +280,28 @@ class OpenAiClientTest {
         assertTrue(r.timings().e2eMs() < 7 * 50, "stopped early: " + r.timings().e2eMs());
         // the client is still usable
         assertEquals("stop", client.stream(ChatRequest.of("m", "again"), StreamListener.NONE).finishReason());
+    }
+
+    @Test
+    void interrupting_the_caller_stops_a_stalled_stream_at_once() throws Exception {
+        start("m", Script.builder().tokens("first", " second").itlMs(3000).build());
+        CountDownLatch firstToken = new CountDownLatch(1);
+        AtomicReference<ChatResult> result = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread worker = Thread.ofPlatform().start(() -> {
+            result.set(client.stream(ChatRequest.of("m", "hi"), new StreamListener() {
+                @Override public void onToken(String t) { firstToken.countDown(); }
+            }));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(firstToken.await(5, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        worker.interrupt();
+        worker.join(5000);
+        assertTrue((System.nanoTime() - t0) / 1e6 < 1000, "interrupt took effect while blocked in a read");
+        assertEquals("cancelled", result.get().finishReason());
+        assertEquals("first", result.get().text());
+        assertTrue(stillInterrupted.get(), "the interrupt flag is kept for the caller");
     }
 
     @Test
