@@ -30,7 +30,11 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         /** Stream cut after faultAfter chunks: no finish_reason, no [DONE]. */
         TRUNCATE,
         /** 200 with an HTML page, as a captive portal or misconfigured proxy would answer. */
-        HTML
+        HTML,
+        /** After faultAfter chunks, an OpenAI-style {@code {"error":{...}}} event, as vLLM and Ollama send when generation fails. */
+        ERROR_EVENT,
+        /** Answers a streaming request with one JSON completion, as servers without streaming support do. */
+        IGNORE_STREAM
     }
 
     public Script {

@@ -181,7 +181,7 @@ public final class ScriptedServer implements AutoCloseable {
         }
         int promptTokens = promptTokens(req);
         String id = "chatcmpl-scripted-" + completionIds.incrementAndGet();
-        if (req.path("stream").asBoolean(false)) {
+        if (req.path("stream").asBoolean(false) && script.fault() != Script.Fault.IGNORE_STREAM) {
             stream(ex, script, model, id, tokens, finish, promptTokens, received);
         } else {
             sleepUntil(received + script.ttft().toNanos()
@@ -215,6 +215,10 @@ public final class ScriptedServer implements AutoCloseable {
                 if (script.fault() == Script.Fault.MALFORMED_SSE) {
                     send(out, "{\"id\":\"" + id + "\",\"choices\":[{\"delta\":{\"content\":\"oops");
                     send(out, "[DONE]");
+                    return;
+                }
+                if (script.fault() == Script.Fault.ERROR_EVENT) {
+                    send(out, "{\"error\":{\"message\":\"scripted generation failure\",\"type\":\"server_error\"}}");
                     return;
                 }
             }

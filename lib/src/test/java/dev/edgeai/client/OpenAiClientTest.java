@@ -248,6 +248,27 @@ class OpenAiClientTest {
     }
 
     @Test
+    void an_error_event_mid_stream_is_a_server_error_with_its_message() {
+        start("m", Script.builder().fault(Script.Fault.ERROR_EVENT, 2).build());
+        ChatException e = assertThrows(ChatException.class, () -> client.stream(ChatRequest.of("m", "hi"), StreamListener.NONE));
+        assertEquals(ChatException.Kind.SERVER, e.kind());
+        assertTrue(e.getMessage().contains("scripted generation failure"), e.getMessage());
+    }
+
+    @Test
+    void a_server_that_ignores_stream_true_still_gives_an_answer() {
+        start("m", Script.builder().tokens("whole", " answer").fault(Script.Fault.IGNORE_STREAM).build());
+        StringBuilder seen = new StringBuilder();
+        ChatResult r = client.stream(ChatRequest.of("m", "hi"), new StreamListener() {
+            @Override public void onToken(String t) { seen.append(t); }
+        });
+        assertEquals("whole answer", r.text());
+        assertEquals("whole answer", seen.toString());
+        assertTrue(Double.isNaN(r.timings().ttftMs()), "no honest TTFT without a stream");
+        assertEquals(2, r.usage().completionTokens());
+    }
+
+    @Test
     void truncated_stream_says_how_far_it_got() {
         start("m", Script.builder().fault(Script.Fault.TRUNCATE, 3).build());
         ChatException e = assertThrows(ChatException.class, () -> client.stream(ChatRequest.of("m", "hi"), StreamListener.NONE));
