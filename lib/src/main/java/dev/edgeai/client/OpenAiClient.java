@@ -54,7 +54,13 @@ public final class OpenAiClient implements ChatBackend {
     private final int maxRetries;
     private final Duration backoffBase;
     private final HttpClient http;
-    private final ScheduledExecutorService timer;
+
+    /** One daemon thread for all clients: notebooks create clients freely and rarely close them. */
+    private static final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "openai-client-idle-timeout");
+        t.setDaemon(true);
+        return t;
+    });
 
     private OpenAiClient(Builder b) {
         this.baseUrl = normaliseBaseUrl(Objects.requireNonNull(b.baseUrl, "baseUrl"));
@@ -66,11 +72,6 @@ public final class OpenAiClient implements ChatBackend {
         this.backoffBase = b.backoffBase;
         // HTTP/1.1: local servers speak nothing else, and it avoids an h2c upgrade attempt on every first request.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "openai-client-idle-timeout");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public static Builder builder() { return new Builder(); }
@@ -148,7 +149,6 @@ public final class OpenAiClient implements ChatBackend {
 
     @Override
     public void close() {
-        timer.shutdownNow();
         // shutdownNow, not close: close() would wait for streams still running on other threads.
         http.shutdownNow();
     }
