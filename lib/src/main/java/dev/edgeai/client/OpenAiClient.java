@@ -1,0 +1,463 @@
+package dev.edgeai.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeai.chat.BackendInfo;
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.ChatRequest;
+import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.chat.StreamListener;
+import dev.edgeai.chat.Timings;
+import dev.edgeai.chat.Usage;
+import dev.edgeai.client.internal.IdleWatchdog;
+import dev.edgeai.client.internal.Wire;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A {@link ChatBackend} for any OpenAI-compatible endpoint: Foundry Local, Ollama, vLLM, LM Studio, a cloud API.
+ * Streams with SSE and times every request (TTFT, ITL, E2E) from one {@link System#nanoTime()} clock.
+ * Retries connect failures, 429 and 5xx with exponential backoff, but only before any answer was consumed:
+ * a half-streamed answer is never replayed, because tokens already reached the listener.
+ * Thread-safe; one instance can serve concurrent requests.
+ */
+public final class OpenAiClient implements ChatBackend {
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final int MAX_BODY = 16 * 1024 * 1024;
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
+    private final String baseUrl;
+    private final String apiKey;
+    private final String kind;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final int maxRetries;
+    private final Duration backoffBase;
+    private final HttpClient http;
+
+    /** One daemon thread for all clients: notebooks create clients freely and rarely close them. */
+    private static final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "openai-client-idle-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private OpenAiClient(Builder b) {
+        this.baseUrl = normaliseBaseUrl(Objects.requireNonNull(b.baseUrl, "baseUrl"));
+        this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
+        this.kind = b.kind;
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.maxRetries = b.maxRetries;
+        this.backoffBase = b.backoffBase;
+        // HTTP/1.1: local servers speak nothing else, and it avoids an h2c upgrade attempt on every first request.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** A client with defaults for an endpoint such as {@code http://127.0.0.1:5273} or {@code http://localhost:11434/v1}. */
+    public static OpenAiClient of(String baseUrl) { return builder().baseUrl(baseUrl).build(); }
+
+    /**
+     * {@code host:port}, {@code http://host:port}, {@code .../v1/}, {@code .../v1/chat/completions} all become
+     * {@code http://host:port/v1}, the base every OpenAI path hangs from.
+     */
+    public static String normaliseBaseUrl(String url) {
+        String u = url.strip();
+        if (!u.contains("://")) u = "http://" + u;
+        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
+        for (String tail : List.of("/chat/completions", "/models")) {
+            if (u.endsWith(tail)) u = u.substring(0, u.length() - tail.length());
+        }
+        if (!u.endsWith("/v1")) u = u + "/v1";
+        URI.create(u); // fail here, with the user's text, rather than deep inside a request
+        return u;
+    }
+
+    public String baseUrl() { return baseUrl; }
+
+    @Override public BackendInfo info() { return new BackendInfo(kind, baseUrl, null); }
+
+    @Override
+    public List<ModelInfo> models() {
+        HttpRequest req = request("/models").GET().build();
+        String body = readAll(send(req, null), null);
+        JsonNode json = Wire.tryParse(body);
+        if (json == null) throw Failures.notJson(baseUrl, body);
+        try {
+            Wire.ModelList list = Wire.JSON.treeToValue(json, Wire.ModelList.class);
+            if (list.data() == null) throw Failures.notJson(baseUrl, body);
+            return list.data().stream().map(m -> new ModelInfo(m.id(), m.ownedBy())).toList();
+        } catch (JsonProcessingException e) {
+            throw new ChatException(ChatException.Kind.BAD_RESPONSE, baseUrl + "/models is not a model list: " + Failures.oneLine(body, 80), e);
+        }
+    }
+
+    @Override
+    public ChatResult stream(ChatRequest request, StreamListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        HttpRequest req = chatRequest(request, true);
+        long t0 = System.nanoTime();
+        HttpResponse<InputStream> resp = send(req, request.model());
+        StreamState state = new StreamState(request, t0, listener);
+        try (IdleWatchdog watchdog = new IdleWatchdog(timer, resp.body(), readTimeout)) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(watchdog.stream(), StandardCharsets.UTF_8));
+            try {
+                if (!looksLikeSse(resp, reader)) return completionInsteadOfStream(request, t0, readRest(reader), listener);
+                SseParser.parse(reader, event -> state.onEvent(event.data()));
+            } catch (IOException e) {
+                if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, e);
+                if (state.cancelled() || Thread.currentThread().isInterrupted()) return state.cancel();
+                throw Failures.broken(baseUrl, state.chunks, e);
+            }
+            if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, null);
+            if (state.cancelled()) return state.cancel();
+            if (!state.done && state.finishReason == null) throw Failures.endedEarly(baseUrl, state.chunks);
+            return state.result(System.nanoTime());
+        }
+    }
+
+    /** Non-streaming answer: only E2E can be timed (TTFT is NaN), usage from the body or estimated. */
+    public ChatResult complete(ChatRequest request) {
+        HttpRequest req = chatRequest(request, false);
+        long t0 = System.nanoTime();
+        String body = readAll(send(req, request.model()), null);
+        long end = System.nanoTime();
+        return parseCompletion(request, body, new Timings(Double.NaN, ms(end - t0), List.of(), Double.NaN), null);
+    }
+
+    @Override
+    public void close() {
+        // shutdownNow, not close: close() would wait for streams still running on other threads.
+        http.shutdownNow();
+    }
+
+    // ---- transport ----
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(readTimeout);
+        if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
+        return b;
+    }
+
+    private HttpRequest chatRequest(ChatRequest request, boolean stream) {
+        byte[] body;
+        try {
+            body = Wire.JSON.writeValueAsBytes(Wire.CompletionRequest.of(request, stream));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a chat request", e); // records of strings always serialise
+        }
+        return request("/chat/completions")
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** Sends with retries; returns a 2xx response whose body nobody has read yet. */
+    private HttpResponse<InputStream> send(HttpRequest req, String model) {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<InputStream> resp;
+            try {
+                resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (Failures.isConnectFailure(e) && attempt < maxRetries) {
+                    pause(backoff(attempt));
+                    continue;
+                }
+                throw Failures.transport(e, baseUrl, readTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Failures.interrupted(baseUrl);
+            }
+            int status = resp.statusCode();
+            if (status / 100 == 2) return resp;
+            String body = readAll(resp, MAX_ERROR_BODY);
+            if ((status == 429 || status >= 500) && attempt < maxRetries) {
+                Duration wait = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
+                pause(wait != null ? wait : backoff(attempt));
+                continue;
+            }
+            throw Failures.status(baseUrl, status, body, model, attempt);
+        }
+    }
+
+    /** Exponential backoff with jitter: base * 2^attempt, capped, then uniformly in [half, full] so clients spread out. */
+    private Duration backoff(int attempt) {
+        long full = Math.min(MAX_BACKOFF.toMillis(), backoffBase.toMillis() << Math.min(attempt, 20));
+        long half = full / 2;
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(full - half + 1));
+    }
+
+    /** Retry-After as delta-seconds or an HTTP-date, capped so a confused server cannot park us for an hour. */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) return null;
+        Duration d;
+        try {
+            d = Duration.ofMillis(Math.round(Double.parseDouble(header.strip()) * 1000));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+            } catch (RuntimeException notDate) {
+                return null;
+            }
+        }
+        if (d.isNegative()) return Duration.ZERO;
+        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Failures.interrupted(baseUrl);
+        }
+    }
+
+    private String readAll(HttpResponse<InputStream> resp, Integer limit) {
+        try (IdleWatchdog watchdog = new IdleWatchdog(timer, resp.body(), readTimeout)) {
+            try {
+                byte[] bytes = watchdog.stream().readNBytes(limit == null ? MAX_BODY : limit);
+                return new String(bytes, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, e);
+                throw Failures.broken(baseUrl, 0, e);
+            }
+        }
+    }
+
+    private static String readRest(BufferedReader reader) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        for (int n; (n = reader.read(buf)) >= 0 && sb.length() < MAX_BODY; ) sb.append(buf, 0, n);
+        return sb.toString();
+    }
+
+    /**
+     * Trusts text/event-stream; otherwise peeks at the first line, because some servers stream SSE under another
+     * content type and others ignore stream:true and answer with one JSON document.
+     */
+    private static boolean looksLikeSse(HttpResponse<?> resp, BufferedReader reader) throws IOException {
+        String type = resp.headers().firstValue("Content-Type").orElse("");
+        if (type.contains("text/event-stream")) return true;
+        // Peek a few characters only: a one-line JSON answer may be far longer than any mark buffer we want.
+        char[] head = new char[6];
+        int n = 0;
+        reader.mark(head.length);
+        for (int r; n < head.length && (r = reader.read(head, n, head.length - n)) >= 0; ) n += r;
+        reader.reset();
+        String first = new String(head, 0, n);
+        return first.startsWith("data:") || first.startsWith(":") || first.startsWith("event:");
+    }
+
+    private ChatResult completionInsteadOfStream(ChatRequest request, long t0, String body, StreamListener listener) {
+        long end = System.nanoTime();
+        return parseCompletion(request, body, new Timings(Double.NaN, ms(end - t0), List.of(), Double.NaN), listener);
+    }
+
+    private ChatResult parseCompletion(ChatRequest request, String body, Timings timings, StreamListener listener) {
+        JsonNode json = Wire.tryParse(body);
+        if (json == null || !json.isObject()) throw Failures.notJson(baseUrl, body);
+        String serverError = json.has("error") ? Wire.errorMessage(json) : null;
+        if (serverError != null) throw Failures.streamError(baseUrl, serverError);
+        Wire.Completion c;
+        try {
+            c = Wire.JSON.treeToValue(json, Wire.Completion.class);
+        } catch (JsonProcessingException e) {
+            throw Failures.malformedEvent(baseUrl, body, e);
+        }
+        if (c.choices() == null || c.choices().isEmpty()) throw Failures.malformedEvent(baseUrl, body, null);
+        Wire.Choice choice = c.choices().getFirst();
+        Wire.Delta msg = choice.message() != null ? choice.message() : choice.delta();
+        String text = msg == null || msg.content() == null ? "" : msg.content();
+        if (listener != null) {
+            String reasoning = msg == null ? null : msg.anyReasoning();
+            if (reasoning != null && !reasoning.isEmpty()) listener.onReasoning(reasoning);
+            if (!text.isEmpty()) listener.onToken(text);
+        }
+        Usage usage = usage(c.usage(), request, () -> estimateTokens(text));
+        return new ChatResult(c.model() != null ? c.model() : request.model(), text, choice.finishReason(), usage, timings);
+    }
+
+    // ---- streaming state ----
+
+    /** What one stream has delivered so far; lives on the calling thread only. */
+    private final class StreamState {
+        private final ChatRequest request;
+        private final long t0;
+        private final StreamListener listener;
+        private final StringBuilder text = new StringBuilder();
+        private final List<Double> gaps = new ArrayList<>();
+        private String model;
+        private String finishReason;
+        private Wire.UsageWire usage;
+        private int chunks;
+        private int tokenChunks;
+        private long first = -1;
+        private long last = -1;
+        private boolean done;
+        private boolean cancelled;
+
+        StreamState(ChatRequest request, long t0, StreamListener listener) {
+            this.request = request;
+            this.t0 = t0;
+            this.listener = listener;
+        }
+
+        boolean cancelled() { return cancelled; }
+
+        /** Returns false to stop reading: [DONE], or the caller cancelled. */
+        boolean onEvent(String data) {
+            long now = System.nanoTime();
+            if (checkCancelled()) return false;
+            if (data.strip().equals("[DONE]")) {
+                done = true;
+                return false;
+            }
+            chunks++;
+            Wire.Completion chunk;
+            try {
+                chunk = Wire.JSON.readValue(data, Wire.Completion.class);
+            } catch (JsonProcessingException e) {
+                throw Failures.malformedEvent(baseUrl, data, e);
+            }
+            if (chunk == null) throw Failures.malformedEvent(baseUrl, data, null);
+            if (chunk.error() != null && !chunk.error().isNull()) {
+                String msg = Wire.errorMessage(Wire.JSON.createObjectNode().set("error", chunk.error()));
+                throw Failures.streamError(baseUrl, msg != null ? msg : chunk.error().toString());
+            }
+            if (chunk.model() != null && !chunk.model().isEmpty()) model = chunk.model();
+            if (chunk.usage() != null) usage = chunk.usage();
+            if (chunk.choices() != null && !chunk.choices().isEmpty()) {
+                Wire.Choice choice = chunk.choices().getFirst();
+                if (choice.finishReason() != null) finishReason = choice.finishReason();
+                Wire.Delta delta = choice.delta() != null ? choice.delta() : choice.message();
+                if (delta != null) onDelta(delta, now);
+            }
+            return !checkCancelled();
+        }
+
+        private void onDelta(Wire.Delta delta, long now) {
+            String reasoning = delta.anyReasoning();
+            boolean hasReasoning = reasoning != null && !reasoning.isEmpty();
+            boolean hasContent = delta.content() != null && !delta.content().isEmpty();
+            if (!hasReasoning && !hasContent) return;
+            if (first < 0) first = now; else gaps.add(ms(now - last));
+            last = now;
+            tokenChunks++;
+            // Listener exceptions propagate on purpose: stream() closes the body on the way out.
+            if (hasReasoning) listener.onReasoning(reasoning);
+            if (hasContent) {
+                text.append(delta.content());
+                listener.onToken(delta.content());
+            }
+        }
+
+        private boolean checkCancelled() {
+            if (cancelled) return true;
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt(); // keep the flag for the caller; we only stop reading
+                cancelled = true;
+            } else if (listener.isCancelled()) {
+                cancelled = true;
+            }
+            return cancelled;
+        }
+
+        ChatResult cancel() {
+            cancelled = true;
+            ChatResult r = result(System.nanoTime());
+            return new ChatResult(r.model(), r.text(), "cancelled", r.usage(), r.timings());
+        }
+
+        ChatResult result(long end) {
+            double ttft = first < 0 ? Double.NaN : ms(first - t0);
+            Timings timings = new Timings(ttft, ms(end - t0), gaps, Double.NaN);
+            // Servers send about one token per chunk, so the chunk count is the honest fallback.
+            Usage u = OpenAiClient.this.usage(usage, request, () -> tokenChunks);
+            return new ChatResult(model != null ? model : request.model(), text.toString(), finishReason, u, timings);
+        }
+    }
+
+    /** Server usage when present, else an estimate flagged as such: never a silent zero (DESIGN.md §3). */
+    private static Usage usage(Wire.UsageWire wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
+        Integer prompt = wire == null ? null : wire.promptTokens();
+        Integer completion = wire == null ? null : wire.completionTokens();
+        boolean estimated = prompt == null || completion == null;
+        return new Usage(prompt != null ? prompt : estimateTokens(Wire.prompt(request.messages())),
+                completion != null ? completion : completionEstimate.getAsInt(), estimated);
+    }
+
+    /** About four characters per token for English text with BPE tokenizers; only used when the server is silent. */
+    static int estimateTokens(String text) {
+        return (text.length() + 3) / 4;
+    }
+
+    private static double ms(long nanos) { return nanos / 1_000_000.0; }
+
+    /** Every knob has a default; null API key means no Authorization header (local servers need none). */
+    public static final class Builder {
+        private String baseUrl;
+        private String apiKey;
+        private String kind = "openai";
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(120);
+        private int maxRetries = 3;
+        private Duration backoffBase = Duration.ofMillis(250);
+
+        private Builder() {}
+
+        public Builder baseUrl(String url) { this.baseUrl = url; return this; }
+        public Builder apiKey(String key) { this.apiKey = key; return this; }
+        /** Reads OPENAI_API_KEY; absent leaves the key unset. */
+        public Builder apiKeyFromEnv() { this.apiKey = System.getenv("OPENAI_API_KEY"); return this; }
+        /** The BackendInfo kind: "openai", "foundry", "ollama". */
+        public Builder kind(String kind) { this.kind = Objects.requireNonNull(kind); return this; }
+        public Builder connectTimeout(Duration d) { this.connectTimeout = positive(d, "connectTimeout"); return this; }
+        /** Longest silence tolerated: waiting for headers, and between two chunks of a stream. */
+        public Builder readTimeout(Duration d) { this.readTimeout = positive(d, "readTimeout"); return this; }
+        public Builder maxRetries(int n) {
+            if (n < 0) throw new IllegalArgumentException("maxRetries must be >= 0, was " + n);
+            this.maxRetries = n;
+            return this;
+        }
+        public Builder backoffBase(Duration d) {
+            if (d.isNegative()) throw new IllegalArgumentException("backoffBase must be >= 0, was " + d);
+            this.backoffBase = d;
+            return this;
+        }
+
+        public OpenAiClient build() {
+            if (baseUrl == null) throw new IllegalArgumentException("baseUrl is required, e.g. http://127.0.0.1:5273/v1");
+            return new OpenAiClient(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " must be positive, was " + d);
+            return d;
+        }
+    }
+}

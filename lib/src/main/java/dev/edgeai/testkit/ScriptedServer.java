@@ -1,0 +1,387 @@
+package dev.edgeai.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A real OpenAI-compatible HTTP server with scripted answers, for tests, notebooks and demos without a model:
+ * {@code GET /v1/models} and {@code POST /v1/chat/completions} (streamed or not) on 127.0.0.1, a random port by
+ * default. Delays are slept against absolute deadlines and every chunk is flushed at once, so a client's TTFT
+ * and ITL measure the script, not buffering. It records what it received and how many chat requests overlapped.
+ *
+ * <pre>{@code
+ * try (var server = ScriptedServer.builder().model("phi", Script.builder().ttftMs(150).itlMs(20).build()).start()) {
+ *     var client = OpenAiClient.of(server.baseUrl());
+ * }
+ * }</pre>
+ */
+public final class ScriptedServer implements AutoCloseable {
+    static {
+        // The JDK server leaves Nagle on; small SSE chunks would then wait for the client's delayed ACK (up to 40 ms).
+        // Read once when the JDK server classes load, so this must run before the first HttpServer in the JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request as received. */
+    public record Recorded(String method, String path, String authorization, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("request body is not JSON: " + body, e);
+            }
+        }
+    }
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Integer>> pendingFailures = new ConcurrentHashMap<>();
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger completionIds = new AtomicInteger();
+
+    private ScriptedServer(Builder b) throws IOException {
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.host), b.port), 64);
+        b.scripts.forEach(this::script);
+        http.createContext("/", this::handle);
+        http.setExecutor(executor);
+        http.start();
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Replaces (or adds) a model's script; its failFirst queue starts over. */
+    public void script(String model, Script script) {
+        scripts.put(model, script);
+        pendingFailures.put(model, new ConcurrentLinkedQueue<>(script.failFirst()));
+    }
+
+    public int port() { return http.getAddress().getPort(); }
+
+    /** e.g. {@code http://127.0.0.1:41234/v1}. */
+    public String baseUrl() { return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + port() + "/v1"; }
+
+    public List<Recorded> requests() { return List.copyOf(requests); }
+
+    public int requestCount() { return requests.size(); }
+
+    /** Chat requests being answered right now. */
+    public int inFlight() { return inFlight.get(); }
+
+    /** The most chat requests that were ever answered at the same time. */
+    public int maxInFlight() { return maxInFlight.get(); }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow(); // wakes handlers still sleeping through a script
+    }
+
+    // ---- HTTP ----
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = ex.getRequestURI().getPath();
+            requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"), body));
+            if (path.equals("/v1/models") && ex.getRequestMethod().equals("GET")) {
+                models(ex);
+            } else if (path.equals("/v1/chat/completions") && ex.getRequestMethod().equals("POST")) {
+                int now = inFlight.incrementAndGet();
+                maxInFlight.accumulateAndGet(now, Math::max);
+                try {
+                    chat(ex, body);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            } else {
+                error(ex, 404, "no route for " + ex.getRequestMethod() + " " + path, "invalid_request_error", "not_found");
+            }
+        } catch (IOException clientWentAway) {
+            // a cancelled or timed-out client closes the connection mid-stream; nothing to answer
+        }
+    }
+
+    private void models(HttpExchange ex) throws IOException {
+        ObjectNode root = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        scripts.keySet().stream().sorted().forEach(id ->
+                data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "scripted"));
+        json(ex, 200, root);
+    }
+
+    private void chat(HttpExchange ex, String body) throws IOException {
+        long received = System.nanoTime();
+        JsonNode req;
+        try {
+            req = JSON.readTree(body);
+        } catch (IOException e) {
+            error(ex, 400, "request body is not JSON", "invalid_request_error", null);
+            return;
+        }
+        String model = req.path("model").asText("");
+        Script script = scripts.get(model);
+        if (script == null) {
+            error(ex, 404, "model '" + model + "' not found", "invalid_request_error", "model_not_found");
+            return;
+        }
+        if (script.apiKey() != null && !("Bearer " + script.apiKey()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            error(ex, 401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key");
+            return;
+        }
+        Integer status = pendingFailures.get(model).poll();
+        if (status != null) {
+            if (status == 429 && script.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", script.retryAfter());
+            error(ex, status, "scripted failure " + status, status == 429 ? "rate_limit_error" : "server_error", null);
+            return;
+        }
+        if (script.fault() == Script.Fault.HTML) {
+            byte[] page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            return;
+        }
+        List<String> tokens = answer(script, model, req);
+        String finish = "stop";
+        int maxTokens = req.path("max_tokens").asInt(0);
+        if (maxTokens > 0 && tokens.size() > maxTokens) {
+            tokens = tokens.subList(0, maxTokens);
+            finish = "length";
+        }
+        int promptTokens = promptTokens(req);
+        String id = "chatcmpl-scripted-" + completionIds.incrementAndGet();
+        if (req.path("stream").asBoolean(false) && script.fault() != Script.Fault.IGNORE_STREAM) {
+            stream(ex, script, model, id, tokens, finish, promptTokens, received);
+        } else {
+            sleepUntil(received + script.ttft().toNanos()
+                    + script.itl().toNanos() * Math.max(0, script.reasoning().size() + tokens.size() - 1));
+            ObjectNode root = completionHead(id, "chat.completion", model);
+            ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+            ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens));
+            if (!script.reasoning().isEmpty()) message.put("reasoning_content", String.join("", script.reasoning()));
+            choice.put("finish_reason", finish);
+            if (script.sendUsage()) usage(root, promptTokens, tokens.size() + script.reasoning().size());
+            json(ex, 200, root);
+        }
+    }
+
+    private void stream(HttpExchange ex, Script script, String model, String id, List<String> tokens, String finish,
+                        int promptTokens, long received) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        // Like vLLM and OpenAI: the role arrives at once with empty content, which must not count as the first token.
+        send(out, chunk(id, model, d -> d.put("role", "assistant").put("content", ""), null));
+        List<Map.Entry<String, String>> pieces = new ArrayList<>();
+        script.reasoning().forEach(r -> pieces.add(Map.entry("reasoning_content", r)));
+        tokens.forEach(t -> pieces.add(Map.entry("content", t)));
+        long deadline = received + script.ttft().toNanos();
+        for (int i = 0; i < pieces.size(); i++) {
+            if (i > 0) deadline += script.itl().toNanos();
+            if (i == script.faultAfter()) {
+                if (script.fault() == Script.Fault.TRUNCATE) return;
+                if (script.fault() == Script.Fault.MALFORMED_SSE) {
+                    send(out, "{\"id\":\"" + id + "\",\"choices\":[{\"delta\":{\"content\":\"oops");
+                    send(out, "[DONE]");
+                    return;
+                }
+                if (script.fault() == Script.Fault.ERROR_EVENT) {
+                    send(out, "{\"error\":{\"message\":\"scripted generation failure\",\"type\":\"server_error\"}}");
+                    return;
+                }
+            }
+            sleepUntil(deadline);
+            Map.Entry<String, String> piece = pieces.get(i);
+            send(out, chunk(id, model, d -> d.put(piece.getKey(), piece.getValue()), null));
+        }
+        send(out, chunk(id, model, d -> { }, finish));
+        if (script.sendUsage()) {
+            ObjectNode last = completionHead(id, "chat.completion.chunk", model);
+            last.putArray("choices");
+            usage(last, promptTokens, pieces.size());
+            send(out, last.toString());
+        }
+        send(out, "[DONE]");
+    }
+
+    private String chunk(String id, String model, java.util.function.Consumer<ObjectNode> delta, String finish) {
+        ObjectNode root = completionHead(id, "chat.completion.chunk", model);
+        ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+        delta.accept(choice.putObject("delta"));
+        if (finish == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finish);
+        return root.toString();
+    }
+
+    private static ObjectNode completionHead(String id, String object, String model) {
+        return JSON.createObjectNode().put("id", id).put("object", object).put("created", System.currentTimeMillis() / 1000)
+                .put("model", model);
+    }
+
+    private static void usage(ObjectNode root, int prompt, int completion) {
+        root.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+    }
+
+    private static void send(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush(); // one HTTP chunk per event: the client must see each token when it is "generated"
+    }
+
+    private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void error(HttpExchange ex, int status, String message, String type, String code) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode err = root.putObject("error").put("message", message).put("type", type);
+        if (code == null) err.putNull("code"); else err.put("code", code);
+        json(ex, status, root);
+    }
+
+    // ---- the scripted answer ----
+
+    /** "You asked: <first words>. This is <model>." split into word pieces, or the script's own tokens. */
+    static List<String> answer(Script script, String model, JsonNode req) {
+        if (script.tokens() != null) return script.tokens();
+        String prompt = lastUserMessage(req);
+        String[] words = prompt.strip().split("\\s+");
+        String asked = String.join(" ", Arrays.asList(words).subList(0, Math.min(6, words.length)));
+        String text = "You asked: " + asked + ". This is " + model + ".";
+        List<String> pieces = new ArrayList<>();
+        for (String w : text.split(" ")) pieces.add(pieces.isEmpty() ? w : " " + w);
+        if (script.tokenCount() > 0) {
+            List<String> sized = new ArrayList<>();
+            for (int i = 0; i < script.tokenCount(); i++) sized.add(pieces.get(i % pieces.size()));
+            return sized;
+        }
+        return pieces;
+    }
+
+    private static String lastUserMessage(JsonNode req) {
+        String last = "";
+        for (JsonNode m : req.path("messages")) if (m.path("role").asText().equals("user")) last = m.path("content").asText("");
+        return last;
+    }
+
+    /** A stand-in tokenizer: about four characters per token over all message contents. */
+    private static int promptTokens(JsonNode req) {
+        int chars = 0;
+        for (JsonNode m : req.path("messages")) chars += m.path("content").asText("").length();
+        return Math.max(1, (chars + 3) / 4);
+    }
+
+    /**
+     * Sleeps until an absolute deadline, never returning early: parkNanos may wake spuriously or a little soon,
+     * so loop on the clock. Deadlines (not durations) keep ITL errors from adding up over a long answer.
+     */
+    static void sleepUntil(long deadlineNanos) {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) return;
+        }
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private final Map<String, Script> scripts = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder host(String h) { host = h; return this; }
+        /** 0 (the default) picks a free port. */
+        public Builder port(int p) { port = p; return this; }
+        public Builder model(String id, Script script) { scripts.put(id, script); return this; }
+        public Builder models(List<String> ids, Script script) { ids.forEach(id -> scripts.put(id, script)); return this; }
+
+        public ScriptedServer start() {
+            try {
+                return new ScriptedServer(this);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the scripted server on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- command line ----
+
+    /** Parses {@code --port N --models a,b --ttft-ms N --itl-ms N --tokens N --no-usage} and starts a server. */
+    public static ScriptedServer fromArgs(String... args) {
+        int port = 0;
+        List<String> models = List.of("phi-4-mini", "gpt-oss-20b");
+        Script.Builder script = Script.builder().ttftMs(120).itlMs(25);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port" -> port = Integer.parseInt(value(args, ++i, a));
+                case "--models" -> models = List.of(value(args, ++i, a).split(","));
+                case "--ttft-ms" -> script.ttftMs(Long.parseLong(value(args, ++i, a)));
+                case "--itl-ms" -> script.itlMs(Long.parseLong(value(args, ++i, a)));
+                case "--tokens" -> script.tokenCount(Integer.parseInt(value(args, ++i, a)));
+                case "--no-usage" -> script.sendUsage(false);
+                default -> throw new IllegalArgumentException("unknown option " + a
+                        + "; use --port N --models a,b --ttft-ms N --itl-ms N --tokens N --no-usage");
+            }
+        }
+        return builder().port(port).models(models, script.build()).start();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    /** Prints the base URL on the first stdout line (scripts read it), then serves until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        ScriptedServer server;
+        try {
+            server = fromArgs(args);
+        } catch (RuntimeException e) {
+            System.err.println("ERROR " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.out.println(server.baseUrl());
+        System.out.flush();
+        System.err.println("scripted OpenAI-compatible server; models: " + String.join(", ", server.scripts.keySet().stream().sorted().toList())
+                + "; Ctrl-C to stop");
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Thread.currentThread().join();
+    }
+}
