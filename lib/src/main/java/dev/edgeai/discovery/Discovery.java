@@ -63,12 +63,12 @@ public final class Discovery {
         public boolean embedded() { return "embedded".equals(backend.kind()); }
     }
 
-    /** Nothing usable was found; the message lists what was tried and how to start a server. */
+    /** Discovery failed; the message says what to do and {@link #trace()} lists every step tried. */
     public static final class NotFound extends ChatException {
         private final List<String> trace;
 
-        NotFound(String message, List<String> trace) {
-            super(Kind.UNREACHABLE, message);
+        NotFound(Kind kind, String message, List<String> trace) {
+            super(kind, message);
             this.trace = List.copyOf(trace);
         }
 
@@ -85,10 +85,10 @@ public final class Discovery {
             Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
             trace.add("explicit endpoint " + base + ": " + p.describe());
             if (!p.ok() && p.error().kind() == ChatException.Kind.UNREACHABLE) {
-                throw new ChatException(ChatException.Kind.UNREACHABLE, p.error().getMessage() + ". Is the server running there? "
-                        + "Foundry Local's port changes: `foundry service status` prints the current URL");
+                throw new NotFound(ChatException.Kind.UNREACHABLE, p.error().getMessage() + ". Is the server running there? "
+                        + "Foundry Local's port changes: `foundry service status` prints the current URL", trace);
             }
-            if (!p.ok()) throw p.error();
+            if (!p.ok()) throw new NotFound(p.error().kind(), p.error().getMessage(), trace);
             return new Found(new BackendInfo(kindOf(base), base, null), p.models(), trace);
         }
 
@@ -105,7 +105,7 @@ public final class Discovery {
             trace.add("no server found: using the embedded ONNX Runtime engine (models run inside this JVM)");
             return new Found(new BackendInfo("embedded", null, null), List.of(), trace);
         }
-        throw new NotFound("no local model server found (tried: " + String.join("; ", trace) + "). Start one: "
+        throw new NotFound(ChatException.Kind.UNREACHABLE, "no local model server found (tried: " + String.join("; ", trace) + "). Start one: "
                 + "`foundry model run phi-4-mini` (Foundry Local) or `ollama serve` + `ollama pull qwen2.5:0.5b`, "
                 + "or point at any OpenAI-compatible server with --endpoint URL / OPENAI_BASE_URL", trace);
     }
