@@ -1,6 +1,10 @@
 package dev.edgeai.results;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,16 +25,30 @@ import java.time.format.DateTimeFormatter;
 public final class ResultsFile {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    private static final JsonSerializer<Double> FINITE_OR_NULL = new JsonSerializer<>() {
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (v == null || !Double.isFinite(v)) g.writeNull(); else g.writeNumber(v);
+        }
+    };
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .registerModule(new SimpleModule().addSerializer(Double.class, new JsonSerializer<>() {
-                // JSON has no NaN/Infinity: write null so every JSON reader (Python, JS) can load our files.
-                @Override
-                public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                    if (v == null || !Double.isFinite(v)) g.writeNull(); else g.writeNumber(v);
-                }
-            }));
+            .registerModule(new SimpleModule()
+                    // JSON has no NaN/Infinity: write null so every JSON reader (Python, JS) can load our files...
+                    .addSerializer(Double.class, FINITE_OR_NULL)
+                    .addSerializer(Double.TYPE, FINITE_OR_NULL)
+                    // ...and read null back as NaN for primitive doubles (Jackson would make it 0.0, a fake value).
+                    .addDeserializer(Double.TYPE, new StdDeserializer<Double>(Double.TYPE) {
+                        @Override
+                        public Double deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                            return p.currentToken() == JsonToken.VALUE_STRING ? Double.parseDouble(p.getText()) : p.getDoubleValue();
+                        }
+
+                        @Override
+                        public Double getNullValue(DeserializationContext c) { return Double.NaN; }
+                    }));
 
     private ResultsFile() {}
 
@@ -66,12 +84,13 @@ public final class ResultsFile {
     /** Reads a results file; a file that is not ours or not JSON fails with a message naming it. */
     public static RunResult read(Path file) {
         try {
-            RunResult r = JSON.readValue(file.toFile(), RunResult.class);
-            if (r == null || !RunResult.SCHEMA.equals(r.schema())) {
+            var tree = JSON.readTree(file.toFile());
+            String schema = tree == null ? null : tree.path("schema").asText(null);
+            if (!RunResult.SCHEMA.equals(schema)) {
                 throw new IllegalArgumentException(file + " is not an " + RunResult.SCHEMA + " results file (schema: "
-                        + (r == null ? "none" : r.schema()) + ")");
+                        + (schema == null ? "none" : schema) + ")");
             }
-            return r;
+            return JSON.treeToValue(tree, RunResult.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + " is not a readable results file: "
                     + e.getMessage().lines().findFirst().orElse(""), e);

@@ -51,19 +51,20 @@ class OpenAiClientTest {
         ChatResult r = client.stream(ChatRequest.of("m", "How fast are you?"), StreamListener.NONE);
 
         double ttft = r.timings().ttftMs();
-        assertTrue(ttft >= 150 && ttft <= 190, "ttft " + ttft);
+        assertTrue(ttft >= 150 && ttft <= 250, "ttft " + ttft);
         double lastToken = 150 + 9 * 20;
-        assertTrue(r.timings().e2eMs() >= lastToken && r.timings().e2eMs() <= lastToken + 60, "e2e " + r.timings().e2eMs());
+        assertTrue(r.timings().e2eMs() >= lastToken && r.timings().e2eMs() <= lastToken + 150, "e2e " + r.timings().e2eMs());
         List<Double> gaps = r.timings().chunkGapsMs();
         assertEquals(9, gaps.size());
         double span = gaps.stream().mapToDouble(Double::doubleValue).sum();
-        assertTrue(span >= 9 * 20 - 2 && span <= 9 * 20 + 40, "first to last token " + span);
+        // A late first chunk shortens the span; the invariant "never earlier than injected" is on E2E above.
+        assertTrue(span >= 9 * 20 - 15 && span <= 9 * 20 + 100, "first to last token " + span);
         // Individual gaps are not checked: on a loaded machine a late chunk is followed by a quick one (both
         // buffered), so single gaps scatter around 20 ms while their sum stays exact.
         assertEquals("stop", r.finishReason());
         assertEquals(10, r.usage().completionTokens());
         assertFalse(r.usage().estimated());
-        assertTrue(r.tpotMs() >= 19 && r.tpotMs() <= 26, "tpot " + r.tpotMs());
+        assertTrue(r.tpotMs() >= 18 && r.tpotMs() <= 32, "tpot " + r.tpotMs());
     }
 
     @Test
