@@ -1,0 +1,89 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Summary;
+import dev.edgeai.testkit.Script;
+import dev.edgeai.testkit.ScriptedServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/benchmark.java and scripts/charts.java through ./jbang against a real scripted server. */
+class BenchmarkScriptTest {
+    @TempDir Path out;
+
+    @Test
+    void sweepsConcurrencyWritesJsonCsvAndHtmlAndTheServerSeesOverlap() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder()
+                .model("phi-4-mini", Script.builder().ttftMs(80).itlMs(5).tokenCount(8).build())
+                .start()) {
+            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
+                    "scripts/benchmark.java", "--endpoint", server.baseUrl(), "--concurrency", "1,4", "--requests", "8",
+                    "--out", out.toString(), "--no-progress");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals(4, server.maxInFlight(), "the server must see 4 requests at once");
+            assertTrue(r.stdout().contains("phi-4-mini"), r::toString);
+            List<Path> json = ScriptRunner.jsonFiles(out);
+            assertEquals(1, json.size());
+            RunResult res = ResultsFile.read(json.get(0));
+            assertEquals(2, res.summaries().size());
+            for (Summary s : res.summaries()) {
+                assertEquals(8, s.ok());
+                double ttft = s.metrics().get("ttft_ms").p50();
+                assertTrue(ttft >= 80 && ttft < 200, "TTFT p50 " + ttft);
+                double tpot = s.metrics().get("tpot_ms").p50();
+                assertTrue(tpot >= 5 && tpot < 30, "TPOT p50 " + tpot);
+            }
+            String base = json.get(0).getFileName().toString().replace(".json", "");
+            assertTrue(Files.size(out.resolve(base + ".csv")) > 0);
+            String html = Files.readString(out.resolve(base + ".html"));
+            assertTrue(html.contains("Plotly") && !html.contains("<script src="), "self-contained report");
+        }
+    }
+
+    @Test
+    void unknownModelListsWhatExists() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start()) {
+            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini,llama-70b"), "scripts/benchmark.java",
+                    "--endpoint", server.baseUrl(), "--out", out.toString(), "--no-progress");
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.stderr().contains("unknown model 'llama-70b'") && r.stderr().contains("phi-4-mini"), r::toString);
+            assertFalse(r.stderr().contains("\tat "), r::toString);
+            assertTrue(ScriptRunner.jsonFiles(out).isEmpty());
+        }
+    }
+
+    @Test
+    void compareAndChartRegenerationSkipCorruptFilesByName() throws Exception {
+        Path examples = ScriptRunner.ROOT.resolve("data/results/examples");
+        Path dir = Files.createDirectories(out.resolve("results"));
+        for (Path p : ScriptRunner.jsonFiles(examples)) Files.copy(p, dir.resolve(p.getFileName()));
+        Files.writeString(dir.resolve("broken.json"), "{\"schema\": \"edgeai.results/v1\", \"meta\": ");
+
+        var cmp = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--compare",
+                dir.resolve("benchmark-example.json").toString(), dir.resolve("benchmark-example.json").toString());
+        assertEquals(0, cmp.exitCode(), cmp::toString);
+        assertTrue(cmp.stdout().contains("1.00"), cmp::toString);
+
+        var bad = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--compare",
+                dir.resolve("broken.json").toString(), dir.resolve("benchmark-example.json").toString());
+        assertNotEquals(0, bad.exitCode());
+        assertTrue(bad.stderr().contains("broken.json"), bad::toString);
+
+        var charts = ScriptRunner.jbang(Map.of(), "scripts/charts.java", dir.toString());
+        assertEquals(1, charts.exitCode(), charts::toString);   // one file skipped
+        assertTrue(charts.stderr().contains("broken.json"), charts::toString);
+        assertTrue(Files.exists(dir.resolve("benchmark-example.html")), charts::toString);
+        assertTrue(Files.exists(dir.resolve("model_compare-example.html")), charts::toString);
+        assertTrue(Files.exists(dir.resolve("index.html")), charts::toString);
+    }
+}

@@ -1,0 +1,166 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Serving-grade latency/throughput benchmark of local models: TTFT, TPOT, ITL, E2E percentiles, concurrency sweep.
+//JAVA 21+
+//DEPS dev.edgeai:edgeai-lib:0.1.0
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+
+import dev.edgeai.bench.BenchCompare;
+import dev.edgeai.bench.BenchConfig;
+import dev.edgeai.bench.BenchmarkRunner;
+import dev.edgeai.bench.ProgressBars;
+import dev.edgeai.bench.PromptSet;
+import dev.edgeai.bench.ResultPrinter;
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.charts.HtmlReport;
+import dev.edgeai.cli.Cli;
+import dev.edgeai.client.NonStreamingBackend;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmarks models on a local OpenAI-compatible server. Every figure comes from one streamed request:",
+                "TTFT (first token), TPOT and ITL (per output token), E2E; decode tok/s never counts prompt tokens.",
+                "Warmup requests are excluded. Not timed: nothing client-side besides the HTTP exchange itself."},
+        footer = {"", "Examples:",
+                "  ./jbang scripts/benchmark.java",
+                "  BENCH_MODELS=phi-4-mini,qwen2.5-7b BENCH_ROUNDS=5 ./jbang scripts/benchmark.java --concurrency 1,2,4,8",
+                "  ./jbang scripts/benchmark.java --prompts data/prompts/long.jsonl --requests 20",
+                "  ./jbang scripts/benchmark.java --compare data/results/old.json data/results/new.json"})
+public class benchmark implements Callable<Integer> {
+    @Option(names = "--models", split = ",", defaultValue = "${env:BENCH_MODELS:-phi-4-mini,gpt-oss-20b}",
+            description = "Comma-separated model ids or aliases (env BENCH_MODELS; default: ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--rounds", defaultValue = "${env:BENCH_ROUNDS:-3}",
+            description = "Measured rounds over the prompt set per model and concurrency (env BENCH_ROUNDS; default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--requests", description = "Instead of rounds: exactly N measured requests per model and concurrency.")
+    Integer requests;
+
+    @Option(names = "--duration", description = "Instead of rounds: keep sending for this long per cell, e.g. PT30S or 30s.",
+            converter = DurationConverter.class)
+    Duration duration;
+
+    @Option(names = "--prompt", defaultValue = "${env:BENCH_PROMPT}",
+            description = "A single prompt to benchmark (env BENCH_PROMPT); without it the --prompts file is used.")
+    String prompt;
+
+    @Option(names = "--prompts", defaultValue = "data/prompts/short.jsonl",
+            description = "Prompt set, one JSON object per line: {\"id\",\"prompt\",\"max_tokens\"} (default: ${DEFAULT-VALUE}).")
+    Path prompts;
+
+    @Option(names = "--stream", defaultValue = "${env:BENCH_STREAM:-true}", arity = "1",
+            description = "Stream responses (env BENCH_STREAM; default: ${DEFAULT-VALUE}). false measures E2E only: no TTFT/TPOT.")
+    boolean stream;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed warmup requests per model (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--max-tokens", defaultValue = "${env:BENCH_MAX_TOKENS:-128}",
+            description = "Max tokens per answer, overrides the prompt set (env BENCH_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature (default: ${DEFAULT-VALUE}, greedy).")
+    double temperature;
+
+    @Option(names = "--concurrency", split = ",", defaultValue = "1",
+            description = "Concurrency levels to sweep, e.g. 1,2,4,8 (default: ${DEFAULT-VALUE}).")
+    List<Integer> concurrency;
+
+    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
+    String endpoint;
+
+    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
+            description = "Folder for results JSON, CSV and the HTML report (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = {"-o", "--format"}, defaultValue = "md", description = "Console table: md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--compare", arity = "2", paramLabel = "FILE",
+            description = "Compare two results files (old new) and print the regression table instead of running.")
+    List<Path> compare;
+
+    @Option(names = "--threshold", defaultValue = "0.10", description = "Regression threshold for --compare (default: ${DEFAULT-VALUE} = 10%%).")
+    double threshold;
+
+    @Option(names = "--no-progress", description = "No progress bar on stderr.")
+    boolean noProgress;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
+    boolean verbose;
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new benchmark(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (compare != null) {
+            var c = BenchCompare.compare(compare.get(0), compare.get(1), threshold);
+            System.out.print(c.toMarkdown());
+            return 0;
+        }
+        if (models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("no models given: set --models or BENCH_MODELS, e.g. phi-4-mini,qwen2.5-7b");
+        }
+        PromptSet set = prompt != null && !prompt.isBlank() ? PromptSet.single("bench", prompt, maxTokens) : PromptSet.load(prompts);
+        ResultPrinter printer = ResultPrinter.forFormat(format);
+        try (ChatBackend found = Backends.open(endpoint, verbose, System.err)) {
+            var available = found.models();
+            List<String> ids = models.stream().map(m -> ModelResolver.resolve(m.trim(), available)).toList();
+            ChatBackend backend = stream ? found : new NonStreamingBackend(found);
+            BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(maxTokens).temperature(temperature)
+                    .concurrency(concurrency).tool("benchmark");
+            if (requests != null) b.rounds(null).requests(requests);
+            else if (duration != null) b.rounds(null).duration(duration);
+            else b.rounds(rounds);
+            BenchConfig cfg = b.build();
+
+            RunResult result;
+            var runner = new BenchmarkRunner(backend);
+            if (noProgress) {
+                result = runner.run(cfg);
+            } else {
+                try (ProgressBars bar = ProgressBars.stderr("benchmark")) {
+                    result = runner.progress(bar).run(cfg);
+                }
+            }
+            printer.print(result, System.out);
+            Path json = ResultsFile.write(ResultsFile.newPath(out, "benchmark"), result);
+            String base = json.getFileName().toString().replaceFirst("\\.json$", "");
+            Path csv = json.resolveSibling(base + ".csv");
+            Files.writeString(csv, ResultPrinter.forFormat("csv").print(result));
+            Path html = HtmlReport.write(json.resolveSibling(base + ".html"), "Benchmark " + String.join(" vs ", ids), result);
+            System.err.println("results: " + json + "\n         " + csv + "\n         " + html);
+            if (!result.complete()) {
+                System.err.println("error: the run stopped early and is marked incomplete: " + result.note());
+                return 1;
+            }
+            return result.summaries().stream().anyMatch(s -> s.errors() > 0) ? 1 : 0;
+        }
+    }
+
+    /** Accepts ISO-8601 (PT30S) or a number with s/m suffix (30s, 2m). */
+    static class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            String s = v.trim().toLowerCase();
+            if (s.startsWith("pt") || s.startsWith("p")) return Duration.parse(v.trim().toUpperCase());
+            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            return Duration.ofSeconds(Long.parseLong(s));
+        }
+    }
+}
