@@ -39,6 +39,17 @@ public final class HybridRetriever {
         }
     }
 
+    /** Replaces every chunk of {@code source} in one step, so a concurrent search sees the old or the new version. */
+    public void replaceSource(String source, List<Chunk> newChunks, List<float[]> vectors) {
+        lock.writeLock().lock();
+        try {
+            removeSource(source);
+            addAll(newChunks, vectors);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Drops every chunk of a source; indexes are rebuilt, which at 10k chunks takes well under a second. */
     public void removeSource(String source) {
         lock.writeLock().lock();
@@ -69,12 +80,13 @@ public final class HybridRetriever {
         }
     }
 
-    public float[] vector(int i) {
-        return dense.vector(i);
-    }
-
     public int size() {
-        return chunks.size();
+        lock.readLock().lock();
+        try {
+            return chunks.size();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     public Embedder embedder() {
@@ -98,7 +110,7 @@ public final class HybridRetriever {
         // Fusion needs more than topK from each list, or a chunk ranked 5th by both would be missed.
         int depth = Math.max(opt.topK() * 5, 50);
         double[] bm25Scores = bm25.scoreAll(query);
-        List<Match> bm25List = Bm25Index.top(bm25Scores, opt.mode() == Mode.DENSE ? depth : Math.max(depth, opt.topK()));
+        List<Match> bm25List = Bm25Index.top(bm25Scores, depth);
         List<Match> denseList = q == null ? List.of() : dense.search(q, depth);
         List<Match> ranked = switch (opt.mode()) {
             case BM25 -> bm25List;

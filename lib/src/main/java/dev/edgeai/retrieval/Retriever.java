@@ -194,8 +194,7 @@ public final class Retriever {
     private List<Chunk> add(Document d) {
         List<Chunk> chunks = options.chunker().chunk(d);
         List<float[]> vectors = options.embedder().embedAll(chunks.stream().map(Chunk::indexText).toList());
-        index.removeSource(d.source());
-        index.addAll(chunks, vectors);
+        index.replaceSource(d.source(), chunks, vectors);
         return chunks;
     }
 
