@@ -66,6 +66,23 @@ public final class Bm25Index {
         return top(scoreAll(query), k);
     }
 
+    /**
+     * The share of the query's idf mass that a document contains: Σ idf(t) over distinct query terms in the
+     * document ÷ Σ idf(t) over all distinct query terms (unknown terms count at their maximal idf). 1.0 means every
+     * query term occurs; "11434" alone gives 1.0 for the chunk holding it, "who won the football world cup"
+     * gives 0.2 for a chunk that merely says "world". 0 for an empty query.
+     */
+    public double coverage(String query, int doc) {
+        double total = 0, found = 0;
+        for (String term : new LinkedHashSet<>(tokenizer.tokens(query))) {
+            double idf = idf(term);
+            total += idf;
+            Postings p = postings.get(term);
+            if (p != null && Arrays.binarySearch(p.docs, 0, p.count, doc) >= 0) found += idf;
+        }
+        return total == 0 ? 0 : found / total;
+    }
+
     /** Every document's score for the query (0 where it shares no term), indexed by document id. */
     public double[] scoreAll(String query) {
         double[] scores = new double[size];

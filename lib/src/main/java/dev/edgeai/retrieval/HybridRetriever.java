@@ -122,7 +122,11 @@ public final class HybridRetriever {
         List<Hit> hits = new ArrayList<>();
         for (Match m : ranked) {
             double cos = q == null ? Double.NaN : dense.score(q, m.doc());
-            boolean relevant = opt.mode() == Mode.BM25 ? bm25Scores[m.doc()] > opt.minBm25() : cos >= opt.minSimilarity();
+            boolean relevant = switch (opt.mode()) {
+                case BM25 -> bm25Scores[m.doc()] > opt.minBm25();
+                case DENSE -> cos >= opt.minSimilarity();
+                case HYBRID -> cos >= opt.minSimilarity() || bm25.coverage(query, m.doc()) >= opt.minCoverage();
+            };
             if (!relevant) continue;
             hits.add(new Hit(hits.size() + 1, chunks.get(m.doc()), m.score(), bm25Scores[m.doc()],
                     bm25Ranks.getOrDefault(m.doc(), 0), cos, denseRanks.getOrDefault(m.doc(), 0)));

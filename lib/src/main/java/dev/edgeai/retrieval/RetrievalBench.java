@@ -72,7 +72,7 @@ public final class RetrievalBench {
             index.addAll(chunks, vectors);
             double indexS = (System.nanoTime() - t0) / 1e9;
 
-            SearchOptions opt = new SearchOptions(Mode.BM25, SearchOptions.DEFAULT_TOP_K, -1, 0);
+            SearchOptions opt = new SearchOptions(Mode.BM25, SearchOptions.DEFAULT_TOP_K, -1, 0, 0);
             Stats embed = timeEmbedding(embedder, rounds);
             Stats bm25 = time(index, opt, rounds);
             Stats dense = time(index, opt.withMode(Mode.DENSE), rounds);

@@ -31,7 +31,7 @@ public final class Retriever {
             Objects.requireNonNull(embedder);
         }
 
-        /** HYBRID, top 4, cosine ≥ 0.30, 800-character chunks with 100 of overlap, MiniLM, cache in {@code <docs>/.index}. */
+        /** HYBRID, top 4, cosine ≥ 0.30 or keyword coverage ≥ 0.6, 800-character chunks with 100 of overlap, MiniLM, cache in {@code <docs>/.index}. */
         public static Options defaults() {
             return new Options(SearchOptions.defaults(), Chunker.defaults(), Embedder.miniLm(), null, true);
         }

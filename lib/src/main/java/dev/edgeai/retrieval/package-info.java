@@ -5,7 +5,7 @@
  * <pre>{@code
  * Retriever docs = Retriever.open(Path.of("data/docs"));            // cached in data/docs/.index
  * System.err.println(docs.status().message());                       // "index cache up to date ..." or "rebuilt ..."
- * SearchResult r = docs.search("What does TTFT measure?");           // HYBRID, top 4, cosine >= 0.30
+ * SearchResult r = docs.search("What does TTFT measure?");           // HYBRID, top 4, cosine >= 0.30 or >= 60% of keywords
  * if (r.noRelevantContext()) { ... answer "I don't know" or fall back to the bare model ... }
  * messages = [system: ContextBuilder.SYSTEM_PROMPT, user: ContextBuilder.userMessage(question, r)]
  * List<Citation> used = Citation.citedIn(answer, r.citations());     // [n] in the answer -> file + offsets

@@ -96,6 +96,17 @@ class Bm25IndexTest {
     }
 
     @Test
+    void coverageIsTheShareOfQueryIdfADocumentHolds() {
+        // "int4 latency": idf 1.203973 + 0.693147 = 1.897120; d0 holds int4 -> 0.634632, d3 holds latency -> 0.365368
+        assertEquals(0.634632, index.coverage("int4 latency", 0), EPS);
+        assertEquals(0.365368, index.coverage("int4 latency", 3), EPS);
+        // unknown "banana" counts at its maximal idf ln(1 + 4.5/0.5) = ln 10: 0.693147 / (0.693147 + 2.302585)
+        assertEquals(0.231378, index.coverage("memory banana", 0), EPS);
+        assertEquals(1.0, index.coverage("memory memory", 1), EPS);
+        assertEquals(0.0, index.coverage("the", 1), EPS);
+    }
+
+    @Test
     void emptyIndexFindsNothing() {
         assertTrue(new Bm25Index().search("memory", 5).isEmpty());
     }
