@@ -1,0 +1,221 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.client.OpenAiClient;
+import dev.edgeai.retrieval.Retriever;
+import dev.edgeai.testkit.Script;
+import dev.edgeai.testkit.ScriptedServer;
+import dev.edgeai.web.RagChatApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/** The RAG chat app in real headless Chromium, answered by a scripted OpenAI-compatible server over HTTP. */
+class RagChatBrowserTest {
+    static final String HOSTILE = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
+    static ScriptedServer server;
+    static OpenAiClient backend;
+    static RagChatApp app;
+    static Browser browser;
+    @TempDir static Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ScriptedServer.builder().model("phi-4-mini", answer(30)).model("slow-model",
+                Script.builder().ttftMs(50).itlMs(150).tokenCount(200).build()).start();
+        backend = OpenAiClient.builder().baseUrl(server.baseUrl()).build();
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        try (Stream<Path> s = Files.list(ScriptRunner.ROOT.resolve("data/docs"))) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".md")).toList()) Files.copy(p, docs.resolve(p.getFileName()));
+        }
+        Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withCacheDir(tmp.resolve("index")));
+        app = RagChatApp.start(backend, retriever, RagChatApp.Config.defaults(tmp.resolve("data")).withModel("phi-4-mini")
+                .withMaxUploadBytes(20_000));
+        browser = Browser.start();
+    }
+
+    static Script answer(long itlMs) {
+        return Script.builder().ttftMs(120).itlMs(itlMs).tokens("TTFT ", "is ", "the ", "time ", "to ", "the ", "first ",
+                "token [1]. ", HOSTILE, " **Measured** ", "per ", "request.").build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (app != null) app.close();
+        if (backend != null) backend.close();
+        if (server != null) server.close();
+    }
+
+    @BeforeEach
+    void freshPage() {
+        browser.driver.get(app.url());
+        ((JavascriptExecutor) browser.driver).executeScript("localStorage.clear()");
+        browser.driver.navigate().refresh();
+        browser.waitFor(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#starters button")));
+    }
+
+    WebElement ask(String question) {
+        var box = browser.driver.findElement(By.id("question"));
+        box.sendKeys(question);
+        browser.driver.findElement(By.id("send")).click();
+        return browser.waitFor(10).until(d -> {
+            List<WebElement> answers = d.findElements(By.cssSelector(".msg.assistant"));
+            return answers.isEmpty() ? null : answers.get(answers.size() - 1);
+        });
+    }
+
+    void awaitDone(WebElement answer) {
+        browser.waitFor(20).until(d -> !answer.findElements(By.cssSelector(".latency, .error")).isEmpty());
+    }
+
+    @Test
+    void streamsAnswerWithCitationsLatencyAndShowsHostileHtmlAsText() throws Exception {
+        WebElement msg = ask("What does TTFT measure?");
+        // streamed: partial text is visible before the answer is complete
+        List<String> seen = new ArrayList<>();
+        browser.waitFor(10).until(d -> {
+            String t = msg.findElement(By.cssSelector(".answer")).getText();
+            if (!t.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(t))) seen.add(t);
+            return !msg.findElements(By.cssSelector(".latency")).isEmpty();
+        });
+        assertTrue(seen.size() >= 3, "expected to see the answer grow, saw " + seen);
+
+        WebElement answer = msg.findElement(By.cssSelector(".answer"));
+        assertTrue(answer.getText().contains("<script>window.pwned=1</script>"), answer.getText());
+        assertTrue(answer.findElements(By.tagName("img")).isEmpty(), "no <img> element from model output");
+        assertTrue(answer.findElements(By.tagName("script")).isEmpty(), "no <script> element from model output");
+        assertNull(((JavascriptExecutor) browser.driver).executeScript("return window.pwned"), "model output ran code");
+        assertEquals("Measured", answer.findElement(By.tagName("strong")).getText(), "markdown is rendered");
+
+        String latency = msg.findElement(By.cssSelector(".latency .metrics")).getText();
+        assertTrue(latency.contains("TTFT") && latency.contains("total") && latency.contains("tokens"), latency);
+        assertTrue(msg.findElement(By.cssSelector("details.retrieval summary")).getText().contains("chunk"));
+
+        answer.findElement(By.cssSelector("a.cite")).click();
+        WebElement panel = browser.waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("source-panel")));
+        assertTrue(panel.findElement(By.id("source-title")).getText().contains("[1]"));
+        assertTrue(panel.findElement(By.id("source-title")).getText().contains(".md"), "citation names its file");
+        assertFalse(panel.findElement(By.id("source-text")).getText().isBlank());
+        browser.screenshot("rag-answer");
+        System.out.println("RAG app overhead: " + latency);
+        var errors = browser.consoleErrors();
+        assertTrue(errors.isEmpty(), () -> "console errors: " + errors);
+    }
+
+    @Test
+    void conversationSurvivesReloadAndFeedbackIsSaved() throws Exception {
+        WebElement msg = ask("How does int4 quantization save memory?");
+        awaitDone(msg);
+        msg.findElement(By.cssSelector("button.feedback[data-rating='up']")).click();
+        Path feedback = tmp.resolve("data/feedback/rag_feedback.jsonl");
+        browser.waitFor(5).until(d -> Files.exists(feedback));
+        String line = Files.readString(feedback);
+        assertTrue(line.contains("\"rating\":\"up\"") && line.contains("int4"), line);
+
+        browser.driver.navigate().refresh();
+        browser.waitFor(10).until(d -> d.findElements(By.cssSelector(".msg.user")).size() == 1);
+        assertTrue(browser.driver.findElement(By.cssSelector(".msg.user")).getText().contains("int4"));
+        assertFalse(browser.driver.findElement(By.cssSelector(".msg.assistant .answer")).getText().isBlank());
+    }
+
+    @Test
+    void offTopicQuestionSaysThereIsNoContext() {
+        WebElement msg = ask("Give me a recipe for banana bread");
+        awaitDone(msg);
+        assertTrue(msg.getText().contains("could not find anything"), msg.getText());
+    }
+
+    @Test
+    void uploadIsIndexedAndCitedAndBadUploadsAreRefused() throws Exception {
+        browser.driver.findElement(By.id("settings-toggle")).click();
+        Path note = Files.writeString(tmp.resolve("zorblat-notes.md"),
+                "# Zorblat accelerator\n\nThe Zorblat accelerator runs quantized zorblat kernels at 42 petaflops on a single chip.\n");
+        upload(note);
+        String status = browser.waitFor(10).until(d -> {
+            String t = d.findElement(By.id("upload-status")).getText();
+            return t.isEmpty() ? null : t;
+        });
+        assertTrue(status.contains("Added uploads/zorblat-notes.md"), status);
+
+        WebElement msg = ask("How fast is the Zorblat accelerator?");
+        awaitDone(msg);
+        msg.findElement(By.cssSelector(".answer a.cite")).click();
+        browser.waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("source-panel")));
+        assertTrue(browser.driver.findElement(By.id("source-title")).getText().contains("uploads/zorblat-notes.md"));
+
+        Path big = Files.writeString(tmp.resolve("big.md"), "word ".repeat(10_000));
+        upload(big);
+        browser.waitFor(10).until(d -> d.findElement(By.id("upload-status")).getText().contains("too large"));
+        Path exe = Files.write(tmp.resolve("tool.exe"), new byte[] {0x4d, 0x5a, 0, 0});
+        upload(exe);
+        browser.waitFor(10).until(d -> d.findElement(By.id("upload-status")).getText().contains("file type not allowed"));
+        browser.screenshot("rag-upload-refused");
+    }
+
+    void upload(Path file) {
+        browser.driver.findElement(By.id("upload-status")).getText();
+        ((JavascriptExecutor) browser.driver).executeScript("document.getElementById('upload-status').textContent=''");
+        browser.driver.findElement(By.id("upload")).sendKeys(file.toString());
+        browser.driver.findElement(By.cssSelector("#upload-form button")).click();
+    }
+
+    @Test
+    void stopButtonEndsGeneration() {
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("model"))).selectByValue("slow-model");
+        WebElement msg = ask("What does TTFT measure?");
+        browser.waitFor(10).until(d -> !msg.findElement(By.cssSelector(".answer")).getText().isEmpty());
+        browser.driver.findElement(By.id("stop")).click();
+        awaitDone(msg);
+        browser.waitFor(10).until(d -> server.inFlight() == 0);
+        assertTrue(msg.findElement(By.cssSelector(".latency")).getText().contains("tokens"));
+        // 200 tokens at 150 ms would take 30 s; stopping ended it long before
+        String words = msg.findElement(By.cssSelector(".answer")).getText();
+        assertTrue(words.split("\\s+").length < 150, words);
+    }
+
+    @Test
+    void pathTraversalAndMalformedRequestsAreRefused() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../evil.md\"\r\n"
+                + "Content-Type: text/markdown\r\n\r\n# evil\r\n--" + boundary + "--\r\n";
+        var up = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, up.statusCode(), up.body());
+        assertTrue(up.body().contains("file name not allowed"), up.body());
+        assertFalse(Files.exists(tmp.resolve("evil.md")) || Files.exists(tmp.resolve("data/evil.md")));
+
+        for (String path : List.of("api/chunk/..%2F..%2Fetc%2Fpasswd", "..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd")) {
+            var r = http.send(HttpRequest.newBuilder(URI.create(app.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.statusCode() >= 400 && !r.body().contains("root:"), path + " -> " + r.statusCode());
+        }
+        var hist = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/history?session=../../x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, hist.statusCode());
+        var notJson = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/chat"))
+                .POST(HttpRequest.BodyPublishers.ofString("hello", StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notJson.statusCode());
+    }
+}

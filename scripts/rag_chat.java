@@ -1,0 +1,85 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Chat with your documents (RAG): a Chainlit-like web app on 127.0.0.1 answering only from data/docs.
+//JAVA 21+
+//DEPS dev.edgeai:edgeai-lib:0.1.0
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.Cli;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.retrieval.Mode;
+import dev.edgeai.retrieval.Retriever;
+import dev.edgeai.web.RagChatApp;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "rag_chat", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Indexes a folder of .md/.txt files (BM25 + MiniLM embeddings, cached on disk) and serves a chat page",
+                "that answers ONLY from the retrieved context, with citations, streamed tokens and per-answer latency."},
+        footer = {"", "Examples:", "  ./jbang scripts/rag_chat.java                      # then open the printed URL",
+                "  ./jbang scripts/rag_chat.java --docs ~/notes --model qwen2.5-7b --fallback"})
+public class rag_chat implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:RAG_PORT:-8000}", description = "Port (env RAG_PORT; default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else exposes your documents to the network.")
+    String host;
+
+    @Option(names = "--docs", defaultValue = "${env:RAG_DOCS:-data/docs}", description = "Folder of .md/.txt documents (env RAG_DOCS; default: ${DEFAULT-VALUE}).")
+    Path docs;
+
+    @Option(names = "--data", defaultValue = "data", description = "Where feedback, uploads and results are written (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--model", defaultValue = "${env:RAG_MODEL:-${env:SLM_ALIAS:-phi-4-mini}}",
+            description = "Default model id or alias (env RAG_MODEL, then SLM_ALIAS; default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: bm25, dense or hybrid (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--top-k", defaultValue = "4", description = "Chunks per answer (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--fallback", description = "When no chunk is relevant, let the model answer on its own (marked) instead of refusing.")
+    boolean fallback;
+
+    @Option(names = "--max-upload-kb", defaultValue = "1024", description = "Largest accepted upload in KiB (default: ${DEFAULT-VALUE}).")
+    long maxUploadKb;
+
+    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
+    String endpoint;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
+    boolean verbose;
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new rag_chat(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        ChatBackend backend = Backends.open(endpoint, verbose, System.err);
+        Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(m).withTopK(topK));
+        System.err.println("index: " + retriever.status().message());
+        var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
+                .withMaxUploadBytes(maxUploadKb * 1024);
+        cfg = cfg.withSearch(retriever.options().search());
+        try (RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
+            System.out.println("RAG chat running at " + app.url() + "  (Ctrl+C to stop)");
+            System.out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        } finally {
+            backend.close();
+        }
+        return 0;
+    }
+}
