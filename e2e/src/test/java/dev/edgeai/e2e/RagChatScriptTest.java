@@ -1,0 +1,75 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.testkit.Script;
+import dev.edgeai.testkit.ScriptedServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `./jbang scripts/rag_chat.java` starts, prints its loopback URL, and serves the app. */
+class RagChatScriptTest {
+    @TempDir Path tmp;
+
+    @Test
+    void startsOnLoopbackAndAnswersAChat() throws Exception {
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
+        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokens("Keys", " and", " values [1].").build()).start()) {
+            ProcessBuilder pb = new ProcessBuilder(ScriptRunner.ROOT.resolve("jbang").toString(), "scripts/rag_chat.java", "--port", "0",
+                    "--endpoint", server.baseUrl(), "--docs", docs.toString(), "--data", tmp.resolve("data").toString())
+                    .directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
+            pb.environment().put("EDGEAI_QUIET", "1");
+            Process p = pb.start();
+            try {
+                var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String line = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return reader.readLine();
+                    } catch (Exception e) {
+                        return null;
+                    }
+                }).get(120, TimeUnit.SECONDS);
+                assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
+                assertTrue(line.startsWith("RAG chat running at http://127.0.0.1:"), line);
+                String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+
+                HttpClient http = HttpClient.newHttpClient();
+                var cfg = http.send(HttpRequest.newBuilder(URI.create(url + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, cfg.statusCode());
+                assertTrue(cfg.body().contains("\"defaultModel\":\"phi-4-mini\""), cfg.body());
+                var chat = http.send(HttpRequest.newBuilder(URI.create(url + "api/chat")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, chat.statusCode());
+                assertTrue(chat.body().contains("event: retrieval") && chat.body().contains("kv.md"), chat.body());
+                assertTrue(chat.body().contains("event: done") && chat.body().contains("class=\\\"cite\\\""), chat.body());
+            } finally {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
