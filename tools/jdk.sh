@@ -35,3 +35,13 @@ edgeai_pick_jdk() {
     exit 3
   fi
 }
+
+# Maven 3.9 on JDK 24+ warns about sun.misc.Unsafe on every run; the flag only exists from JDK 24 on.
+edgeai_quiet_maven() {
+  if [ "$(edgeai_java_major "$JAVA_HOME")" -ge 24 ]; then
+    case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe-memory-access*) ;; *)
+      export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
+}
+
