@@ -30,10 +30,14 @@ public final class ChatTemplates {
                 new ELFunctionDefinition("", "raise_exception", ChatTemplates.class, "raiseException", String.class));
     }
 
+    // jinjava wraps exceptions from functions into its own error list; remember the template's own words.
+    private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
+
     private ChatTemplates() {}
 
     /** Templates call raise_exception('...') to reject a conversation; jinjava reports it as a fatal error. */
     public static String raiseException(String message) {
+        RAISED.set(message);
         throw new IllegalArgumentException(message);
     }
 
@@ -91,6 +95,7 @@ public final class ChatTemplates {
         vars.put("eos_token", f.eosToken());
         vars.put("add_generation_prompt", true);
         String problem;
+        RAISED.remove();
         try {
             RenderResult r = JINJAVA.renderForResult(f.template(), vars);
             List<TemplateError> fatal = r.getErrors().stream()
@@ -105,8 +110,12 @@ public final class ChatTemplates {
         } catch (RuntimeException e) {
             problem = e.getMessage();
         }
-        if (problem != null && problem.contains("Conversation roles must alternate"))
-            throw new dev.edgeai.chat.ChatException(dev.edgeai.chat.ChatException.Kind.INVALID_INPUT, "chat template: " + problem);
+        String raised = RAISED.get();
+        RAISED.remove();
+        // The template rejected this conversation (e.g. roles must alternate): a fallback would hide a real mistake.
+        if (raised != null)
+            throw new dev.edgeai.chat.ChatException(dev.edgeai.chat.ChatException.Kind.INVALID_INPUT,
+                    "the chat template of this model rejects the conversation: " + raised);
         LOG.log(System.Logger.Level.WARNING, "chat template from " + f.source() + " cannot be rendered here (" + problem
                 + "); using " + f.fallback().describe());
         return f.fallback().render(messages);
