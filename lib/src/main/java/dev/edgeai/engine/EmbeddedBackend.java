@@ -1,0 +1,130 @@
+package dev.edgeai.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.edgeai.chat.BackendInfo;
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.ChatRequest;
+import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.chat.StreamListener;
+import dev.edgeai.chat.Timings;
+import dev.edgeai.chat.Usage;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The embedded engine behind the {@link ChatBackend} interface: the workshop runs with no model server. Each model
+ * is a folder, named by its folder name; requests for one model run one at a time, different models in parallel.
+ */
+public final class EmbeddedBackend implements ChatBackend {
+    /** Used when a request says nothing about max tokens. */
+    static final int DEFAULT_MAX_TOKENS = Integer.getInteger("edgeai.engine.maxTokens", 512);
+
+    private final Map<String, LoadedModel> models;
+
+    private EmbeddedBackend(Map<String, LoadedModel> models) { this.models = models; }
+
+    /** Opens each folder (genai or optimum layout); the model id is the folder name. */
+    public static EmbeddedBackend load(Path... folders) { return load(Arrays.asList(folders)); }
+
+    public static EmbeddedBackend load(List<Path> folders) {
+        Map<String, LoadedModel> map = new LinkedHashMap<>();
+        try {
+            for (Path f : folders) {
+                LoadedModel m = LoadedModel.load(f);
+                LoadedModel old = map.put(m.id(), m);
+                if (old != null) {
+                    old.close();
+                    throw new ChatException(ChatException.Kind.INVALID_INPUT, "two model folders are named " + m.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            map.values().forEach(LoadedModel::close);
+            throw e;
+        }
+        return new EmbeddedBackend(map);
+    }
+
+    @Override
+    public BackendInfo info() {
+        String where = String.join(",", models.values().stream().map(m -> m.descriptor().folder().toString()).toList());
+        return new BackendInfo("embedded", where, "onnxruntime " + OrtEnvironment.getEnvironment().getVersion());
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return models.keySet().stream().map(id -> new ModelInfo(id, "local")).toList();
+    }
+
+    public LoadedModel model(String id) {
+        LoadedModel m = models.get(id);
+        if (m == null && models.size() == 1 && (id == null || id.isBlank())) m = models.values().iterator().next();
+        if (m == null)
+            throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, "no embedded model '" + id + "'; loaded: " + models.keySet());
+        return m;
+    }
+
+    @Override
+    public ChatResult stream(ChatRequest request, StreamListener listener) {
+        LoadedModel m = model(request.model());
+        long t0 = System.nanoTime();
+        TimedListener timed = new TimedListener(listener, t0);
+        m.lock.lock();
+        try {
+            int[] prompt = m.promptIds(request.messages());
+            long tokenized = System.nanoTime();
+            int room = m.descriptor().contextLength() - prompt.length;
+            int max = request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
+            Set<Integer> eos = new HashSet<>(m.descriptor().eosIds());
+            var settings = new Generator.Settings(max,
+                    Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()), eos, request.stop());
+            Generator.Outcome out = m.generator().generate(prompt, settings, timed);
+            double e2e = (System.nanoTime() - t0) / 1e6;
+            double prefillMs = (tokenized - t0 + out.prefillNanos()) / 1e6;
+            Timings timings = new Timings(timed.firstMs, e2e, timed.gaps, prefillMs);
+            return new ChatResult(m.id(), out.text(), out.finishReason(),
+                    new Usage(out.promptTokens(), out.tokens().length, false), timings);
+        } finally {
+            m.lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        models.values().forEach(LoadedModel::close);
+    }
+
+    /** Records when each text piece leaves, for TTFT and inter-chunk gaps, and passes it on. */
+    private static final class TimedListener implements StreamListener {
+        private final StreamListener inner;
+        private final long t0;
+        final List<Double> gaps = new ArrayList<>();
+        double firstMs = Double.NaN;
+        private long last;
+
+        TimedListener(StreamListener inner, long t0) {
+            this.inner = inner;
+            this.t0 = t0;
+        }
+
+        @Override
+        public void onToken(String text) {
+            long now = System.nanoTime();
+            if (Double.isNaN(firstMs)) firstMs = (now - t0) / 1e6;
+            else gaps.add((now - last) / 1e6);
+            last = now;
+            inner.onToken(text);
+        }
+
+        @Override
+        public boolean isCancelled() { return inner.isCancelled(); }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.edgeai.engine;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.edgeai.chat.StreamListener;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decode speed of our generation loop against a bare ORT session.run loop fed the same way (pinned, double-
+ * buffered KV), on the same session, interleaved rep by rep so machine noise hits both alike. Not a test: timing
+ * on a shared 2-core machine is too noisy to assert on.
+ *
+ * <pre>java -cp ... dev.edgeai.engine.EngineBench [reps] [model folders...]</pre>
+ */
+public final class EngineBench {
+    static final int TOKENS = 64;
+
+    public static void main(String[] args) throws Exception {
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+        List<Path> folders = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) folders.add(Path.of(args[i]));
+        if (folders.isEmpty()) {
+            Path root = Path.of("src/test/resources/models");
+            folders = List.of(root.resolve("tiny-random-LlamaForCausalLM-fp16"), root.resolve("tiny-random-gpt2-fp32"),
+                    root.resolve("tiny-graph-capture-gqa"));
+        }
+        System.out.printf("ONNX Runtime %s, Java %s, %d greedy tokens, median of %d reps (after 2 warm-up)%n%n",
+                OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"), TOKENS, reps);
+        System.out.println("| model | engine tok/s | engine µs/token | bare tok/s | bare µs/token | engine/bare time | same tokens |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Path f : folders) {
+            try (LoadedModel m = LoadedModel.load(f)) {
+                int[] prompt = m.id().contains("gpt2") ? new int[]{98, 15, 286, 262, 11, 314} : m.tokenizer().encode("Hello, my name is", true);
+                double[] engine = new double[reps], bare = new double[reps];
+                int[] engineTokens = null, bareTokens = null;
+                for (int r = -2; r < reps; r++) {
+                    var e = engineRun(m, prompt);
+                    var b = bareRun(m, prompt);
+                    engineTokens = e.tokens; bareTokens = b.tokens;
+                    if (r >= 0) { engine[r] = e.nanosPerToken; bare[r] = b.nanosPerToken; }
+                }
+                double me = median(engine), mb = median(bare);
+                System.out.printf("| %s | %.0f | %.1f | %.0f | %.1f | %.3f | %s |%n", m.id(), 1e9 / me, me / 1e3, 1e9 / mb, mb / 1e3,
+                        me / mb, Arrays.equals(engineTokens, bareTokens) ? "yes" : "NO");
+            }
+        }
+    }
+
+    record Run(int[] tokens, double nanosPerToken) {}
+
+    /** Our loop as the backend runs it: sampler, detokenizer and stop matcher included. */
+    static Run engineRun(LoadedModel m, int[] prompt) {
+        long start = System.nanoTime();
+        var out = m.generator().generate(prompt, new Generator.Settings(TOKENS, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
+        long[] steps = out.stepNanos();
+        return new Run(out.tokens(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length);
+    }
+
+    /** The least code that decodes with ORT: argmax, then run with pinned present buffers that become the next past. */
+    static Run bareRun(LoadedModel m, int[] prompt) throws OrtException {
+        ModelDescriptor d = m.descriptor();
+        KvCacheSpec kv = d.kv();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession s = m.session();
+        boolean share = kv.layout() == KvCacheSpec.Layout.SHARE_BUFFER, i32 = d.idType() == OnnxJavaType.INT32;
+        int cap = prompt.length + TOKENS, n = kv.pastNames().size(), vocab = d.vocabSize();
+        long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
+        ByteBuffer[] a = new ByteBuffer[n], b = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) { a[i] = alloc(bytes); b[i] = alloc(bytes); }
+        ByteBuffer logitsBuf = alloc((long) vocab * (d.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4));
+        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[]{1, 1, vocab}, d.logitsType());
+        float[] row = new float[vocab];
+        int[] tokens = new int[TOKENS];
+        int len = 0;
+        long t0 = 0;
+        List<OnnxTensor> tmp = new ArrayList<>();
+        for (int step = 0; step <= TOKENS - 1; step++) {
+            int[] feed = step == 0 ? prompt : new int[]{tokens[step - 1]};
+            int total = len + feed.length;
+            Map<String, OnnxTensor> in = new HashMap<>();
+            Map<String, OnnxValue> outs = new HashMap<>();
+            long[] pos = new long[feed.length], ids = new long[feed.length], mask = new long[total];
+            for (int i = 0; i < feed.length; i++) { ids[i] = feed[i]; pos[i] = len + i; }
+            Arrays.fill(mask, 1);
+            in.put(d.inputIds(), idTensor(env, ids, i32, tmp));
+            if (d.attentionMask() != null) in.put(d.attentionMask(), idTensor(env, mask, i32, tmp));
+            if (d.positionIds() != null) in.put(d.positionIds(), idTensor(env, pos, i32, tmp));
+            for (int i = 0; i < n; i++) {
+                OnnxTensor past = slice(env, a[i], kv, share ? cap : len, tmp);
+                in.put(kv.pastNames().get(i), past);
+                outs.put(kv.presentNames().get(i), share ? past : slice(env, b[i], kv, total, tmp));
+            }
+            if (feed.length > 1) {   // prefill: whole prompt, logits of its last row only
+                try (OrtSession.Result r = s.run(in, Set.of(d.logits()), outs)) {
+                    OnnxTensor l = (OnnxTensor) r.get(d.logits()).orElseThrow();
+                    toFloats(l.getByteBuffer().order(ByteOrder.nativeOrder()), (feed.length - 1) * vocab, d.logitsType(), row);
+                }
+            } else {
+                outs.put(d.logits(), logits);
+                s.run(in, Set.of(), outs).close();
+                toFloats(logitsBuf, 0, d.logitsType(), row);
+            }
+            tmp.forEach(OnnxTensor::close);
+            tmp.clear();
+            if (!share) { ByteBuffer[] t = a; a = b; b = t; }
+            len = total;
+            if (step == 0) t0 = System.nanoTime();
+            tokens[step] = Sampler.GREEDY.sample(row);
+        }
+        long t1 = System.nanoTime();
+        logits.close();
+        return new Run(tokens, (double) (t1 - t0) / (TOKENS - 1));
+    }
+
+    private static void toFloats(ByteBuffer buf, int offset, OnnxJavaType type, float[] row) {
+        if (type == OnnxJavaType.FLOAT16) for (int i = 0; i < row.length; i++) row[i] = Float.float16ToFloat(buf.getShort((offset + i) * 2));
+        else for (int i = 0; i < row.length; i++) row[i] = buf.getFloat((offset + i) * 4);
+    }
+
+    private static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
+        int bytes = (int) (kv.elementsPerPosition() * seq * kv.bytesPerElement());
+        OnnxTensor t = OnnxTensor.createTensor(env, buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
+                kv.shapeFor(seq), kv.type());
+        tmp.add(t);
+        return t;
+    }
+
+    private static OnnxTensor idTensor(OrtEnvironment env, long[] v, boolean i32, List<OnnxTensor> tmp) throws OrtException {
+        OnnxTensor t;
+        if (i32) {
+            int[] x = new int[v.length];
+            for (int i = 0; i < v.length; i++) x[i] = (int) v[i];
+            t = OnnxTensor.createTensor(env, new int[][]{x});
+        } else {
+            t = OnnxTensor.createTensor(env, new long[][]{v});
+        }
+        tmp.add(t);
+        return t;
+    }
+
+    private static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.edgeai.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** The three fixture model folders under src/test/resources/models. */
+final class Fixtures {
+    static final Path ROOT = Path.of("src/test/resources/models");
+    static final Path GPT2 = ROOT.resolve("tiny-random-gpt2-fp32");
+    static final Path LLAMA = ROOT.resolve("tiny-random-LlamaForCausalLM-fp16");
+    static final Path GQA = ROOT.resolve("tiny-graph-capture-gqa");
+
+    private Fixtures() {}
+
+    static Path copy(Path fixture, Path to) {
+        try (Stream<Path> s = Files.list(fixture)) {
+            Files.createDirectories(to);
+            for (Path p : s.toList()) Files.copy(p, to.resolve(p.getFileName()));
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
