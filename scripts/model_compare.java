@@ -9,22 +9,26 @@ import dev.edgeai.cli.Cli;
 import dev.edgeai.compare.CompareOptions;
 import dev.edgeai.compare.ModelCompare;
 import dev.edgeai.discovery.Backends;
+import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "model_compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sends the same prompt to a small (SLM) and a large (LLM) model on a local OpenAI-compatible "
-                + "server, streams each answer to time it, prints a side-by-side table and writes results JSON.",
+        description = {"Sends the same prompt to a small (SLM) and a large (LLM) model on a local OpenAI-compatible server,",
+                "streams each answer to time it, prints a side-by-side table and writes results JSON. With no server found",
+                "(or with --model-slm/--model-llm) both models run in-process on the embedded ONNX Runtime engine."},
         footer = {"", "Examples:",
                 "  ./jbang scripts/model_compare.java",
                 "  SLM_ALIAS=phi-4-mini LLM_ALIAS=qwen2.5-7b ./jbang scripts/model_compare.java --rounds 5",
-                "  ./jbang scripts/model_compare.java --endpoint http://127.0.0.1:11434/v1 --slm qwen2.5:0.5b --llm qwen2.5:7b"})
+                "  ./jbang scripts/model_compare.java --endpoint http://127.0.0.1:11434/v1 --slm qwen2.5:0.5b --llm qwen2.5:7b",
+                "  ./jbang scripts/model_compare.java --model-slm ~/models/Qwen2.5-0.5B-Instruct --model-llm microsoft/Phi-4-mini-instruct-onnx"})
 public class model_compare implements Callable<Integer> {
     @Option(names = "--slm", defaultValue = "${env:SLM_ALIAS:-phi-4-mini}",
             description = "Small model id or alias (env SLM_ALIAS; default: ${DEFAULT-VALUE}).")
@@ -62,6 +66,16 @@ public class model_compare implements Callable<Integer> {
             + "(else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local's CLI, Ollama, in that order).")
     String endpoint;
 
+    @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}",
+            description = "Run the small model in-process (embedded ONNX Runtime): a model folder, a Foundry Local cache id or a "
+                    + "Hugging Face repo id (env SLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
+    String modelSlm;
+
+    @Option(names = "--model-llm", defaultValue = "${env:LLM_MODEL}",
+            description = "Run the large model in-process, like --model-slm (env LLM_MODEL). Default when no server is found: "
+                    + ModelStore.DEFAULT_LLM_REPO + ".")
+    String modelLlm;
+
     @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
             description = "Folder for the results JSON (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
     Path out;
@@ -78,13 +92,23 @@ public class model_compare implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CompareOptions(slm, llm, prompt, system, rounds, warmup, maxTokens, temperature); // validate before any loading
+        boolean embedded = modelSlm != null || modelLlm != null;
+        String slmModel = modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO;
+        String llmModel = modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO;
+        ChatBackend backend = embedded ? Backends.embedded(List.of(slmModel, llmModel), System.err)
+                : Backends.openOrEmbedded(endpoint, List.of(slmModel, llmModel), verbose, System.err);
+        if ("embedded".equals(backend.info().kind())) {   // in-process models are named after their folders
+            slm = Backends.embeddedId(slmModel);
+            llm = Backends.embeddedId(llmModel);
+        }
         var options = new CompareOptions(slm, llm, prompt, system, rounds, warmup, maxTokens, temperature);
         Map<String, Object> recorded = new LinkedHashMap<>();
         recorded.put("slm", slm);
         recorded.put("llm", llm);
         recorded.put("max_tokens", maxTokens);
         recorded.put("temperature", temperature);
-        try (ChatBackend backend = Backends.open(endpoint, verbose, System.err)) {
+        try (backend) {
             RunResult result = ModelCompare.run(backend, options, recorded, System.err::println);
             System.out.print(ModelCompare.table(result, width));
             Path file = ResultsFile.write(ResultsFile.newPath(out, "model_compare"), result);

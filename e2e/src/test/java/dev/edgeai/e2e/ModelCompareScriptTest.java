@@ -73,11 +73,37 @@ class ModelCompareScriptTest {
     }
 
     @Test
+    void runsBothModelsInProcessOnTheEmbeddedEngine() throws Exception {
+        var r = compare(Map.of(), "--model-slm", ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
+                "--model-llm", ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(),
+                "--rounds", "2", "--max-tokens", "24");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("tiny-graph-capture-gqa") && r.stdout().contains("tiny-random-LlamaForCausalLM-fp16"), r::toString);
+        RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
+        assertEquals("embedded", res.meta().backend().kind());
+        for (Sample s : res.samples()) {
+            assertEquals(24, s.completionTokens(), "max tokens reached (random weights never say EOS early here)");
+            assertFalse(s.tokensEstimated(), "the engine counts tokens exactly");
+            assertTrue(s.ttftMs() > 0 && s.e2eMs() >= s.ttftMs());
+        }
+    }
+
+    @Test
+    void withNoServerItFallsBackToTheEmbeddedDefaultsAndSaysHowToGetThemOffline() throws Exception {
+        var r = compare(Map.of());
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.stderr().contains("embedded ONNX Runtime engine"), r::toString);
+        assertOneLineError(r, "onnx-community/Qwen2.5-0.5B-Instruct");
+        assertTrue(r.stderr().contains("by hand"), r::toString);
+        assertTrue(ScriptRunner.jsonFiles(out).isEmpty());
+    }
+
+    @Test
     void helpListsEveryOptionWithItsEnvVar() throws Exception {
         var r = ScriptRunner.jbang(Map.of(), "scripts/model_compare.java", "--help");
         assertEquals(0, r.exitCode(), r::toString);
         for (String s : List.of("--slm", "SLM_ALIAS", "--llm", "LLM_ALIAS", "--prompt", "COMPARE_PROMPT", "--rounds", "--warmup",
-                "--max-tokens", "--endpoint", "--out", "--verbose")) {
+                "--max-tokens", "--endpoint", "--model-slm", "SLM_MODEL", "--model-llm", "--out", "--verbose")) {
             assertTrue(r.stdout().contains(s), () -> "help lacks " + s + "\n" + r);
         }
     }

@@ -37,6 +37,9 @@ final class ScriptRunner {
         e.remove("OPENAI_API_KEY");
         e.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());
         e.put("EDGEAI_QUIET", "1");
+        // No model hub at test time: downloads go to a dead port, into a throwaway cache.
+        e.put("HF_ENDPOINT", "http://127.0.0.1:" + deadPort());
+        e.put("EDGEAI_MODEL_CACHE", ROOT.resolve("e2e/target/model-cache").toString());
         e.putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -63,6 +66,11 @@ final class ScriptRunner {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** A fixture model folder shipped with lib's tests (random weights: gibberish text, real mechanics). */
+    static Path fixture(String name) {
+        return ROOT.resolve("lib/src/test/resources/models").resolve(name);
     }
 
     static List<Path> jsonFiles(Path dir) throws IOException {

@@ -2,31 +2,70 @@ package dev.edgeai.discovery;
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.client.OpenAiClient;
+import dev.edgeai.engine.EmbeddedBackend;
+import dev.edgeai.engine.hub.ModelStore;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 
-/** The one call scripts and notebooks make to get a backend: discovery, then the matching client. */
+/** The one call scripts and notebooks make to get a backend: discovery, then the matching client or engine. */
 public final class Backends {
     private Backends() {}
 
     /**
-     * Finds a backend (see {@link Discovery}) and connects to it.
+     * Finds a server (see {@link Discovery}) and connects to it; fails with what was tried when there is none.
      *
      * @param endpoint the --endpoint option, or null to discover
      * @param verbose  print every discovery step, not just the outcome
      * @param log      where to say what was chosen (stderr in scripts)
      */
     public static ChatBackend open(String endpoint, boolean verbose, PrintStream log) {
+        return connect(discover(endpoint, false, verbose, log));
+    }
+
+    /**
+     * Like {@link #open} but, when no server is found, runs {@code fallbackModels} inside this JVM (each a model
+     * folder, a Foundry Local cache id or a Hugging Face repo id, downloaded on first use).
+     */
+    public static ChatBackend openOrEmbedded(String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
+        Discovery.Found found = discover(endpoint, true, verbose, log);
+        if (!found.embedded()) return connect(found);
+        log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", fallbackModels)
+                + " (no server found; --verbose shows what was tried)");
+        return embedded(fallbackModels, log);
+    }
+
+    /** Loads models into the embedded engine; the same model given twice is loaded once. */
+    public static EmbeddedBackend embedded(List<String> models, PrintStream log) {
+        ModelStore store = ModelStore.defaults();
+        List<Path> folders = new ArrayList<>(new LinkedHashSet<>(models.stream().map(m -> store.resolve(m).toAbsolutePath().normalize()).toList()));
+        EmbeddedBackend b = EmbeddedBackend.load(folders);
+        log.println("backend: embedded (" + b.info().version() + "), models: "
+                + String.join(", ", b.models().stream().map(m -> m.id()).toList()));
+        return b;
+    }
+
+    /** The model id the embedded engine uses for a --model value: the folder's name. */
+    public static String embeddedId(String model) {
+        return ModelStore.defaults().resolve(model).toAbsolutePath().normalize().getFileName().toString();
+    }
+
+    private static Discovery.Found discover(String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
         Discovery.Found found;
         try {
-            found = Discovery.discover(Discovery.Options.of(endpoint));
+            found = Discovery.discover(Discovery.Options.of(endpoint).withEmbeddedFallback(embeddedFallback));
         } catch (Discovery.NotFound e) {
             if (verbose) e.trace().forEach(t -> log.println("discovery: " + t));
             throw e;
         }
         if (verbose) found.trace().forEach(t -> log.println("discovery: " + t));
-        log.println("backend: " + found.backend().kind() + " at " + found.backend().url()
-                + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));
-        return connect(found);
+        if (!found.embedded()) {
+            log.println("backend: " + found.backend().kind() + " at " + found.backend().url()
+                    + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));
+        }
+        return found;
     }
 
     public static ChatBackend connect(Discovery.Found found) {

@@ -24,9 +24,12 @@ public final class ModelStore {
 
     // Same family for both, so the compare shows the effect of size alone (same tokenizer, template and layout).
     // Sizes are approximate and were not verified from this machine (no hub access).
-    public static final Suggested DEFAULT_SLM = new Suggested("onnx-community/Qwen2.5-0.5B-Instruct", "q4",
+    /** Constant strings for annotations (picocli descriptions) and scripts. */
+    public static final String DEFAULT_SLM_REPO = "onnx-community/Qwen2.5-0.5B-Instruct";
+    public static final String DEFAULT_LLM_REPO = "onnx-community/Qwen2.5-1.5B-Instruct";
+    public static final Suggested DEFAULT_SLM = new Suggested(DEFAULT_SLM_REPO, "q4",
             "~0.8 GB", "small model: fast on any laptop CPU");
-    public static final Suggested DEFAULT_LLM = new Suggested("onnx-community/Qwen2.5-1.5B-Instruct", "q4",
+    public static final Suggested DEFAULT_LLM = new Suggested(DEFAULT_LLM_REPO, "q4",
             "~1.6 GB", "larger sibling: better answers, about 3x slower");
 
     private static final Pattern REPO = Pattern.compile("([A-Za-z0-9][\\w.-]*/[\\w.-]+)(?:@([\\w./-]+))?");
