@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
                 "  ./jbang scripts/benchmark.java",
                 "  BENCH_MODELS=phi-4-mini,qwen2.5-7b BENCH_ROUNDS=5 ./jbang scripts/benchmark.java --concurrency 1,2,4,8",
                 "  ./jbang scripts/benchmark.java --prompts data/prompts/long.jsonl --requests 20",
+                "  ./jbang scripts/benchmark.java --embedded --models ~/models/Qwen2.5-0.5B-Instruct,onnx-community/Qwen2.5-1.5B-Instruct",
                 "  ./jbang scripts/benchmark.java --compare data/results/old.json data/results/new.json"})
 public class benchmark implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "${env:BENCH_MODELS:-phi-4-mini,gpt-oss-20b}",
@@ -80,6 +81,10 @@ public class benchmark implements Callable<Integer> {
     @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
     String endpoint;
 
+    @Option(names = "--embedded", description = "Run the models in-process on the embedded ONNX Runtime engine: --models are then "
+            + "model folders, Foundry Local cache ids or Hugging Face repo ids (implied when every model is a folder).")
+    boolean embedded;
+
     @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
             description = "Folder for results JSON, CSV and the HTML report (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
     Path out;
@@ -116,9 +121,10 @@ public class benchmark implements Callable<Integer> {
         }
         PromptSet set = prompt != null && !prompt.isBlank() ? PromptSet.single("bench", prompt, maxTokens) : PromptSet.load(prompts);
         ResultPrinter printer = ResultPrinter.forFormat(format);
-        try (ChatBackend found = Backends.open(endpoint, verbose, System.err)) {
+        var selection = Backends.select(endpoint, models.stream().map(String::trim).toList(), embedded, verbose, System.err);
+        try (ChatBackend found = selection.backend()) {
             var available = found.models();
-            List<String> ids = models.stream().map(m -> ModelResolver.resolve(m.trim(), available)).toList();
+            List<String> ids = selection.modelIds().stream().map(m -> ModelResolver.resolve(m, available)).toList();
             ChatBackend backend = stream ? found : new NonStreamingBackend(found);
             BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(maxTokens).temperature(temperature)
                     .concurrency(concurrency).tool("benchmark");

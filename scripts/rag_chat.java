@@ -40,6 +40,10 @@ public class rag_chat implements Callable<Integer> {
             description = "Default model id or alias (env RAG_MODEL, then SLM_ALIAS; default: ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--embedded", description = "Run --model in-process on the embedded ONNX Runtime engine (a model folder, "
+            + "Foundry Local cache id or Hugging Face repo id; implied when --model is a folder).")
+    boolean embedded;
+
     @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: bm25, dense or hybrid (default: ${DEFAULT-VALUE}).")
     String mode;
 
@@ -65,7 +69,9 @@ public class rag_chat implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        ChatBackend backend = Backends.open(endpoint, verbose, System.err);
+        var selection = Backends.select(endpoint, java.util.List.of(model), embedded, verbose, System.err);
+        ChatBackend backend = selection.backend();
+        model = selection.modelIds().get(0);
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(m).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)

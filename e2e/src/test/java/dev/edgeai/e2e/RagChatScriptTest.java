@@ -26,11 +26,28 @@ class RagChatScriptTest {
 
     @Test
     void startsOnLoopbackAndAnswersAChat() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokens("Keys", " and", " values [1].").build()).start()) {
+            String body = chat("phi-4-mini", "--endpoint", server.baseUrl());
+            assertTrue(body.contains("event: done") && body.contains("class=\\\"cite\\\""), body);
+        }
+    }
+
+    @Test
+    void answersWithTheEmbeddedEngine() throws Exception {
+        String model = ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString();
+        String body = chat("tiny-random-LlamaForCausalLM-fp16", "--model", model);
+        assertTrue(body.contains("event: done") && body.contains("\"tokensEstimated\":false"), body);
+    }
+
+    /** Starts the script with extra args, checks config and one chat turn over SSE, returns the SSE body. */
+    String chat(String expectedModel, String... extra) throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
-        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokens("Keys", " and", " values [1].").build()).start()) {
-            ProcessBuilder pb = new ProcessBuilder(ScriptRunner.ROOT.resolve("jbang").toString(), "scripts/rag_chat.java", "--port", "0",
-                    "--endpoint", server.baseUrl(), "--docs", docs.toString(), "--data", tmp.resolve("data").toString())
+        {
+            var cmd = new java.util.ArrayList<>(java.util.List.of(ScriptRunner.ROOT.resolve("jbang").toString(), "scripts/rag_chat.java", "--port", "0",
+                    "--docs", docs.toString(), "--data", tmp.resolve("data").toString()));
+            cmd.addAll(java.util.List.of(extra));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
             pb.environment().put("EDGEAI_QUIET", "1");
             Process p = pb.start();
@@ -50,13 +67,13 @@ class RagChatScriptTest {
                 HttpClient http = HttpClient.newHttpClient();
                 var cfg = http.send(HttpRequest.newBuilder(URI.create(url + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, cfg.statusCode());
-                assertTrue(cfg.body().contains("\"defaultModel\":\"phi-4-mini\""), cfg.body());
+                assertTrue(cfg.body().contains("\"defaultModel\":\"" + expectedModel + "\""), cfg.body());
                 var chat = http.send(HttpRequest.newBuilder(URI.create(url + "api/chat")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, chat.statusCode());
                 assertTrue(chat.body().contains("event: retrieval") && chat.body().contains("kv.md"), chat.body());
-                assertTrue(chat.body().contains("event: done") && chat.body().contains("class=\\\"cite\\\""), chat.body());
+                return chat.body();
             } finally {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);

@@ -37,6 +37,23 @@ public final class Backends {
         return embedded(fallbackModels, log);
     }
 
+    /** A backend and the ids to ask it for, in the order the models were given. */
+    public record Selection(ChatBackend backend, List<String> modelIds) {}
+
+    /**
+     * For scripts that take a model list: with {@code embedded} (or when every model is a local folder) the models
+     * run in-process and are named after their folders; otherwise a server is discovered and the names are passed
+     * on as given (aliases are resolved against its model list later).
+     */
+    public static Selection select(String endpoint, List<String> models, boolean embedded, boolean verbose, PrintStream log) {
+        boolean folders = !models.isEmpty() && models.stream().allMatch(m -> java.nio.file.Files.isDirectory(Path.of(m)));
+        if (embedded || folders) {
+            EmbeddedBackend b = embedded(models, log);
+            return new Selection(b, models.stream().map(Backends::embeddedId).toList());
+        }
+        return new Selection(open(endpoint, verbose, log), List.copyOf(models));
+    }
+
     /** Loads models into the embedded engine; the same model given twice is loaded once. */
     public static EmbeddedBackend embedded(List<String> models, PrintStream log) {
         ModelStore store = ModelStore.defaults();
