@@ -182,6 +182,7 @@ class RagChatBrowserTest {
 
     @Test
     void stopButtonEndsGeneration() {
+        browser.driver.findElement(By.id("settings-toggle")).click();   // the model picker lives in the settings panel
         new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("model"))).selectByValue("slow-model");
         WebElement msg = ask("What does TTFT measure?");
         browser.waitFor(10).until(d -> !msg.findElement(By.cssSelector(".answer")).getText().isEmpty());

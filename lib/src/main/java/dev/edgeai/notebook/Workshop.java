@@ -7,7 +7,10 @@ import dev.edgeai.charts.Charts;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.metrics.Stats;
+import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunMeta;
+import dev.edgeai.results.Sample;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Summary;
 import java.io.IOException;
@@ -16,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import tech.tablesaw.plotly.components.Figure;
 
@@ -85,6 +90,24 @@ public final class Workshop implements AutoCloseable {
     public Path results() { return root.resolve("data/results"); }
 
     public Path docs() { return root.resolve("data/docs"); }
+
+    /** Where notebooks write results: {@code RESULTS_DIR} when set (tests use a temp folder), else data/results. */
+    public Path resultsOut() {
+        String env = System.getenv("RESULTS_DIR");
+        return env == null || env.isBlank() ? results() : Path.of(env);
+    }
+
+    /** Wraps samples measured in a notebook into the shared results schema, with this machine and backend as metadata. */
+    public RunResult record(String tool, List<Sample> samples, Map<String, Object> options) {
+        List<String> models = samples.stream().map(Sample::model).filter(java.util.Objects::nonNull).distinct().toList();
+        RunMeta meta = new RunMeta(tool, Instant.now().toString(), Environment.current(), backend().info(), models, options);
+        return RunResult.of(meta, samples);
+    }
+
+    /** Saves a run under {@link #resultsOut()} (atomically) and returns the file. */
+    public Path save(RunResult r) {
+        return ResultsFile.write(ResultsFile.newPath(resultsOut(), r.meta().tool()), r);
+    }
 
     /** Resolves an alias (phi-4-mini) against the backend's models; with no match, the first model it lists. */
     public String model(String alias) {
