@@ -34,6 +34,10 @@ PREFIX=""
 KDIR="${EDGEAI_KERNEL_DIR:-}"
 
 say() { echo "[install-kernel] $*" >&2; }
+mvnq() { # ./mvnw, quiet, without the JDK 24+ sun.misc.Unsafe warnings Maven's guice prints
+  "$ROOT/mvnw" -q -B "$@" 2> >(grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting' \
+                                   -e '^WARNING: A terminally deprecated' >&2) >&2
+}
 die() { echo "[install-kernel] ERROR: $*" >&2; exit "${2:-1}"; }
 
 while [ $# -gt 0 ]; do
@@ -82,9 +86,12 @@ java_major() {
   echo "${v:-0}"
 }
 pick_jdk() {
+  local jh
   if [ -f "$ROOT/tools/jdk.sh" ]; then
-    # shellcheck disable=SC1091
-    . "$ROOT/tools/jdk.sh" >/dev/null 2>&1 || true
+    # the project's JDK finder, when present: either it prints a JDK home, or it exports JAVA_HOME when sourced
+    jh=$(bash "$ROOT/tools/jdk.sh" 2>/dev/null | tail -n 1 || true)
+    [ -x "$jh/bin/javac" ] || jh=$( . "$ROOT/tools/jdk.sh" >/dev/null 2>&1; echo "${JAVA_HOME:-}") || true
+    if [ -n "$jh" ] && [ -x "$jh/bin/javac" ] && [ "$(java_major "$jh")" -ge 21 ]; then export JAVA_HOME="$jh"; return; fi
   fi
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ]; then
     return
@@ -108,9 +115,9 @@ RJK_JAR="$CACHE/rapaio-jupyter-kernel-$RJK_VERSION.jar"
 mkdir -p "$CACHE"
 if [ ! -s "$RJK_JAR" ]; then
   say "resolving io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION from Maven Central ..."
-  "$ROOT/mvnw" -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  mvnq org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
     -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" -DoutputDirectory="$CACHE" \
-    -Dmdep.overWriteReleases=true >&2
+    -Dmdep.overWriteReleases=true
   [ -s "$RJK_JAR" ] || die "could not resolve rapaio-jupyter-kernel $RJK_VERSION"
 fi
 
@@ -133,8 +140,8 @@ if [ -f "$ROOT/lib/pom.xml" ]; then
   if [ ! -s "$LIB_CP_FILE" ] || [ "$ROOT/lib/pom.xml" -nt "$LIB_CP_FILE" ] || [ "$ROOT/pom.xml" -nt "$LIB_CP_FILE" ] \
      || ! grep -qF "$ROOT" "$LIB_CP_FILE.src" 2>/dev/null; then
     say "computing lib/'s runtime classpath ..."
-    "$ROOT/mvnw" -q -B -f "$ROOT/lib/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-      -DincludeScope=runtime -Dmdep.outputFile="$LIB_CP_FILE.tmp" >&2
+    mvnq -f "$ROOT/lib/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+      -DincludeScope=runtime -Dmdep.outputFile="$LIB_CP_FILE.tmp"
     mv "$LIB_CP_FILE.tmp" "$LIB_CP_FILE"
     echo "$ROOT" >"$LIB_CP_FILE.src"
   fi

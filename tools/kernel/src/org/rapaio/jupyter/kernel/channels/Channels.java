@@ -25,6 +25,7 @@
  *     message-handler map (a plain, non-volatile field). A kernel_info_request arriving in between hit a null map
  *     (NullPointerException, which also killed the shell thread) or an unpublished one. connect() now builds the
  *     handlers first, publishes them through a volatile field, and only then binds.
+ *   - After a shutdown_request the process exits (see joinUntilClose()) instead of lingering until Jupyter kills it.
  *   - The import of ZMQ points at the package the published (shaded) jar relocates org.zeromq to.
  * Everything else is unchanged from 3.0.1.
  */
@@ -125,6 +126,12 @@ public final class Channels {
 
     public void joinUntilClose() {
         channels.forEach(AbstractChannel::joinUntilClose);
+        if (requestShutdown) {
+            // edgeai fix: after a shutdown_request the channels are closed and MainApp.main() returns, but an idle
+            // non-daemon JShell engine thread ("Engine-thread-0") kept the JVM alive until Jupyter killed it
+            // (5 s later by default, on every notebook run and kernel restart). The kernel is done: exit now.
+            System.exit(0);
+        }
     }
 
     public boolean hasMsgId() {
