@@ -14,6 +14,11 @@ status is "error", check the heartbeat answers, send shutdown_request on the con
 kernel process exits by itself. A start that gets no kernel_info reply in time is a HANG.
 Prints "kernel starts: N passed, M failed" with median/max start times; exit status 1 when any failed.
 Needs Debian packages: jupyter-client python3-ipykernel (python3-zmq, python3-jupyter-core come with them).
+
+Measured here (2 cores shared with other jobs): with the fix 100/100 in 203 s, and 100/100 in 338 s while another
+stress run loaded the machine; without it (--without-fix, 40 starts) 4 and 14 failures: the shell loop thread exiting
+at once (LoopThread race), the shell thread dying of a NullPointerException (handler map race), and once the
+heartbeat thread dead (LoopThread race again).
 """
 import argparse
 import json
