@@ -1,0 +1,155 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Sample;
+import dev.edgeai.testkit.Script;
+import dev.edgeai.testkit.ScriptedServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workshop notebooks on the real Java kernel, executed headless with Debian's nbconvert (tools/run-notebooks.sh),
+ * against a scripted server and with no server at all; plus the kernel start-up stress loop.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NotebooksTest {
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final String SLM = "Phi-4-mini-instruct-generic-cpu:4";
+    static final String LLM = "gpt-oss-20b-generic-cpu:1";
+    @TempDir Path tmp;
+
+    record Run(int exitCode, String output) {}
+
+    static Run run(Map<String, String> env, long timeoutS, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().remove("OPENAI_BASE_URL");
+        pb.environment().remove("FOUNDRY_LOCAL_ENDPOINT");
+        pb.environment().put("OLLAMA_HOST", "127.0.0.1:" + ScriptRunner.deadPort());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutS + " s:\n" + out.getNow(""));
+        }
+        return new Run(p.exitValue(), out.join());
+    }
+
+    @BeforeAll
+    static void installKernel() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON)
+                        && run(Map.of(), 60, PYTHON.toString(), "-c", "import nbconvert, nbclient, jupyter_client").exitCode() == 0,
+                "needs Debian's jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel (see .ci/run)");
+        Run r = run(Map.of(), 600, "tools/install-kernel.sh");
+        assertEquals(0, r.exitCode(), r.output());
+    }
+
+    @Test
+    @Order(1)
+    void kernelStartsEveryTime() throws Exception {
+        String n = System.getenv().getOrDefault("EDGEAI_KERNEL_STARTS", "100");
+        Run r = run(Map.of(), 1800, PYTHON.toString(), "tools/kernel_stress.py", "-n", n);
+        System.out.println(r.output().lines().filter(l -> l.startsWith("kernel starts:")).findFirst().orElse(r.output()));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("kernel starts: " + n + " passed, 0 failed"), r.output());
+    }
+
+    @Test
+    @Order(2)
+    void notebooksRunLiveAndTheirNumbersMatchTheScript() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder()
+                .model(SLM, Script.builder().ttftMs(40).itlMs(2).build())
+                .model(LLM, Script.builder().ttftMs(90).itlMs(4).build()).start()) {
+            Path nbResults = Files.createDirectories(tmp.resolve("notebook-results"));
+            Run r = run(Map.of("OPENAI_BASE_URL", server.baseUrl(), "RESULTS_DIR", nbResults.toString()), 900, "tools/run-notebooks.sh");
+            assertEquals(0, r.exitCode(), r.output());
+            for (String nb : List.of("s01_chat_bootstrap", "s02_rag_pipeline", "s03_benchmark", "s04_model_compare")) {
+                String executed = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/" + nb + ".ipynb"));
+                JsonNode json = ResultsFile.json().readTree(executed);
+                assertTrue(outputs(json).contains("Plotly.newPlot"), nb + " shows a plotly chart");
+                assertTrue(!outputs(json).contains("SAVED results"), nb + " ran live");
+            }
+            // s04 saved its comparison; the script, same server and settings, must report the same run.
+            RunResult fromNotebook = ResultsFile.read(single(nbResults, "model_compare"));
+            Path scriptOut = Files.createDirectories(tmp.resolve("script-results"));
+            var script = ScriptRunner.jbang(Map.of("SLM_ALIAS", "phi-4-mini", "LLM_ALIAS", "gpt-oss-20b"), "scripts/model_compare.java",
+                    "--endpoint", server.baseUrl(), "--rounds", "3", "--warmup", "1", "--max-tokens", "256", "--out", scriptOut.toString());
+            assertEquals(0, script.exitCode(), script::toString);
+            RunResult fromScript = ResultsFile.read(single(scriptOut, "model_compare"));
+            assertEquals(fromScript.meta().models(), fromNotebook.meta().models());
+            assertEquals(fromScript.samples().size(), fromNotebook.samples().size());
+            for (int i = 0; i < fromScript.samples().size(); i++) {
+                Sample a = fromScript.samples().get(i), b = fromNotebook.samples().get(i);
+                assertEquals(a.model(), b.model());
+                assertEquals(a.completionTokens(), b.completionTokens());
+                assertEquals(a.text(), b.text());
+                assertEquals(a.ttftMs(), b.ttftMs(), 60.0, "TTFT of the same scripted delay");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void withoutAServerNotebooksShowSavedResults() throws Exception {
+        Run r = run(Map.of("RESULTS_DIR", tmp.toString()), 900, "tools/run-notebooks.sh");
+        assertEquals(0, r.exitCode(), r.output());
+        String s04 = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/s04_model_compare.ipynb"));
+        assertTrue(s04.contains("SAVED results"), "a visible note says the numbers are saved, not live");
+        assertTrue(s04.contains("Plotly.newPlot"), "charts still show");
+    }
+
+    @Test
+    @Order(4)
+    void aCellErrorFailsTheRunAndNamesTheCell() throws Exception {
+        Path nb = tmp.resolve("broken.ipynb");
+        Files.writeString(nb, """
+                {"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                  "source": ["int x = 1 / 0;"]}],
+                 "metadata": {"kernelspec": {"display_name": "Java (edgeai)", "language": "java", "name": "java"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+        Run r = run(Map.of(), 300, "tools/run-notebooks.sh", nb.toString());
+        assertEquals(1, r.exitCode(), r.output());
+        assertTrue(r.output().contains("broken.ipynb") && r.output().contains("ArithmeticException"), r.output());
+    }
+
+    static String outputs(JsonNode nb) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode cell : nb.path("cells")) for (JsonNode o : cell.path("outputs")) sb.append(o.toString());
+        return sb.toString();
+    }
+
+    static Path single(Path dir, String tool) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().startsWith(tool + "-")).forEach(files::add);
+        }
+        assertEquals(1, files.size(), "one " + tool + " results file in " + dir + ": " + files);
+        return files.get(0);
+    }
+}
