@@ -20,8 +20,10 @@ import java.util.Set;
 
 /**
  * Decode speed of our generation loop against a bare ORT session.run loop fed the same way (pinned, double-
- * buffered KV), on the same session, interleaved rep by rep so machine noise hits both alike. Not a test: timing
- * on a shared 2-core machine is too noisy to assert on.
+ * buffered KV), on the same session, interleaved rep by rep (order rotated) so machine noise hits all alike. A third
+ * variant, our Decoder with the greedy sampler but no detokenizer or stop matcher, shows where the time goes:
+ * engine − decoder-only is the per-token cost of streaming text. Prints the median and p10–p90 of the per-rep
+ * engine/bare ratio. Not a test: timing on a shared 2-core machine is too noisy to assert on.
  *
  * <pre>java -cp ... dev.edgeai.engine.EngineBench [reps] [model folders...]</pre>
  */
@@ -29,7 +31,7 @@ public final class EngineBench {
     static final int TOKENS = 64;
 
     public static void main(String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 25;
         List<Path> folders = new ArrayList<>();
         for (int i = 1; i < args.length; i++) folders.add(Path.of(args[i]));
         if (folders.isEmpty()) {
@@ -37,26 +39,45 @@ public final class EngineBench {
             folders = List.of(root.resolve("tiny-random-LlamaForCausalLM-fp16"), root.resolve("tiny-random-gpt2-fp32"),
                     root.resolve("tiny-graph-capture-gqa"));
         }
-        System.out.printf("ONNX Runtime %s, Java %s, %d greedy tokens, median of %d reps (after 2 warm-up)%n%n",
-                OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"), TOKENS, reps);
-        System.out.println("| model | engine tok/s | engine µs/token | bare tok/s | bare µs/token | engine/bare time | same tokens |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.printf("EngineBench: ONNX Runtime %s (Java API), Java %s (%s), %s %s, %d cores; %d greedy tokens from the same prompt ids,%n"
+                        + "%d reps after 2 warm-up, engine/decoder/bare interleaved per rep (order rotated); ratio = per-rep engine time / bare time;%n"
+                        + "ORT intra-op threads %s, spinning %s%n%n",
+                OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), TOKENS, reps,
+                LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default", LoadedModel.SPINNING ? "on (ORT default)" : "off");
+        System.out.println("| model | engine tok/s | engine µs/token | decoder-only µs/token | bare tok/s | bare µs/token | engine/bare median | p10–p90 | engine−decoder µs/token | same tokens |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Path f : folders) {
             try (LoadedModel m = LoadedModel.load(f)) {
-                int[] prompt = m.id().contains("gpt2") ? new int[]{98, 15, 286, 262, 11, 314} : m.tokenizer().encode("Hello, my name is", true);
-                double[] engine = new double[reps], bare = new double[reps];
-                int[] engineTokens = null, bareTokens = null;
+                int[] prompt = promptIds(m);
+                double[] engine = new double[reps], bare = new double[reps], dec = new double[reps], ratio = new double[reps], over = new double[reps];
+                boolean same = true;
                 for (int r = -2; r < reps; r++) {
-                    var e = engineRun(m, prompt);
-                    var b = bareRun(m, prompt);
-                    engineTokens = e.tokens; bareTokens = b.tokens;
-                    if (r >= 0) { engine[r] = e.nanosPerToken; bare[r] = b.nanosPerToken; }
+                    Run e = null, b = null, d = null;
+                    for (int k = 0; k < 3; k++) {   // rotate the order so no variant always runs first
+                        switch (Math.floorMod(r + k, 3)) {
+                            case 0 -> e = engineRun(m, prompt);
+                            case 1 -> b = bareRun(m, prompt);
+                            default -> d = decoderRun(m, prompt);
+                        }
+                    }
+                    same &= Arrays.equals(e.tokens, b.tokens) && Arrays.equals(d.tokens, b.tokens);
+                    if (r >= 0) {
+                        engine[r] = e.nanosPerToken; bare[r] = b.nanosPerToken; dec[r] = d.nanosPerToken;
+                        ratio[r] = e.nanosPerToken / b.nanosPerToken;
+                        over[r] = e.nanosPerToken - d.nanosPerToken;
+                    }
                 }
-                double me = median(engine), mb = median(bare);
-                System.out.printf("| %s | %.0f | %.1f | %.0f | %.1f | %.3f | %s |%n", m.id(), 1e9 / me, me / 1e3, 1e9 / mb, mb / 1e3,
-                        me / mb, Arrays.equals(engineTokens, bareTokens) ? "yes" : "NO");
+                double me = median(engine), mb = median(bare), md = median(dec);
+                System.out.printf("| %s | %.0f | %.1f | %.1f | %.0f | %.1f | %.3f | %.3f–%.3f | %.1f | %s |%n", m.id(), 1e9 / me, me / 1e3, md / 1e3,
+                        1e9 / mb, mb / 1e3, median(ratio), percentile(ratio, 0.10), percentile(ratio, 0.90), median(over) / 1e3, same ? "yes" : "NO");
             }
         }
+    }
+
+    /** The benchmark prompt: ids the GPT-2 fixture accepts (< 1000), else "Hello, my name is" with BOS. */
+    static int[] promptIds(LoadedModel m) {
+        return m.id().contains("gpt2") ? new int[]{98, 15, 286, 262, 11, 314} : m.tokenizer().encode("Hello, my name is", true);
     }
 
     record Run(int[] tokens, double nanosPerToken) {}
@@ -67,6 +88,21 @@ public final class EngineBench {
         var out = m.generator().generate(prompt, new Generator.Settings(TOKENS, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
         long[] steps = out.stepNanos();
         return new Run(out.tokens(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length);
+    }
+
+    /** Our Decoder and the greedy sampler alone: the engine loop without detokenizer, stop matcher or listener. */
+    static Run decoderRun(LoadedModel m, int[] prompt) {
+        Decoder d = m.decoder();
+        d.reset(prompt.length + TOKENS);
+        float[] logits = d.prefill(prompt);
+        long t0 = System.nanoTime();
+        int[] tokens = new int[TOKENS];
+        for (int i = 0; i < TOKENS; i++) {
+            tokens[i] = Sampler.GREEDY.sample(logits);
+            if (i < TOKENS - 1) logits = d.next(tokens[i]);
+        }
+        long t1 = System.nanoTime();
+        return new Run(tokens, (double) (t1 - t0) / (TOKENS - 1));
     }
 
     /** The least code that decodes with ORT: argmax, then run with pinned present buffers that become the next past. */
@@ -152,6 +188,13 @@ public final class EngineBench {
     }
 
     private static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
+
+    /** Nearest-rank percentile, q in [0, 1]. */
+    static double percentile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(q * s.length) - 1))];
+    }
 
     static double median(double[] v) {
         double[] s = v.clone();

@@ -47,6 +47,7 @@ class IncrementalDetokenizerTest {
             assertTrue(ids.length > 10 * IncrementalDetokenizer.WINDOW, "ids " + ids.length);
             List<String> pieces = pieces(new IncrementalDetokenizer(tok), ids);
             assertEquals(reference(tok, ids), pieces);
+            assertEquals(pieces, pieces(new IncrementalDetokenizer(tok, 16), ids));
             String text = String.join("", pieces);
             assertEquals(tok.decode(ids), text);
             if (!fixture.contains("gqa")) assertEquals(LONG.strip(), text.strip());
@@ -65,8 +66,9 @@ class IncrementalDetokenizerTest {
                 for (int i = 0; i < ids.length; i++)
                     // Llama: ids 3..258 are the <0xNN> byte tokens; mix them in often so partial characters occur
                     ids[i] = fixture.contains("Llama") && r.nextInt(3) == 0 ? 3 + 0xE0 + r.nextInt(32) : r.nextInt(3, 1000);
-                List<String> pieces = pieces(new IncrementalDetokenizer(tok), ids);
-                assertEquals(reference(tok, ids), pieces, "run " + run);
+                List<String> expected = reference(tok, ids);
+                for (int window : new int[]{2, IncrementalDetokenizer.WINDOW, 16})
+                    assertEquals(expected, pieces(new IncrementalDetokenizer(tok, window), ids), "run " + run + ", window " + window);
             }
         }
     }
