@@ -47,11 +47,13 @@ public final class EngineBench {
                 LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default", LoadedModel.SPINNING ? "on (ORT default)" : "off");
         System.out.println("| model | engine tok/s | engine µs/token | decoder-only µs/token | bare tok/s | bare µs/token | engine/bare median | p10–p90 | engine−decoder µs/token | same tokens |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        StringBuilder ids = new StringBuilder();
         for (Path f : folders) {
             try (LoadedModel m = LoadedModel.load(f)) {
                 int[] prompt = promptIds(m);
                 double[] engine = new double[reps], bare = new double[reps], dec = new double[reps], ratio = new double[reps], over = new double[reps];
                 boolean same = true;
+                int[] lastTokens = null;
                 for (int r = -2; r < reps; r++) {
                     Run e = null, b = null, d = null;
                     for (int k = 0; k < 3; k++) {   // rotate the order so no variant always runs first
@@ -62,17 +64,26 @@ public final class EngineBench {
                         }
                     }
                     same &= Arrays.equals(e.tokens, b.tokens) && Arrays.equals(d.tokens, b.tokens);
+                    lastTokens = e.tokens;
                     if (r >= 0) {
                         engine[r] = e.nanosPerToken; bare[r] = b.nanosPerToken; dec[r] = d.nanosPerToken;
                         ratio[r] = e.nanosPerToken / b.nanosPerToken;
                         over[r] = e.nanosPerToken - d.nanosPerToken;
                     }
                 }
+                ids.append(String.format("- %s: prompt ids %s; first generated ids %s%n", m.id(), join(prompt, prompt.length), join(lastTokens, 8)));
                 double me = median(engine), mb = median(bare), md = median(dec);
                 System.out.printf("| %s | %.0f | %.1f | %.1f | %.0f | %.1f | %.3f | %.3f–%.3f | %.1f | %s |%n", m.id(), 1e9 / me, me / 1e3, md / 1e3,
                         1e9 / mb, mb / 1e3, median(ratio), percentile(ratio, 0.10), percentile(ratio, 0.90), median(over) / 1e3, same ? "yes" : "NO");
             }
         }
+        System.out.printf("%n%s", ids);
+    }
+
+    private static String join(int[] v, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(n, v.length); i++) b.append(i == 0 ? "" : " ").append(v[i]);
+        return b.toString();
     }
 
     /** The benchmark prompt: ids the GPT-2 fixture accepts (< 1000), else "Hello, my name is" with BOS. */
