@@ -33,7 +33,7 @@ class IncrementalDetokenizerTest {
             }
             sb.append(d.flush());
             assertTrue(held > 0, "byte-fallback tokens should have held back a partial character");
-            assertEquals(tok.decode(ids), sb.toString());
+            assertEquals(tok.nativeDecode(ids, 0, ids.length), sb.toString());
             assertEquals(TEXT, sb.toString().strip());
         }
     }
@@ -49,7 +49,7 @@ class IncrementalDetokenizerTest {
             assertEquals(reference(tok, ids), pieces);
             assertEquals(pieces, pieces(new IncrementalDetokenizer(tok, 16), ids));
             String text = String.join("", pieces);
-            assertEquals(tok.decode(ids), text);
+            assertEquals(tok.nativeDecode(ids, 0, ids.length), text);
             if (!fixture.contains("gqa")) assertEquals(LONG.strip(), text.strip());
             for (String p : pieces) assertFalse(p.contains("\uFFFD"), "piece " + p);
         }
@@ -97,20 +97,20 @@ class IncrementalDetokenizerTest {
         return out;
     }
 
-    /** The previous implementation: decode [prefix, read) and [prefix, size) afresh for every token. */
+    /** The previous implementation: decode [prefix, read) and [prefix, size) afresh for every token, natively. */
     private static List<String> reference(TextTokenizer tok, int[] ids) {
         List<String> out = new ArrayList<>();
         int prefixOffset = 0, readOffset = 0;
         for (int size = 1; size <= ids.length; size++) {
-            String prefix = tok.decode(ids, prefixOffset, readOffset);
-            String full = tok.decode(ids, prefixOffset, size);
+            String prefix = tok.nativeDecode(ids, prefixOffset, readOffset);
+            String full = tok.nativeDecode(ids, prefixOffset, size);
             if (full.length() > prefix.length() && !full.endsWith("\uFFFD")) {
                 out.add(full.substring(prefix.length()));
                 prefixOffset = readOffset;
                 readOffset = size;
             }
         }
-        String prefix = tok.decode(ids, prefixOffset, readOffset), full = tok.decode(ids, prefixOffset, ids.length);
+        String prefix = tok.nativeDecode(ids, prefixOffset, readOffset), full = tok.nativeDecode(ids, prefixOffset, ids.length);
         if (full.length() > prefix.length()) {
             String f = full.substring(prefix.length()).replace("\uFFFD", "");
             if (!f.isEmpty()) out.add(f);
