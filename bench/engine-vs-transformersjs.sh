@@ -56,9 +56,26 @@ echo "building the engine ..." >&2
 
 echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm), $(nproc 2>/dev/null || echo '?') cores, load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
+engine_out="$(mktemp)"; node_out="$(mktemp)"
+trap 'rm -f "$cp_file" "$engine_out" "$node_out"' EXIT
 echo "### Engine (Java)"
 (cd "$repo/lib" && OPT_OUT_TRACKING=true "$java" ${EXTRA_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
-    -cp "target/classes:$(cat "$cp_file")" dev.edgeai.engine.EngineBench "$reps" "${folders[@]}" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2))
+    -cp "target/classes:$(cat "$cp_file")" dev.edgeai.engine.EngineBench "$reps" "${folders[@]}" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2)) | tee "$engine_out"
 echo
 echo "### transformers.js (Node)"
-node "$tfjs/bench.mjs" --reps "$reps" "${folders[@]}"
+node "$tfjs/bench.mjs" --reps "$reps" "${folders[@]}" | tee "$node_out"
+echo
+echo "### Side by side (medians from the two tables above)"
+ort_java="$(sed -n 's/^EngineBench: ONNX Runtime \([^ ]*\).*/\1/p' "$engine_out")"
+ort_node="$(sed -n 's/.*onnxruntime-node \([^,]*\),.*/\1/p' "$node_out")"
+echo
+echo "| model | engine tok/s | bare ORT tok/s | engine/bare median (p10–p90) | decoder-only tok/s | transformers.js tok/s | ORT: engine / transformers.js |"
+echo "|---|---|---|---|---|---|---|"
+# EngineBench row: | model | engine tok/s | engine µs | decoder µs | bare tok/s | bare µs | ratio | p10–p90 | overhead | same |
+# bench.mjs row:   | model | tok/s (or "cannot run: ...") | µs | ... |
+awk -F' *\\| *' -v oj="$ort_java" -v on="$ort_node" '
+  FNR == NR { if ($2 != "" && $2 != "model" && $2 !~ /^-/ && NF >= 7) tf[$2] = $3; next }
+  $2 != "" && $2 != "model" && $2 !~ /^-/ && NF > 10 {
+    t = ($2 in tf) ? tf[$2] : "not run"; if (t ~ /^cannot run/) t = "cannot load"
+    printf "| %s | %s | %s | %s (%s) | %.0f | %s | %s / %s |\n", $2, $3, $6, $8, $9, 1e6 / $5, t, oj, on
+  }' "$node_out" "$engine_out"
