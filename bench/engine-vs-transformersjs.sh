@@ -7,7 +7,7 @@
 # bench/transformers-js/bench.mjs's table (transformers.js on onnxruntime-node). Both: 64 greedy tokens, time per
 # token over the decode steps (prefill excluded), median over reps after 2 warm-up runs. Timings on a shared machine
 # are noisy: compare within one run and repeat the run to see the spread.
-# Env: JAVA_HOME (a JDK 21+; else java on PATH), MVN (default mvn), EXTRA_JAVA_OPTS (e.g. -Dedgeai.engine.spinning=false).
+# Env: JAVA_HOME (a JDK 21+; else java on PATH), MVN (default ./mvnw), EXTRA_JAVA_OPTS (e.g. -Dedgeai.engine.spinning=false).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,9 +33,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "  cd lib && mvn -q compile dependency:build-classpath -Dmdep.outputFile=cp.txt && java -cp target/classes:\$(cat cp.txt) dev.edgeai.engine.EngineBench $reps" >&2
   exit 3
 fi
+. "$repo/tools/jdk.sh"
+edgeai_pick_jdk
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if ! command -v "$java" >/dev/null 2>&1; then echo "error: no java found (set JAVA_HOME to a JDK 21+)" >&2; exit 3; fi
-mvn="${MVN:-mvn}"
+mvn="${MVN:-$repo/mvnw}"
 if ! command -v "$mvn" >/dev/null 2>&1; then echo "error: $mvn not found on PATH (Maven builds the engine)" >&2; exit 3; fi
 
 # transformers.js, pinned in bench/transformers-js/package.json (+ package-lock.json). onnxruntime-node's postinstall

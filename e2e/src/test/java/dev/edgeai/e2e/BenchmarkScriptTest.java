@@ -54,6 +54,35 @@ class BenchmarkScriptTest {
     }
 
     @Test
+    void endpointDyingMidRunKeepsPartialResultsMarkedIncomplete() throws Exception {
+        ScriptedServer server = ScriptedServer.builder()
+                .model("phi-4-mini", Script.builder().ttftMs(20).itlMs(10).tokenCount(10).build()).start();
+        var killer = new Thread(() -> {
+            try {
+                while (server.requestCount() < 12) Thread.sleep(20);   // let some requests finish, then die
+            } catch (InterruptedException e) {
+                return;
+            }
+            server.close();
+        });
+        killer.start();
+        try {
+            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
+                    "scripts/benchmark.java", "--endpoint", server.baseUrl(), "--requests", "400",
+                    "--out", out.toString(), "--no-progress");
+            assertNotEquals(0, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("incomplete"), r::toString);
+            RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
+            assertFalse(res.complete(), "marked incomplete");
+            assertTrue(res.samples().stream().filter(s -> s.ok() && !s.warmup()).count() >= 5, "finished requests are kept");
+            assertTrue(res.samples().stream().anyMatch(s -> !s.ok()), "failed requests are recorded");
+        } finally {
+            killer.interrupt();
+            server.close();
+        }
+    }
+
+    @Test
     void unknownModelListsWhatExists() throws Exception {
         try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start()) {
             var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini,llama-70b"), "scripts/benchmark.java",
