@@ -118,6 +118,9 @@ public final class RagChatApp implements AutoCloseable {
     private final Path resultsFile;
     private final String started = Instant.now().toString();
     private final Object indexLock = new Object();
+    /** The backend's model list, refreshed at most every few seconds: not one extra round trip per question. */
+    private volatile List<String> modelIds;
+    private volatile long modelIdsAt;
 
     private RagChatApp(ChatBackend backend, Retriever retriever, Config config) {
         this.backend = backend;
@@ -165,8 +168,17 @@ public final class RagChatApp implements AutoCloseable {
 
     // ---- routes -------------------------------------------------------------------------------------------------
 
+    private List<String> modelIds() {
+        long now = System.nanoTime();
+        if (modelIds == null || now - modelIdsAt > 5_000_000_000L) {
+            modelIds = backend.models().stream().map(ModelInfo::id).toList();
+            modelIdsAt = now;
+        }
+        return modelIds;
+    }
+
     private void config(Context ctx) {
-        List<String> models = backend.models().stream().map(ModelInfo::id).toList();
+        List<String> models = modelIds();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", models);
         out.put("defaultModel", defaultModel(models));
@@ -195,7 +207,7 @@ public final class RagChatApp implements AutoCloseable {
         String question = body.path("message").asText("").strip();
         if (question.isEmpty()) throw new BadRequest(400, "empty question");
         if (question.length() > 8000) throw new BadRequest(413, "question too long (max 8000 characters)");
-        List<String> ids = backend.models().stream().map(ModelInfo::id).toList();
+        List<String> ids = modelIds();
         String requested = body.path("model").asText("");
         String model = requested.isBlank() ? defaultModel(ids) : requested;
         if (model == null) throw new BadRequest(503, "the backend lists no models");

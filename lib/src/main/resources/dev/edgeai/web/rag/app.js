@@ -94,6 +94,11 @@ function wireCitations(answerEl, hits) {
 function renderFooter(box, turn, shownFirstTokenMs) {
   const m = turn.metrics || {};
   const line = el('div', 'latency muted');
+  // Machine-readable copies of the figures (benchmarks read them): ms, empty when unknown.
+  line.dataset.ttftMs = m.ttftMs ?? '';
+  line.dataset.retrievalMs = m.retrievalMs ?? '';
+  line.dataset.serverFirstTokenMs = m.serverFirstTokenMs ?? '';
+  line.dataset.shownFirstTokenMs = shownFirstTokenMs ?? '';
   const parts = [];
   if (m.ttftMs !== undefined) parts.push(`TTFT ${fmtMs(m.ttftMs)}`);
   if (m.e2eMs !== undefined) parts.push(`total ${fmtMs(m.e2eMs)}`);
