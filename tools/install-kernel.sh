@@ -8,7 +8,7 @@
 #   EDGEAI_JUPYTER=/path/to/jupyter tools/install-kernel.sh              # which jupyter decides the data dir
 #
 # What it does (idempotent; rerun it after `git pull`, it is quick when nothing changed):
-#   1. picks a JDK >= 21 (tools/jdk.sh when present, else JAVA_HOME, else a search like ./jbang does);
+#   1. picks a JDK >= 21 (tools/jdk.sh, shared with ./jbang);
 #   2. resolves io.github.padreati:rapaio-jupyter-kernel:3.0.1 (a self-contained, shaded jar) from Maven Central
 #      through ./mvnw into ~/.cache/edgeai/rjk-3.0.1/ (honours your Maven settings/mirrors);
 #   3. compiles our start-up race fix (tools/kernel/src: replacement classes for two rapaio classes, MIT, see the
@@ -82,35 +82,10 @@ EOF
 fi
 
 # ---- JDK -----------------------------------------------------------------------------------------------------------
-java_major() {
-  local v
-  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-  echo "${v:-0}"
-}
-pick_jdk() {
-  local jh
-  if [ -f "$ROOT/tools/jdk.sh" ]; then
-    # the project's JDK finder, when present: either it prints a JDK home, or it exports JAVA_HOME when sourced
-    jh=$(bash "$ROOT/tools/jdk.sh" 2>/dev/null | tail -n 1 || true)
-    [ -x "$jh/bin/javac" ] || jh=$( . "$ROOT/tools/jdk.sh" >/dev/null 2>&1; echo "${JAVA_HOME:-}") || true
-    if [ -n "$jh" ] && [ -x "$jh/bin/javac" ] && [ "$(java_major "$jh")" -ge 21 ]; then export JAVA_HOME="$jh"; return; fi
-  fi
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ]; then
-    return
-  fi
-  local best="" best_v=0 d v
-  for d in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
-           /Library/Java/JavaVirtualMachines/*/Contents/Home \
-           "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent/bin/javac)")")")"; do
-    [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ] || continue
-    v=$(java_major "$d")
-    if [ "$v" -gt "$best_v" ]; then best="$d"; best_v="$v"; fi
-  done
-  [ "$best_v" -ge 21 ] || die "a JDK 21 or newer is needed and none was found (set JAVA_HOME to one)." 3
-  export JAVA_HOME="$best"
-}
-pick_jdk
-say "JDK: $JAVA_HOME ($(java_major "$JAVA_HOME"))"
+# The project's JDK finder (also used by ./jbang and ./run-tests): JAVA_HOME when it is 21+, else the newest JDK found.
+. "$ROOT/tools/jdk.sh"
+edgeai_pick_jdk
+say "JDK: $JAVA_HOME ($(edgeai_java_major "$JAVA_HOME"))"
 
 # ---- 1. the kernel jar ---------------------------------------------------------------------------------------------
 RJK_JAR="$CACHE/rapaio-jupyter-kernel-$RJK_VERSION.jar"

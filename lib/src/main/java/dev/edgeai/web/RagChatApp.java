@@ -227,6 +227,9 @@ public final class RagChatApp implements AutoCloseable {
         SseWriter sse = new SseWriter(ctx.res().getOutputStream(), JSON);
         try {
             answer(session, turnId, question, model, search, temperature, sse, cancelled, t0);
+        } catch (RuntimeException e) {
+            // The stream is open (status already sent): report in-band, the page shows it under the question.
+            sse.send("error", Map.of("turn", turnId, "message", "internal error: " + e));
         } finally {
             running.remove(turnId);
         }
