@@ -121,17 +121,13 @@ public class benchmark implements Callable<Integer> {
         }
         PromptSet set = prompt != null && !prompt.isBlank() ? PromptSet.single("bench", prompt, maxTokens) : PromptSet.load(prompts);
         ResultPrinter printer = ResultPrinter.forFormat(format);
+        config(set, models);   // bad rounds/concurrency/... fail here, before any server is contacted
         var selection = Backends.select(endpoint, models.stream().map(String::trim).toList(), embedded, verbose, System.err);
         try (ChatBackend found = selection.backend()) {
             var available = found.models();
             List<String> ids = selection.modelIds().stream().map(m -> ModelResolver.resolve(m, available)).toList();
             ChatBackend backend = stream ? found : new NonStreamingBackend(found);
-            BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(maxTokens).temperature(temperature)
-                    .concurrency(concurrency).tool("benchmark");
-            if (requests != null) b.rounds(null).requests(requests);
-            else if (duration != null) b.rounds(null).duration(duration);
-            else b.rounds(rounds);
-            BenchConfig cfg = b.build();
+            BenchConfig cfg = config(set, ids);
 
             RunResult result;
             var runner = new BenchmarkRunner(backend);
@@ -155,6 +151,15 @@ public class benchmark implements Callable<Integer> {
             }
             return result.summaries().stream().anyMatch(s -> s.errors() > 0) ? 1 : 0;
         }
+    }
+
+    BenchConfig config(PromptSet set, List<String> ids) {
+        BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(maxTokens).temperature(temperature)
+                .concurrency(concurrency).tool("benchmark");
+        if (requests != null) b.rounds(null).requests(requests);
+        else if (duration != null) b.rounds(null).duration(duration);
+        else b.rounds(rounds);
+        return b.build();
     }
 
     /** Accepts ISO-8601 (PT30S) or a number with s/m suffix (30s, 2m). */

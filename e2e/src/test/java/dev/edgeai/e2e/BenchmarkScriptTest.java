@@ -83,6 +83,17 @@ class BenchmarkScriptTest {
     }
 
     @Test
+    void badOptionsFailBeforeAnyServerIsContacted() throws Exception {
+        for (String[] bad : new String[][] {{"--rounds", "0"}, {"--concurrency", "0"}, {"--prompts", "/nonexistent/prompts.jsonl"}}) {
+            var r = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--endpoint", "http://127.0.0.1:" + ScriptRunner.deadPort() + "/v1",
+                    "--out", out.toString(), bad[0], bad[1]);
+            assertNotEquals(0, r.exitCode(), r::toString);
+            assertFalse(r.stderr().contains("cannot reach"), () -> "validated before connecting: " + r);
+            assertFalse(r.stderr().contains("\tat "), r::toString);
+        }
+    }
+
+    @Test
     void unknownModelListsWhatExists() throws Exception {
         try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start()) {
             var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini,llama-70b"), "scripts/benchmark.java",

@@ -194,6 +194,14 @@ class RagChatBrowserTest {
         browser.waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("source-panel")));
         assertTrue(browser.driver.findElement(By.id("source-title")).getText().contains("uploads/zorblat-notes.md"));
 
+        // a restarted app (same data folder, fresh index) still knows the upload
+        Retriever fresh = Retriever.open(tmp.resolve("docs"), Retriever.Options.defaults().withCacheDir(tmp.resolve("index")));
+        try (RagChatApp again = RagChatApp.start(backend, fresh, RagChatApp.Config.defaults(tmp.resolve("data")))) {
+            var hits = fresh.search("How fast is the Zorblat accelerator?").hits();
+            assertEquals("uploads/zorblat-notes.md", hits.get(0).source(), "upload re-indexed after restart");
+            assertTrue(again.port() > 0);
+        }
+
         Path big = Files.writeString(tmp.resolve("big.md"), "word ".repeat(10_000));
         upload(big);
         browser.waitFor(10).until(d -> d.findElement(By.id("upload-status")).getText().contains("too large"));

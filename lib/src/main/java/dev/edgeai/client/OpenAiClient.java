@@ -11,7 +11,6 @@ import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
-import dev.edgeai.client.internal.IdleWatchdog;
 import dev.edgeai.client.internal.Wire;
 
 import java.io.BufferedReader;

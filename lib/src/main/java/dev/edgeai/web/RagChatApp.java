@@ -149,8 +149,25 @@ public final class RagChatApp implements AutoCloseable {
         });
     }
 
-    /** Starts the app; {@code config.port() == 0} picks a free port. */
+    /**
+     * Starts the app; {@code config.port() == 0} picks a free port. Documents uploaded in earlier sessions (kept in
+     * {@code dataDir/uploads/}) are indexed again first, so a restart does not lose them.
+     */
     public static RagChatApp start(ChatBackend backend, Retriever retriever, Config config) {
+        Path uploads = config.dataDir().resolve("uploads");
+        if (Files.isDirectory(uploads)) {
+            try (var files = Files.list(uploads)) {
+                for (Path f : files.sorted().toList()) {
+                    String name = f.getFileName().toString();
+                    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')).toLowerCase(Locale.ROOT) : "";
+                    if (Files.isRegularFile(f) && config.uploadTypes().contains(ext) && SAFE_NAME.matcher(name).matches()) {
+                        retriever.addDocument("uploads/" + name, Files.readString(f, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read earlier uploads in " + uploads + ": " + e.getMessage(), e);
+            }
+        }
         RagChatApp app = new RagChatApp(backend, retriever, config);
         app.server.start(config.host(), config.port());
         return app;

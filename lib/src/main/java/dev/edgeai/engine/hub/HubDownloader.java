@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import dev.edgeai.client.IdleWatchdog;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -45,6 +46,9 @@ public final class HubDownloader {
     private final String token;
     private final boolean progress;
     private final String variant;
+    /** A transfer that delivers no byte for this long is cut and resumed (HttpClient only times the headers). */
+    static final Duration DEFAULT_STALL = Duration.ofSeconds(Long.getLong("edgeai.download.stallSeconds", 60));
+    private final Duration stall;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -55,6 +59,11 @@ public final class HubDownloader {
      *                 a subfolder whose path contains it), or "" for the built-in CPU-first order
      */
     public HubDownloader(URI endpoint, String token, boolean progress, String variant) {
+        this(endpoint, token, progress, variant, DEFAULT_STALL);
+    }
+
+    public HubDownloader(URI endpoint, String token, boolean progress, String variant, Duration stall) {
+        this.stall = stall;
         String e = endpoint.toString();
         this.endpoint = URI.create(e.endsWith("/") ? e.substring(0, e.length() - 1) : e);
         this.token = token == null || token.isBlank() ? null : token;
@@ -220,12 +229,19 @@ public final class HubDownloader {
         OpenOption[] mode = append
                 ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                 : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
-        try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(part, mode)) {
+        try (IdleWatchdog watchdog = new IdleWatchdog(r.body(), stall);
+             InputStream in = watchdog.stream(); OutputStream out = Files.newOutputStream(part, mode)) {
             byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-                if (bar != null) bar.stepBy(n);
+            try {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    if (bar != null) bar.stepBy(n);
+                }
+            } catch (IOException e) {
+                if (watchdog.fired()) throw new IOException("no data for " + stall.toSeconds() + " s (stalled transfer)", e);
+                throw e;
             }
+            if (watchdog.fired()) throw new IOException("no data for " + stall.toSeconds() + " s (stalled transfer)");
         }
     }
 

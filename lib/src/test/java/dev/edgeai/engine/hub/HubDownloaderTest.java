@@ -36,6 +36,7 @@ class HubDownloaderTest {
     final List<String> ranges = new CopyOnWriteArrayList<>();
     volatile String cutFile;
     volatile int cutAfter;
+    volatile boolean stallInsteadOfCut;
     @TempDir Path cache;
 
     @BeforeEach
@@ -49,6 +50,7 @@ class HubDownloaderTest {
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());   // a stalled handler must not block the next request
         server.start();
     }
 
@@ -79,6 +81,20 @@ class HubDownloaderTest {
         Path folder = store().resolve(REPO);
         assertArrayEquals(served.get("model.onnx.data"), Files.readAllBytes(folder.resolve("model.onnx.data")));
         assertEquals(List.of("bytes=100000-"), ranges);
+    }
+
+    @Test
+    void resumesAStalledDownload() throws Exception {
+        cutFile = "model.onnx.data";
+        cutAfter = 50_000;
+        stallInsteadOfCut = true;
+        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        var store = new ModelStore(cache, null, new HubDownloader(endpoint, "secret", false, "", java.time.Duration.ofMillis(300)));
+        long t0 = System.nanoTime();
+        Path folder = store.resolve(REPO);
+        assertArrayEquals(served.get("model.onnx.data"), Files.readAllBytes(folder.resolve("model.onnx.data")));
+        assertEquals(List.of("bytes=50000-"), ranges, "resumed where the stalled transfer stopped");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 8, "gave up on the stall long before the server's 10 s");
     }
 
     @Test
@@ -175,6 +191,13 @@ class HubDownloaderTest {
                 OutputStream out = ex.getResponseBody();
                 out.write(body, 0, cutAfter);
                 out.flush();
+                if (stallInsteadOfCut) {   // headers and some bytes, then silence: the client must give up and resume
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 // An exception out of the handler makes the JDK server drop the connection: a cut mid-file.
                 throw new IllegalStateException("cut after " + cutAfter + " bytes");
             } else {

@@ -1,4 +1,4 @@
-package dev.edgeai.client.internal;
+package dev.edgeai.client;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -10,15 +10,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a response body when no byte has arrived for the idle timeout. HttpClient's request timeout only covers
- * the wait for headers; a model server that sends headers and then stalls would otherwise block a read forever.
- * Closing the stream wakes the blocked reader, which then asks {@link #fired()} to report a timeout, not an EOF.
+ * the wait for headers; a model server (or a model download) that sends headers and then stalls would otherwise
+ * block a read forever. Closing the stream wakes the blocked reader, which then asks {@link #fired()} to report a
+ * timeout, not an EOF. Used by {@link OpenAiClient} and the model downloader.
  */
 public final class IdleWatchdog implements AutoCloseable {
+    /** One daemon thread checks every open body; it never blocks the JVM's exit. */
+    private static final ScheduledExecutorService TIMER = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "edgeai-idle-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final InputStream raw;
     private final long idleNanos;
     private final ScheduledFuture<?> check;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean fired;
+
+    public IdleWatchdog(InputStream raw, Duration idle) {
+        this(TIMER, raw, idle);
+    }
 
     public IdleWatchdog(ScheduledExecutorService timer, InputStream raw, Duration idle) {
         this.raw = raw;
