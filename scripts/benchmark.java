@@ -27,9 +27,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmarks models on a local OpenAI-compatible server. Every figure comes from one streamed request:",
-                "TTFT (first token), TPOT and ITL (per output token), E2E; decode tok/s never counts prompt tokens.",
-                "Warmup requests are excluded. Not timed: nothing client-side besides the HTTP exchange itself."},
+        description = "Benchmarks models on a local OpenAI-compatible server. Every figure comes from one streamed request: "
+                + "TTFT (first token), TPOT and ITL (per output token), E2E; decode tok/s never counts prompt tokens. "
+                + "Warmup requests are excluded. Not timed: nothing client-side besides the HTTP exchange itself.",
         footer = {"", "Examples:",
                 "  ./jbang scripts/benchmark.java",
                 "  BENCH_MODELS=phi-4-mini,qwen2.5-7b BENCH_ROUNDS=5 ./jbang scripts/benchmark.java --concurrency 1,2,4,8",

@@ -21,9 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "model_compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sends the same prompt to a small (SLM) and a large (LLM) model on a local OpenAI-compatible server,",
-                "streams each answer to time it, prints a side-by-side table and writes results JSON. With no server found",
-                "(or with --model-slm/--model-llm) both models run in-process on the embedded ONNX Runtime engine."},
+        description = "Sends the same prompt to a small (SLM) and a large (LLM) model on a local OpenAI-compatible server, "
+                + "streams each answer to time it, prints a side-by-side table and writes results JSON. With no server "
+                + "found (or with --model-slm/--model-llm) both models run in-process on the embedded ONNX Runtime "
+                + "engine.",
         footer = {"", "Examples:",
                 "  ./jbang scripts/model_compare.java",
                 "  SLM_ALIAS=phi-4-mini LLM_ALIAS=qwen2.5-7b ./jbang scripts/model_compare.java --rounds 5",

@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "rag_chat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Indexes a folder of .md/.txt files (BM25 + MiniLM embeddings, cached on disk) and serves a chat page",
-                "that answers ONLY from the retrieved context, with citations, streamed tokens and per-answer latency."},
+        description = "Indexes a folder of .md/.txt files (BM25 + MiniLM embeddings, cached on disk) and serves a chat page "
+                + "that answers ONLY from the retrieved context, with citations, streamed tokens and per-answer "
+                + "latency.",
         footer = {"", "Examples:", "  ./jbang scripts/rag_chat.java                      # then open the printed URL",
                 "  ./jbang scripts/rag_chat.java --docs ~/notes --model qwen2.5-7b --fallback"})
 public class rag_chat implements Callable<Integer> {
