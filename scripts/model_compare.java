@@ -97,11 +97,12 @@ public class model_compare implements Callable<Integer> {
         boolean embedded = modelSlm != null || modelLlm != null;
         String slmModel = modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO;
         String llmModel = modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO;
-        ChatBackend backend = embedded ? Backends.embedded(List.of(slmModel, llmModel), System.err)
+        Backends.Selection selection = embedded ? Backends.embedded(List.of(slmModel, llmModel), System.err)
                 : Backends.openOrEmbedded(endpoint, List.of(slmModel, llmModel), verbose, System.err);
-        if ("embedded".equals(backend.info().kind())) {   // in-process models are named after their folders
-            slm = Backends.embeddedId(slmModel);
-            llm = Backends.embeddedId(llmModel);
+        ChatBackend backend = selection.backend();
+        if (selection.embedded()) {   // in-process models are named after their folders
+            slm = selection.modelIds().get(0);
+            llm = selection.modelIds().get(1);
         }
         var options = new CompareOptions(slm, llm, prompt, system, rounds, warmup, maxTokens, temperature);
         Map<String, Object> recorded = new LinkedHashMap<>();

@@ -27,18 +27,21 @@ public final class Backends {
 
     /**
      * Like {@link #open} but, when no server is found, runs {@code fallbackModels} inside this JVM (each a model
-     * folder, a Foundry Local cache id or a Hugging Face repo id, downloaded on first use).
+     * folder, a Foundry Local cache id or a Hugging Face repo id, downloaded on first use). The selection's ids are
+     * the embedded models' ids in the order given, or empty for a server (ask it with the names you have).
      */
-    public static ChatBackend openOrEmbedded(String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
+    public static Selection openOrEmbedded(String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
         Discovery.Found found = discover(endpoint, true, verbose, log);
-        if (!found.embedded()) return connect(found);
+        if (!found.embedded()) return new Selection(connect(found), List.of());
         log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", fallbackModels)
                 + " (no server found; --verbose shows what was tried)");
         return embedded(fallbackModels, log);
     }
 
     /** A backend and the ids to ask it for, in the order the models were given. */
-    public record Selection(ChatBackend backend, List<String> modelIds) {}
+    public record Selection(ChatBackend backend, List<String> modelIds) {
+        public boolean embedded() { return backend instanceof EmbeddedBackend; }
+    }
 
     /**
      * For scripts that take a model list: with {@code embedded} (or when every model is a local folder) the models
@@ -47,26 +50,21 @@ public final class Backends {
      */
     public static Selection select(String endpoint, List<String> models, boolean embedded, boolean verbose, PrintStream log) {
         boolean folders = !models.isEmpty() && models.stream().allMatch(m -> java.nio.file.Files.isDirectory(Path.of(m)));
-        if (embedded || folders) {
-            EmbeddedBackend b = embedded(models, log);
-            return new Selection(b, models.stream().map(Backends::embeddedId).toList());
-        }
+        if (embedded || folders) return embedded(models, log);
         return new Selection(open(endpoint, verbose, log), List.copyOf(models));
     }
 
-    /** Loads models into the embedded engine; the same model given twice is loaded once. */
-    public static EmbeddedBackend embedded(List<String> models, PrintStream log) {
+    /**
+     * Loads models into the embedded engine (each resolved once: folder, Foundry cache id or hub repo); the same
+     * model given twice is loaded once. In-process models are named after their folders.
+     */
+    public static Selection embedded(List<String> models, PrintStream log) {
         ModelStore store = ModelStore.defaults();
-        List<Path> folders = new ArrayList<>(new LinkedHashSet<>(models.stream().map(m -> store.resolve(m).toAbsolutePath().normalize()).toList()));
-        EmbeddedBackend b = EmbeddedBackend.load(folders);
+        List<Path> resolved = models.stream().map(m -> store.resolve(m).toAbsolutePath().normalize()).toList();
+        EmbeddedBackend b = EmbeddedBackend.load(new ArrayList<>(new LinkedHashSet<>(resolved)));
         log.println("backend: embedded (" + b.info().version() + "), models: "
                 + String.join(", ", b.models().stream().map(m -> m.id()).toList()));
-        return b;
-    }
-
-    /** The model id the embedded engine uses for a --model value: the folder's name. */
-    public static String embeddedId(String model) {
-        return ModelStore.defaults().resolve(model).toAbsolutePath().normalize().getFileName().toString();
+        return new Selection(b, resolved.stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private static Discovery.Found discover(String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
