@@ -159,8 +159,7 @@ public final class RagChatApp implements AutoCloseable {
             try (var files = Files.list(uploads)) {
                 for (Path f : files.sorted().toList()) {
                     String name = f.getFileName().toString();
-                    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')).toLowerCase(Locale.ROOT) : "";
-                    if (Files.isRegularFile(f) && config.uploadTypes().contains(ext) && SAFE_NAME.matcher(name).matches()) {
+                    if (Files.isRegularFile(f) && config.uploadTypes().contains(extension(name)) && SAFE_NAME.matcher(name).matches()) {
                         retriever.addDocument("uploads/" + name, Files.readString(f, StandardCharsets.UTF_8));
                     }
                 }
@@ -372,7 +371,7 @@ public final class RagChatApp implements AutoCloseable {
         if (name == null || name.contains("/") || name.contains("\\") || name.contains("..") || !SAFE_NAME.matcher(name).matches()) {
             throw new BadRequest(400, "file name not allowed: use a plain name like notes.md (letters, digits, . _ -)");
         }
-        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')).toLowerCase(Locale.ROOT) : "";
+        String ext = extension(name);
         if (!config.uploadTypes().contains(ext)) {
             throw new BadRequest(415, "file type not allowed: " + (ext.isEmpty() ? "no extension" : ext) + " (allowed: "
                     + String.join(", ", config.uploadTypes().stream().sorted().toList()) + ")");
@@ -445,6 +444,12 @@ public final class RagChatApp implements AutoCloseable {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** ".md" for "Notes.MD"; "" without a dot. Uploads and their re-indexing on start use the same rule. */
+    private static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+    }
 
     private int chunkCount() {
         synchronized (indexLock) {
