@@ -10,14 +10,11 @@ import dev.edgeai.results.Sample;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,27 +34,12 @@ class NotebooksTest {
     static final String LLM = "gpt-oss-20b-generic-cpu:1";
     @TempDir Path tmp;
 
+    /** A finished command; its stdout and stderr together (the tools below report on either). */
     record Run(int exitCode, String output) {}
 
     static Run run(Map<String, String> env, long timeoutS, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().remove("OPENAI_BASE_URL");
-        pb.environment().remove("FOUNDRY_LOCAL_ENDPOINT");
-        pb.environment().put("OLLAMA_HOST", "127.0.0.1:" + ScriptRunner.deadPort());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutS + " s:\n" + out.getNow(""));
-        }
-        return new Run(p.exitValue(), out.join());
+        ScriptRunner.Result r = ScriptRunner.run(env, timeoutS, List.of(cmd));
+        return new Run(r.exitCode(), r.stdout() + r.stderr());
     }
 
     @BeforeAll

@@ -29,6 +29,17 @@ final class ScriptRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("jbang").toString());
         cmd.addAll(List.of(args));
+        Map<String, String> e = new java.util.HashMap<>();
+        e.put("EDGEAI_QUIET", "1");
+        // No model hub at test time: downloads go to a dead port, into a throwaway cache.
+        e.put("HF_ENDPOINT", "http://127.0.0.1:" + deadPort());
+        e.put("EDGEAI_MODEL_CACHE", ROOT.resolve("e2e/target/model-cache").toString());
+        e.putAll(env);
+        return run(e, 180, cmd);
+    }
+
+    /** Runs a command from the repository root, isolated from whatever model servers the developer runs. */
+    static Result run(Map<String, String> env, long timeoutS, List<String> cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
         Map<String, String> e = pb.environment();
         // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama on a dead port.
@@ -36,18 +47,14 @@ final class ScriptRunner {
         e.remove("FOUNDRY_LOCAL_ENDPOINT");
         e.remove("OPENAI_API_KEY");
         e.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());
-        e.put("EDGEAI_QUIET", "1");
-        // No model hub at test time: downloads go to a dead port, into a throwaway cache.
-        e.put("HF_ENDPOINT", "http://127.0.0.1:" + deadPort());
-        e.put("EDGEAI_MODEL_CACHE", ROOT.resolve("e2e/target/model-cache").toString());
         e.putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<String> out = read(p.getInputStream());
         CompletableFuture<String> err = read(p.getErrorStream());
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("script did not finish in 180 s: " + cmd);
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutS + " s\n" + out.getNow("") + err.getNow(""));
         }
         return new Result(p.exitValue(), out.join(), err.join(), (System.nanoTime() - t0) / 1_000_000);
     }
