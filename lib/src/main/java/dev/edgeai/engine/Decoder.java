@@ -84,10 +84,27 @@ final class Decoder implements AutoCloseable {
     /** Feeds the prompt and returns the logits after its last token. */
     float[] prefill(int[] prompt) {
         if (prompt.length == 0) throw new ChatException(ChatException.Kind.INVALID_INPUT, "empty prompt");
+        checkVocabulary(prompt);
         // All but the last token without asking for logits: ORT then skips the lm_head, and no [n, vocab] block
         // (hundreds of MB for long prompts and large vocabularies) is ever allocated.
         if (prompt.length > 1) run(prompt, 0, prompt.length - 1, false);
         return run(prompt, prompt.length - 1, 1, true);
+    }
+
+    /**
+     * An id past the embedding makes ORT fail deep inside the graph ("input index out of range" at position 0);
+     * it means the tokenizer does not belong to this model (the GPT-2 fixture pairs a 50257-token tokenizer with a
+     * 1000-row embedding), so say that, with the numbers, before running anything.
+     */
+    private void checkVocabulary(int[] prompt) {
+        int vocab = model.vocabSize();
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= vocab)
+                throw new ChatException(ChatException.Kind.INVALID_INPUT, "token id " + prompt[i] + " at prompt position "
+                        + i + " is outside the vocabulary of model " + model.id() + " (vocabulary size " + vocab
+                        + ", ids 0-" + (vocab - 1) + "): its tokenizer.json knows more tokens than the model has rows; "
+                        + "use the tokenizer exported with this model");
+        }
     }
 
     /** Feeds one generated token and returns the logits that follow it. */

@@ -109,6 +109,24 @@ class EmbeddedBackendTest {
     }
 
     @Test
+    void idOutsideTheModelsVocabularyIsANamedErrorBeforeOrtRuns() {
+        // The GPT-2 fixture's tokenizer has 50257 tokens, its embedding 1000 rows: an ordinary prompt overflows it.
+        String gpt2 = "tiny-random-gpt2-fp32";
+        int[] prompt = backend.model(gpt2).promptIds(ChatRequest.of(gpt2, "Hello, my name is Ada").messages());
+        int first = -1;
+        for (int i = 0; i < prompt.length && first < 0; i++) if (prompt[i] >= 1000) first = i;
+        assertTrue(first >= 0, "the prompt should contain an id >= 1000: " + java.util.Arrays.toString(prompt));
+        ChatException e = assertThrows(ChatException.class, () -> backend.chat(ChatRequest.of(gpt2, "Hello, my name is Ada")));
+        assertEquals(ChatException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith("token id " + prompt[first] + " at prompt position " + first
+                + " is outside the vocabulary of model " + gpt2 + " (vocabulary size 1000, ids 0-999)"), e.getMessage());
+        assertFalse(e.getMessage().contains("out of range"), "ORT must not have run: " + e.getMessage());
+        // The model still works afterwards with ids inside its vocabulary.
+        var ok = backend.model(gpt2).generator().generate(new int[]{98, 15, 286}, new Generator.Settings(4, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
+        assertEquals(4, ok.tokens().length);
+    }
+
+    @Test
     void unknownModelNamesTheLoadedOnes() {
         ChatException e = assertThrows(ChatException.class, () -> backend.chat(ChatRequest.of("nope", "hi")));
         assertEquals(ChatException.Kind.UNKNOWN_MODEL, e.kind());
