@@ -31,13 +31,15 @@ class KvCacheEquivalenceTest {
 
     @BeforeAll
     static void load() {
-        for (Path p : new Path[]{Fixtures.GPT2, Fixtures.LLAMA, Fixtures.GQA}) MODELS.put(p, LoadedModel.load(p));
+        fixtures().forEach(p -> MODELS.put(p, LoadedModel.load(p)));
     }
 
     @AfterAll
     static void close() { MODELS.values().forEach(LoadedModel::close); }
 
-    static Stream<Path> fixtures() { return Stream.of(Fixtures.GPT2, Fixtures.LLAMA, Fixtures.GQA); }
+    static Stream<Path> fixtures() {
+        return Stream.of(Fixtures.GPT2, Fixtures.LLAMA, Fixtures.GQA, Fixtures.QWEN_Q4, Fixtures.QWEN_GENAI, Fixtures.PHI_GENAI);
+    }
 
     @ParameterizedTest
     @MethodSource("fixtures")
