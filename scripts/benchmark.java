@@ -61,7 +61,7 @@ public class benchmark implements Callable<Integer> {
     Path prompts;
 
     @Option(names = "--stream", defaultValue = "${env:BENCH_STREAM:-true}", arity = "1",
-            description = "Stream responses (env BENCH_STREAM; default: ${DEFAULT-VALUE}). false measures E2E only: no TTFT/TPOT.")
+            description = "Stream responses: 1/0, true/false, yes/no, on/off (env BENCH_STREAM; default: ${DEFAULT-VALUE}). Off measures E2E only: no TTFT/TPOT.")
     boolean stream;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed warmup requests per model (default: ${DEFAULT-VALUE}).")
