@@ -42,4 +42,15 @@ class ScriptOptionsTest {
                 && err.contains("1/0, true/false, yes/no, on/off") && err.endsWith("see --help"), r::toString);
         assertFalse(r.stdout().contains("Usage") || err.contains("Usage"), r::toString);
     }
+
+    @Test
+    void theOfflineHintNamesTheOptionOfTheScriptThatPrintedIt() throws Exception {
+        var bench = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--embedded", "--models", "test-org/not-cached",
+                "--out", out.toString(), "--no-progress");
+        assertEquals(1, bench.exitCode(), bench::toString);
+        assertTrue(bench.stderr().contains("by hand") && bench.stderr().contains("--embedded --models <that folder>"), bench::toString);
+        var rag = ScriptRunner.jbang(Map.of(), "scripts/rag_chat.java", "--embedded", "--model", "test-org/not-cached", "--port", "0");
+        assertEquals(1, rag.exitCode(), rag::toString);
+        assertTrue(rag.stderr().contains("by hand") && rag.stderr().contains(": --model <that folder>"), rag::toString);
+    }
 }
