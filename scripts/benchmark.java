@@ -12,9 +12,11 @@ import dev.edgeai.bench.PromptSet;
 import dev.edgeai.bench.ResultPrinter;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.charts.HtmlReport;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.Durations;
+import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.client.NonStreamingBackend;
-import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
@@ -49,7 +52,7 @@ public class benchmark implements Callable<Integer> {
     Integer requests;
 
     @Option(names = "--duration", description = "Instead of rounds: keep sending for this long per cell, e.g. PT30S or 30s.",
-            converter = DurationConverter.class)
+            converter = Durations.class)
     Duration duration;
 
     @Option(names = "--prompt", defaultValue = "${env:BENCH_PROMPT}",
@@ -61,7 +64,7 @@ public class benchmark implements Callable<Integer> {
     Path prompts;
 
     @Option(names = "--stream", defaultValue = "${env:BENCH_STREAM:-true}", arity = "1",
-            description = "Stream responses (env BENCH_STREAM; default: ${DEFAULT-VALUE}). false measures E2E only: no TTFT/TPOT.")
+            description = "Stream responses: 1/0, true/false, yes/no, on/off (env BENCH_STREAM; default: ${DEFAULT-VALUE}). Off measures E2E only: no TTFT/TPOT.")
     boolean stream;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed warmup requests per model (default: ${DEFAULT-VALUE}).")
@@ -78,16 +81,9 @@ public class benchmark implements Callable<Integer> {
             description = "Concurrency levels to sweep, e.g. 1,2,4,8 (default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
-    String endpoint;
-
     @Option(names = "--embedded", description = "Run the models in-process on the embedded ONNX Runtime engine: --models are then "
             + "model folders, Foundry Local cache ids or Hugging Face repo ids (implied when every model is a folder).")
     boolean embedded;
-
-    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
-            description = "Folder for results JSON, CSV and the HTML report (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
-    Path out;
 
     @Option(names = {"-o", "--format"}, defaultValue = "md", description = "Console table: md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
     String format;
@@ -102,8 +98,8 @@ public class benchmark implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backend;
+    @Mixin ResultsOptions results;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new benchmark(), args));
@@ -122,15 +118,16 @@ public class benchmark implements Callable<Integer> {
         PromptSet set = prompt != null && !prompt.isBlank() ? PromptSet.single("bench", prompt, maxTokens) : PromptSet.load(prompts);
         ResultPrinter printer = ResultPrinter.forFormat(format);
         config(set, models);   // bad rounds/concurrency/... fail here, before any server is contacted
-        var selection = Backends.select(endpoint, models.stream().map(String::trim).toList(), embedded, verbose, System.err);
+        Path out = results.dir();
+        var selection = backend.select(models.stream().map(String::trim).toList(), "--embedded --models", embedded, System.err);
         try (ChatBackend found = selection.backend()) {
             var available = found.models();
             List<String> ids = selection.modelIds().stream().map(m -> ModelResolver.resolve(m, available)).toList();
-            ChatBackend backend = stream ? found : new NonStreamingBackend(found);
+            ChatBackend chat = stream ? found : new NonStreamingBackend(found);
             BenchConfig cfg = config(set, ids);
 
             RunResult result;
-            var runner = new BenchmarkRunner(backend);
+            var runner = new BenchmarkRunner(chat);
             if (noProgress) {
                 result = runner.run(cfg);
             } else {
@@ -160,18 +157,5 @@ public class benchmark implements Callable<Integer> {
         else if (duration != null) b.rounds(null).duration(duration);
         else b.rounds(rounds);
         return b.build();
-    }
-
-    /** Accepts ISO-8601 (PT30S) or a number with s/m suffix (30s, 2m). */
-    static class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String v) {
-            String s = v.trim().toLowerCase();
-            if (s.startsWith("pt") || s.startsWith("p")) return Duration.parse(v.trim().toUpperCase());
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            return Duration.ofSeconds(Long.parseLong(s));
-        }
     }
 }

@@ -5,7 +5,9 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.compare.CompareOptions;
 import dev.edgeai.compare.ModelCompare;
 import dev.edgeai.discovery.Backends;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "model_compare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -63,10 +66,6 @@ public class model_compare implements Callable<Integer> {
             description = "Sampling temperature, 0 = greedy (env COMPARE_TEMPERATURE; default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL, e.g. http://127.0.0.1:5273/v1 "
-            + "(else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local's CLI, Ollama, in that order).")
-    String endpoint;
-
     @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}",
             description = "Run the small model in-process (embedded ONNX Runtime): a model folder, a Foundry Local cache id or a "
                     + "Hugging Face repo id (env SLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
@@ -77,15 +76,11 @@ public class model_compare implements Callable<Integer> {
                     + ModelStore.DEFAULT_LLM_REPO + ".")
     String modelLlm;
 
-    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
-            description = "Folder for the results JSON (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
-    Path out;
-
     @Option(names = "--width", defaultValue = "48", description = "Width of each answer column (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backendOptions;
+    @Mixin ResultsOptions results;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new model_compare(), args));
@@ -94,11 +89,13 @@ public class model_compare implements Callable<Integer> {
     @Override
     public Integer call() {
         new CompareOptions(slm, llm, prompt, system, rounds, warmup, maxTokens, temperature); // validate before any loading
+        Path out = results.dir();
         boolean embedded = modelSlm != null || modelLlm != null;
         String slmModel = modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO;
         String llmModel = modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO;
-        Backends.Selection selection = embedded ? Backends.embedded(List.of(slmModel, llmModel), System.err)
-                : Backends.openOrEmbedded(endpoint, List.of(slmModel, llmModel), verbose, System.err);
+        List<String> modelOptions = List.of("--model-slm", "--model-llm");
+        Backends.Selection selection = embedded ? Backends.embedded(List.of(slmModel, llmModel), modelOptions, System.err)
+                : backendOptions.openOrEmbedded(List.of(slmModel, llmModel), modelOptions, System.err);
         ChatBackend backend = selection.backend();
         if (selection.embedded()) {   // in-process models are named after their folders
             slm = selection.modelIds().get(0);

@@ -5,16 +5,16 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
-import dev.edgeai.discovery.Backends;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rag_chat", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,8 +45,8 @@ public class rag_chat implements Callable<Integer> {
             + "Foundry Local cache id or Hugging Face repo id; implied when --model is a folder).")
     boolean embedded;
 
-    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: bm25, dense or hybrid (default: ${DEFAULT-VALUE}).")
-    String mode;
+    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Mode mode;
 
     @Option(names = "--top-k", defaultValue = "4", description = "Chunks per answer (default: ${DEFAULT-VALUE}).")
     int topK;
@@ -57,11 +57,7 @@ public class rag_chat implements Callable<Integer> {
     @Option(names = "--max-upload-kb", defaultValue = "1024", description = "Largest accepted upload in KiB (default: ${DEFAULT-VALUE}).")
     long maxUploadKb;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
-    String endpoint;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backendOptions;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new rag_chat(), args));
@@ -69,11 +65,10 @@ public class rag_chat implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        var selection = Backends.select(endpoint, java.util.List.of(model), embedded, verbose, System.err);
+        var selection = backendOptions.select(java.util.List.of(model), "--model", embedded, System.err);
         ChatBackend backend = selection.backend();
         model = selection.modelIds().get(0);
-        Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(m).withTopK(topK));
+        Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
                 .withMaxUploadBytes(maxUploadKb * 1024);

@@ -95,6 +95,7 @@ class ModelCompareScriptTest {
         assertTrue(r.stderr().contains("embedded ONNX Runtime engine"), r::toString);
         assertOneLineError(r, "onnx-community/Qwen2.5-0.5B-Instruct");
         assertTrue(r.stderr().contains("by hand"), r::toString);
+        assertTrue(r.stderr().contains("--model-slm <that folder>"), () -> "names this script's option: " + r);
         assertTrue(ScriptRunner.jsonFiles(out).isEmpty());
     }
 

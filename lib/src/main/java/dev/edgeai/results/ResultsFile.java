@@ -81,6 +81,45 @@ public final class ResultsFile {
         }
     }
 
+    /**
+     * Checks, before any work, that results can be written to {@code dir} (creating it), and removes temp files
+     * that an earlier run killed mid-write left behind ({@code .<name>.json*.tmp}, older than a minute so a
+     * concurrent writer is never disturbed).
+     *
+     * @throws IllegalArgumentException naming the folder and why it cannot be used
+     */
+    public static Path prepareDir(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create the results folder " + dir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); pass a writable folder with --out", e);
+        }
+        try {
+            Files.deleteIfExists(Files.createTempFile(abs, ".write-check", ".tmp"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the results folder " + dir + " is not writable (" + e.getClass().getSimpleName()
+                    + "); pass a writable folder with --out", e);
+        }
+        removeStaleTemps(abs);
+        return dir;
+    }
+
+    private static void removeStaleTemps(Path dir) {
+        long cutoff = System.currentTimeMillis() - 60_000;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(".") && n.contains(".json") && n.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: a stale temp file is clutter, not an error
+        }
+    }
+
     /** Reads a results file; a file that is not ours or not JSON fails with a message naming it. */
     public static RunResult read(Path file) {
         try {

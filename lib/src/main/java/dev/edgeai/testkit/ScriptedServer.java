@@ -367,8 +367,15 @@ public final class ScriptedServer implements AutoCloseable {
         return args[i];
     }
 
+    static final String USAGE = "usage: fake_server [--port N] [--models a,b] [--ttft-ms N] [--itl-ms N] [--tokens N] [--no-usage]\n"
+            + "A scripted OpenAI-compatible server on 127.0.0.1: prints its base URL, then serves canned answers until Ctrl-C.";
+
     /** Prints the base URL on the first stdout line (scripts read it), then serves until killed. */
     public static void main(String[] args) throws InterruptedException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         ScriptedServer server;
         try {
             server = fromArgs(args);

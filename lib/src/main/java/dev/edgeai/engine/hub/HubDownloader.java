@@ -306,6 +306,6 @@ public final class HubDownloader {
                 : String.join(", ", sel.files().stream().map(HubFile::path).toList());
         return "to install it by hand, download " + files + " from " + endpoint + "/" + repo + "/tree/" + revision
                 + (folder != null ? " into " + folder : " into one folder")
-                + " (keeping an onnx/ subfolder if the repo has one) and pass that folder as --model";
+                + " (keeping an onnx/ subfolder if the repo has one) and pass that folder as the model";
     }
 }
