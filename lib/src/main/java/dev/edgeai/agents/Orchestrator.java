@@ -114,7 +114,7 @@ public final class Orchestrator {
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*(?:\\d{1,2}[.):]|[-*•])\\s+(.+)$");
 
     /** The numbered or bulleted lines of the planner's answer, at most {@code max}; empty when it gave no list. */
-    static List<String> parsePlan(String text, int max) {
+    public static List<String> parsePlan(String text, int max) {
         LinkedHashSet<String> items = new LinkedHashSet<>();
         for (String line : (text == null ? "" : text).lines().toList()) {
             Matcher m = LIST_ITEM.matcher(line);
