@@ -39,7 +39,15 @@ public final class RouterEval {
         public double value() { return total == 0 ? Double.NaN : (double) correct / total; }
     }
 
-    public record Report(List<Row> rows, List<Accuracy> accuracy, Map<Intent, Map<Intent, Integer>> confusion, Stats classifyMs) {}
+    public record Report(List<Row> rows, List<Accuracy> accuracy, Map<Intent, Map<Intent, Integer>> confusion, Stats classifyMs) {
+        /** At most {@code n} rows spread evenly over the set (every intent stays represented), for a quicker live run. */
+        public Report spread(int n) {
+            if (n <= 0 || n >= rows.size()) return this;
+            List<Row> some = new ArrayList<>();
+            for (int i = 0; i < n; i++) some.add(rows.get((int) ((long) i * rows.size() / n)));
+            return new Report(some, accuracy, confusion, classifyMs);
+        }
+    }
 
     public static Report classify(Router router) {
         IntentClassifier c = router.classifier();
@@ -92,13 +100,15 @@ public final class RouterEval {
                                     Consumer<String> progress) {
         String started = Instant.now().toString();
         List<Sample> samples = new ArrayList<>();
+        int done = 0;
         for (Row r : rep.rows()) {
+            done++;
             for (Router.Target t : router.inPlay()) {
                 ChatRequest req = ChatRequest.builder(t.name()).user(r.item().prompt()).maxTokens(maxTokens).temperature(0.0).build();
                 try {
                     ChatResult res = backend.chat(req);
                     samples.add(Sample.of(t.name(), r.index(), false, 1, r.item().prompt(), res));
-                    progress.accept(String.format("%d/%d %s: E2E %.0f ms, %d tokens", r.index(), rep.rows().size(), t.name(),
+                    progress.accept(String.format("%d/%d (prompt %d) %s: E2E %.0f ms, %d tokens", done, rep.rows().size(), r.index(), t.name(),
                             res.timings().e2eMs(), res.usage().completionTokens()));
                 } catch (ChatException e) {
                     if (e.kind() == ChatException.Kind.UNREACHABLE || e.kind() == ChatException.Kind.UNKNOWN_MODEL) throw e;
