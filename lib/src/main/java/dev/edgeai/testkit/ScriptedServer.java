@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,6 +63,8 @@ public final class ScriptedServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    /** Prompt-dependent answers for every model, first match wins (see {@link Builder#reply}). */
+    private final List<Reply> replies = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> pendingFailures = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -72,6 +75,7 @@ public final class ScriptedServer implements AutoCloseable {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.host), b.port), 64);
         b.scripts.forEach(this::script);
+        replies.addAll(b.replies);
         http.createContext("/", this::handle);
         http.setExecutor(executor);
         http.start();
@@ -172,7 +176,7 @@ public final class ScriptedServer implements AutoCloseable {
             ex.getResponseBody().write(page);
             return;
         }
-        List<String> tokens = answer(script, model, req);
+        List<String> tokens = replyFor(lastUserMessage(req)).orElseGet(() -> answer(script, model, req));
         String finish = "stop";
         int maxTokens = req.path("max_tokens").asInt(0);
         if (maxTokens > 0 && tokens.size() > maxTokens) {
@@ -275,6 +279,30 @@ public final class ScriptedServer implements AutoCloseable {
 
     // ---- the scripted answer ----
 
+    /** An answer given, by any model, when the last user message contains {@code whenContains}. */
+    public record Reply(String whenContains, List<String> tokens) {
+        public Reply {
+            Objects.requireNonNull(whenContains, "whenContains");
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /** Adds a prompt-dependent answer after those already given (first match wins), e.g. for multi-agent flows. */
+    public void reply(String whenLastUserMessageContains, String answer) {
+        replies.add(new Reply(whenLastUserMessageContains, words(answer)));
+    }
+
+    private java.util.Optional<List<String>> replyFor(String lastUser) {
+        return replies.stream().filter(r -> lastUser.contains(r.whenContains())).map(Reply::tokens).findFirst();
+    }
+
+    /** Text split into streamed pieces at spaces, each piece but the first keeping its leading space. */
+    static List<String> words(String text) {
+        List<String> pieces = new ArrayList<>();
+        for (String w : text.split(" ", -1)) pieces.add(pieces.isEmpty() ? w : " " + w);
+        return pieces;
+    }
+
     /** "You asked: <first words>. This is <model>." split into word pieces, or the script's own tokens. */
     static List<String> answer(Script script, String model, JsonNode req) {
         if (script.tokens() != null) return script.tokens();
@@ -321,6 +349,7 @@ public final class ScriptedServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private final Map<String, Script> scripts = new LinkedHashMap<>();
+        private final List<Reply> replies = new ArrayList<>();
 
         private Builder() {}
 
@@ -329,6 +358,15 @@ public final class ScriptedServer implements AutoCloseable {
         public Builder port(int p) { port = p; return this; }
         public Builder model(String id, Script script) { scripts.put(id, script); return this; }
         public Builder models(List<String> ids, Script script) { ids.forEach(id -> scripts.put(id, script)); return this; }
+        /**
+         * Any model answers {@code answer} (streamed word by word, with the model's delays) when the last user
+         * message contains {@code whenLastUserMessageContains}; replies are tried in the order added, then the
+         * model's script. Staged failures still come first.
+         */
+        public Builder reply(String whenLastUserMessageContains, String answer) {
+            replies.add(new Reply(whenLastUserMessageContains, words(answer)));
+            return this;
+        }
 
         public ScriptedServer start() {
             try {
