@@ -18,10 +18,26 @@ import java.util.Objects;
  * @param fault        a failure staged on every request after failFirst is used up
  * @param faultAfter   for MALFORMED_SSE and TRUNCATE: how many good token chunks come first
  * @param apiKey       when non-null, requests without {@code Authorization: Bearer <apiKey>} get 401
+ * @param replies      prompt-dependent answers, tried in order before {@code tokens}: the first whose key occurs in
+ *                     the last user message answers (evaluation tests give each question its own reply)
  */
 public record Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
                      boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter,
-                     String apiKey) {
+                     String apiKey, List<Reply> replies) {
+
+    /** Answer {@code tokens} when the last user message contains {@code whenPromptContains}. */
+    public record Reply(String whenPromptContains, List<String> tokens) {
+        public Reply {
+            Objects.requireNonNull(whenPromptContains, "whenPromptContains");
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /** The script as it was before prompt-dependent replies existed. */
+    public Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
+                  boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter, String apiKey) {
+        this(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey, List.of());
+    }
 
     public enum Fault {
         NONE,
@@ -44,6 +60,7 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         ttft = Objects.requireNonNullElse(ttft, Duration.ZERO);
         itl = Objects.requireNonNullElse(itl, Duration.ZERO);
         fault = Objects.requireNonNullElse(fault, Fault.NONE);
+        replies = replies == null ? List.of() : List.copyOf(replies);
     }
 
     /** Instant answers with usage, no faults. */
@@ -55,7 +72,7 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         Builder b = new Builder();
         b.tokens = tokens; b.tokenCount = tokenCount; b.reasoning = reasoning; b.ttft = ttft; b.itl = itl;
         b.sendUsage = sendUsage; b.failFirst = failFirst; b.retryAfter = retryAfter; b.fault = fault;
-        b.faultAfter = faultAfter; b.apiKey = apiKey;
+        b.faultAfter = faultAfter; b.apiKey = apiKey; b.replies.addAll(replies);
         return b;
     }
 
@@ -71,6 +88,7 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         private Fault fault = Fault.NONE;
         private int faultAfter;
         private String apiKey;
+        private final java.util.ArrayList<Reply> replies = new java.util.ArrayList<>();
 
         private Builder() {}
 
@@ -88,9 +106,14 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         public Builder fault(Fault f) { fault = f; return this; }
         public Builder fault(Fault f, int after) { fault = f; faultAfter = after; return this; }
         public Builder apiKey(String key) { apiKey = key; return this; }
+        /** Answers {@code text} (split into word pieces) when the last user message contains {@code whenPromptContains}. */
+        public Builder reply(String whenPromptContains, String text) {
+            replies.add(new Reply(whenPromptContains, ScriptedServer.words(text)));
+            return this;
+        }
 
         public Script build() {
-            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey);
+            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey, replies);
         }
     }
 }

@@ -305,18 +305,24 @@ public final class ScriptedServer implements AutoCloseable {
 
     /** "You asked: <first words>. This is <model>." split into word pieces, or the script's own tokens. */
     static List<String> answer(Script script, String model, JsonNode req) {
-        if (script.tokens() != null) return script.tokens();
         String prompt = lastUserMessage(req);
+        for (Script.Reply r : script.replies()) if (prompt.contains(r.whenPromptContains())) return r.tokens();
+        if (script.tokens() != null) return script.tokens();
         String[] words = prompt.strip().split("\\s+");
         String asked = String.join(" ", Arrays.asList(words).subList(0, Math.min(6, words.length)));
-        String text = "You asked: " + asked + ". This is " + model + ".";
-        List<String> pieces = new ArrayList<>();
-        for (String w : text.split(" ")) pieces.add(pieces.isEmpty() ? w : " " + w);
+        List<String> pieces = words("You asked: " + asked + ". This is " + model + ".");
         if (script.tokenCount() > 0) {
             List<String> sized = new ArrayList<>();
             for (int i = 0; i < script.tokenCount(); i++) sized.add(pieces.get(i % pieces.size()));
             return sized;
         }
+        return pieces;
+    }
+
+    /** "a b c" as the chunks "a", " b", " c"; a blank text is no chunk at all (an empty answer). */
+    static List<String> words(String text) {
+        List<String> pieces = new ArrayList<>();
+        for (String w : text.strip().split(" +")) if (!w.isEmpty()) pieces.add(pieces.isEmpty() ? w : " " + w);
         return pieces;
     }
 
