@@ -64,7 +64,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     /** Prompt-dependent answers for every model, first match wins (see {@link Builder#reply}). */
-    private final List<Reply> replies = new CopyOnWriteArrayList<>();
+    private final List<Script.Reply> replies = new CopyOnWriteArrayList<>();
     private final Map<String, Queue<Integer>> pendingFailures = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -176,7 +176,7 @@ public final class ScriptedServer implements AutoCloseable {
             ex.getResponseBody().write(page);
             return;
         }
-        List<String> tokens = replyFor(lastUserMessage(req)).orElseGet(() -> answer(script, model, req));
+        List<String> tokens = answer(script, replies, model, req);
         String finish = "stop";
         int maxTokens = req.path("max_tokens").asInt(0);
         if (maxTokens > 0 && tokens.size() > maxTokens) {
@@ -279,34 +279,17 @@ public final class ScriptedServer implements AutoCloseable {
 
     // ---- the scripted answer ----
 
-    /** An answer given, by any model, when the last user message contains {@code whenContains}. */
-    public record Reply(String whenContains, List<String> tokens) {
-        public Reply {
-            Objects.requireNonNull(whenContains, "whenContains");
-            tokens = List.copyOf(tokens);
-        }
-    }
-
-    /** Adds a prompt-dependent answer after those already given (first match wins), e.g. for multi-agent flows. */
+    /** Adds a prompt-dependent answer for every model, after those already given (first match wins). */
     public void reply(String whenLastUserMessageContains, String answer) {
-        replies.add(new Reply(whenLastUserMessageContains, words(answer)));
-    }
-
-    private java.util.Optional<List<String>> replyFor(String lastUser) {
-        return replies.stream().filter(r -> lastUser.contains(r.whenContains())).map(Reply::tokens).findFirst();
-    }
-
-    /** Text split into streamed pieces at spaces, each piece but the first keeping its leading space. */
-    static List<String> words(String text) {
-        List<String> pieces = new ArrayList<>();
-        for (String w : text.split(" ", -1)) pieces.add(pieces.isEmpty() ? w : " " + w);
-        return pieces;
+        replies.add(new Script.Reply(whenLastUserMessageContains, words(answer)));
     }
 
     /** "You asked: <first words>. This is <model>." split into word pieces, or the script's own tokens. */
-    static List<String> answer(Script script, String model, JsonNode req) {
+    static List<String> answer(Script script, List<Script.Reply> serverReplies, String model, JsonNode req) {
         String prompt = lastUserMessage(req);
+        // The model's own replies first, then those given for every model.
         for (Script.Reply r : script.replies()) if (prompt.contains(r.whenPromptContains())) return r.tokens();
+        for (Script.Reply r : serverReplies) if (prompt.contains(r.whenPromptContains())) return r.tokens();
         if (script.tokens() != null) return script.tokens();
         String[] words = prompt.strip().split("\\s+");
         String asked = String.join(" ", Arrays.asList(words).subList(0, Math.min(6, words.length)));
@@ -355,7 +338,7 @@ public final class ScriptedServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private final Map<String, Script> scripts = new LinkedHashMap<>();
-        private final List<Reply> replies = new ArrayList<>();
+        private final List<Script.Reply> replies = new ArrayList<>();
 
         private Builder() {}
 
@@ -370,7 +353,7 @@ public final class ScriptedServer implements AutoCloseable {
          * model's script. Staged failures still come first.
          */
         public Builder reply(String whenLastUserMessageContains, String answer) {
-            replies.add(new Reply(whenLastUserMessageContains, words(answer)));
+            replies.add(new Script.Reply(whenLastUserMessageContains, words(answer)));
             return this;
         }
 
