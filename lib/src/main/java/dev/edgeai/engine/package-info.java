@@ -11,7 +11,11 @@
  * {@link dev.edgeai.engine.ModelDescriptor}; {@code Decoder} runs the session with pinned, double-buffered KV;
  * {@link dev.edgeai.engine.Generator} is the loop; {@link dev.edgeai.engine.Sampler} picks tokens;
  * {@link dev.edgeai.engine.TextTokenizer} (short windows decoded in Java by {@code PieceDecoder} when verified),
- * {@link dev.edgeai.engine.IncrementalDetokenizer} and {@link dev.edgeai.engine.ChatTemplates} handle text. Tuning:
+ * {@link dev.edgeai.engine.IncrementalDetokenizer} and {@link dev.edgeai.engine.ChatTemplates} handle text. A model's
+ * Jinja chat template renders byte-identically to transformers' {@code apply_chat_template}
+ * ({@link dev.edgeai.engine.template.HfJinja}: jinjava with Jinja2's whitespace rules and Python's str methods); one
+ * that still cannot render falls back to the format the model's special tokens name (ChatML, Llama 3, Phi, Harmony),
+ * with one warning per model. Tuning:
  * {@code -Dedgeai.engine.threads}, {@code -Dedgeai.engine.spinning}, {@code -Dedgeai.engine.javaPieces},
  * {@code -Dedgeai.engine.maxTokens}, {@code -Dedgeai.onnx.variant}, {@code -Dedgeai.download.attempts}.
  */
