@@ -285,6 +285,7 @@ public final class OpenAiServer implements AutoCloseable {
     private void run(Context ctx, String id, ChatRequest chat, CompletionRequest req, long t0) {
         ModelGate gate = gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
+        long queued = System.nanoTime();
         try {
             if (!gate.enter(deadline - System.nanoTime()))
                 throw timeout("waiting for model " + chat.model() + " (" + gate.waiting() + " requests ahead)");
@@ -311,11 +312,11 @@ public final class OpenAiServer implements AutoCloseable {
             long end = System.nanoTime();
             record(new RequestRecord(id, chat.model(), req.stream(), status, result == null ? null : result.finishReason(),
                     result == null ? 0 : result.usage().promptTokens(), result == null ? 0 : result.usage().completionTokens(),
-                    ms(admitted - t0), ms(end - t0)));
+                    ms(admitted - queued), ms(end - t0)));
             if (config.log() != null) {
                 config.log().printf(Locale.ROOT, "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n", id, chat.model(),
                         req.stream() ? "stream" : "blocking", status, result == null ? "-" : result.finishReason(),
-                        result == null ? 0 : result.usage().completionTokens(), ms(admitted - t0), ms(end - t0));
+                        result == null ? 0 : result.usage().completionTokens(), ms(admitted - queued), ms(end - t0));
             }
         }
     }
