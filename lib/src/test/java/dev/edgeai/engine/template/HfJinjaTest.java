@@ -186,6 +186,13 @@ class HfJinjaTest {
     }
 
     @Test
+    void errorsNameTheTemplatesOwnLine() {
+        var e = assertThrows(TemplateException.class,
+                () -> HfJinja.render("{% if true %}\n  {% for m in messages %}\n{% endfor %}\n{% endif %}\n{{ messages|nope }}", VARS, CLOCK));
+        assertTrue(e.getMessage().contains("line 5"), e.getMessage());
+    }
+
+    @Test
     void raiseExceptionIsReportedAsTheTemplatesOwnRejection() {
         var e = assertThrows(TemplateException.class,
                 () -> HfJinja.render("a{{ raise_exception('Conversation roles must alternate') }}b", VARS, CLOCK));
