@@ -26,6 +26,7 @@ final class Builtins {
         g.registerFilter(new ToJson());
         g.registerFilter(new Items());
         g.registerFilter(new Trim());
+        g.registerFilter(new Str());
         g.registerTag(new Generation());
         g.registerTag(new FilteredFor());
     }
@@ -88,6 +89,16 @@ final class Builtins {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return filter(var, interpreter, args, Map.of());
+        }
+    }
+
+    /** Jinja2's {@code string}: Python's str(), so {@code True} and {@code ['a']} rather than Java's spelling. */
+    static final class Str implements Filter {
+        @Override public String getName() { return "string"; }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var == null ? "" : interpreter.getAsString(var);
         }
     }
 

@@ -37,9 +37,10 @@ import java.util.Properties;
  *       precedence, evaluated dict keys, Python-style printing); nested interpretation off, so a message that
  *       contains {@code {{ }}} is text, never template code;</li>
  *   <li>{@link PyParser}: expression grammar fixes ({@code not} precedence, keyword argument values, slice steps,
- *       string repetition), plugged in through jinjava's expression factory;</li>
+ *       string repetition, {@code ~} with booleans, unknown filters and tests are errors), plugged in through
+ *       jinjava's expression factory;</li>
  *   <li>{@link PyMethods}: an ELResolver for Python str methods on strings;</li>
- *   <li>{@link Builtins}: filters ({@code tojson}, {@code items}, {@code trim}), tags ({@code generation}, loop
+ *   <li>{@link Builtins}: filters ({@code tojson}, {@code items}, {@code trim}, {@code string}), tags ({@code generation}, loop
  *       filters {@code for x in xs if c}), functions ({@code raise_exception}, {@code strftime_now});</li>
  *   <li>{@link Jinja2Source}: the one source pre-processing step, Jinja2's lexer whitespace rules (trim_blocks,
  *       lstrip_blocks, {@code +} markers, one trailing newline dropped), which jinjava's parser gets subtly

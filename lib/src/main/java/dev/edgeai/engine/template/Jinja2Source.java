@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>newlines ({@code \r\n}, {@code \r}) become {@code \n} and one trailing newline of the source is dropped
  *       ({@code keep_trailing_newline=False});</li>
- *   <li>trim_blocks: the first newline after a block or comment tag ({@code %}}, {@code #}}) is removed, unless
- *       the tag ends with {@code +%}};</li>
+ *   <li>trim_blocks: the first newline after a block or comment tag ({@code %}}, {@code #}}) is removed (moved
+ *       into a comment, so line numbers stay), unless the tag ends with {@code +%}};</li>
  *   <li>lstrip_blocks: spaces and tabs from the start of a line up to a block or comment tag are removed, unless
  *       it starts with {@code {%+}.</li>
  * </ul>
@@ -58,6 +58,9 @@ final class Jinja2Source {
             boolean raw = kind == '%' && isRaw(src.substring(bodyFrom, bodyTo));
             // Jinja2's raw-begin rule has no trim_blocks suffix: the newline after {% raw %} stays.
             if (!raw && endSign != '-' && endSign != '+' && i < src.length() && src.charAt(i) == '\n') {
+                // The newline moves into a comment: it renders nothing, and jinjava's line numbers in error
+                // messages still count the template's own lines.
+                out.append("{#\n#}");
                 i++;
                 lineStarting = true;
             }

@@ -3,6 +3,7 @@ package dev.edgeai.engine.template;
 import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import jinjava.de.odysseus.el.misc.NumberOperations;
 import jinjava.de.odysseus.el.misc.TypeConverter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
@@ -32,7 +33,8 @@ import java.util.List;
  * jinjava's expression parser with the places where its grammar differs from Jinja2's in real chat templates:
  * {@code not} binds looser than comparisons and tests ({@code not x is none} is {@code not (x is none)}), a keyword
  * argument's value is a whole expression ({@code namespace(i=messages|length - 1)}), slices take a step
- * ({@code messages[::-1]}, with Python's clamping of out-of-range bounds), and {@code '-' * 3} repeats a string;
+ * ({@code messages[::-1]}, with Python's clamping of out-of-range bounds), {@code '-' * 3} repeats a string and
+ * {@code ~} writes booleans as Python does;
  * an unknown filter or test fails the template, as in Jinja2.
  * Everything else is jinjava's {@link ExtendedParser}, run with natural operator precedence (filters and tests bind
  * tighter than arithmetic, as in Jinja2).
@@ -53,6 +55,23 @@ final class PyParser extends ExtendedParser {
 
     PyParser(Builder context, String input) {
         super(context, input);
+        putExtensionHandler(StringConcatOperator.TOKEN, new ExtensionHandler(ExtensionPoint.ADD) {
+            @Override
+            public AstNode createAstNode(AstNode... children) { return new AstBinary(children[0], children[1], CONCAT); }
+        });
+    }
+
+    /** {@code a ~ b}: both sides as Python's str() writes them ({@code True}, not {@code true}). */
+    private static final AstBinary.Operator CONCAT = new AstBinary.SimpleOperator() {
+        @Override
+        protected Object apply(TypeConverter converter, Object a, Object b) { return str(converter, a) + str(converter, b); }
+
+        @Override
+        public String toString() { return "~"; }
+    };
+
+    private static String str(TypeConverter converter, Object o) {
+        return o instanceof Boolean b ? (b ? "True" : "False") : converter.convert(o, String.class);
     }
 
     /**

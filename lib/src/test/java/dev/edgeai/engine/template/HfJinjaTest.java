@@ -134,6 +134,9 @@ class HfJinjaTest {
             Arguments.of("not binds looser than comparisons and tests",
                     "{% if not messages[0].content is none %}A{% endif %}{% if messages[0].tool_calls is not defined %}B{% endif %}{% if not messages[0]['role'] == 'user' %}C{% endif %}{{ not true and false }}{{ not(1 == 1 and 2 == 3) }}",
                     "ABCFalseTrue"),
+            Arguments.of("booleans concatenate and stringify as Python's str",
+                    "{{ 'a' ~ true }} {{ true|string }} {{ ['a', 1]|string }} {{ 1 ~ 2 }} {{ 'x' ~ false ~ 'y' }}",
+                    "aTrue True ['a', 1] 12 xFalsey"),
             Arguments.of("string repetition",
                     "{{ '-' * 3 }}{{ 2 * 'ab' }}{{ 2 * 3 }}{{ 1.5 * 2 }}",
                     "---abab63.0"),
@@ -162,6 +165,31 @@ class HfJinjaTest {
     @MethodSource("jinja2")
     void rendersAsJinja2(String feature, String template, String expected) {
         assertEquals(expected, HfJinja.render(template, VARS, CLOCK), feature);
+    }
+
+    @Test
+    void rendersConcurrently() throws Exception {
+        // One jinjava instance serves every model and request: the same template from many threads at once must
+        // give the same prompt (and strftime_now each render's own clock).
+        String template = "{%- set ns = namespace(n=0) %}{%- for m in messages[::-1] %}{%- set ns.n = ns.n + 1 %}"
+                + "{{- m.role.title() + ':' + m.content.strip() + '|' }}{%- endfor %}{{ ns.n }} {{ strftime_now('%Y') }}";
+        String expected = HfJinja.render(template, VARS, CLOCK);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                Clock clock = i % 2 == 0 ? CLOCK : Clock.fixed(java.time.Instant.parse("2031-01-01T00:00:00Z"), ZoneOffset.UTC);
+                results.add(pool.submit(() -> HfJinja.render(template, VARS, clock)));
+            }
+            for (int i = 0; i < results.size(); i++)
+                assertEquals(i % 2 == 0 ? expected : expected.replace("2026", "2031"), results.get(i).get());
+        }
+    }
+
+    @Test
+    void errorsNameTheTemplatesOwnLine() {
+        var e = assertThrows(TemplateException.class,
+                () -> HfJinja.render("{% if true %}\n  {% for m in messages %}\n{% endfor %}\n{% endif %}\n{{ messages|nope }}", VARS, CLOCK));
+        assertTrue(e.getMessage().contains("line 5"), e.getMessage());
     }
 
     @Test
