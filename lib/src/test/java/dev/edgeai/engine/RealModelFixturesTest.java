@@ -7,7 +7,6 @@ import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.StreamListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,10 +104,9 @@ class RealModelFixturesTest {
     // Template-dependent: holds once ChatTemplates renders Hugging Face-exact (jinjava whitespace control, the tmpl
     // branch). Today jinjava ignores {%- -%} and puts 8 spaces before each <|im_start|> of Qwen's template.
     @Test
-    @Disabled("enable after the tmpl branch lands: jinjava ignores {%- / -%} and renders Qwen2.5's real template with 8 spaces before each <|im_start|>")
     void qwenJinjaTemplateRendersExactlyWhatTransformersDoes() {
         LoadedModel m = qwenQ4.model(QWEN_Q4);
-        assertEquals("chat_template from tokenizer_config.json", m.format().describe());
+        assertTrue(m.format().describe().matches("chat_template from .*/tokenizer_config\\.json"), m.format().describe());
         assertEquals(QWEN_PROMPT, m.format().render(CHAT));
         assertEquals("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
                 + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", m.format().render(List.of(new ChatMessage("user", "Hi"))));
@@ -126,7 +124,7 @@ class RealModelFixturesTest {
         Path copy = Fixtures.copy(Fixtures.PHI_GENAI, dir.resolve("phi"));
         assertDoesNotThrow(() -> Files.delete(copy.resolve("inference_model.json")));
         PromptFormat jinja = ChatTemplates.forFolder(copy);
-        assertEquals("chat_template from tokenizer_config.json", jinja.describe());
+        assertTrue(jinja.describe().matches("chat_template from .*/tokenizer_config\\.json"), jinja.describe());
         assertEquals(PHI_PROMPT, jinja.render(CHAT));
         assertArrayEquals(p.tokenizer().encode(PHI_PROMPT, false), p.promptIds(CHAT));
         assertEquals(200019, p.promptIds(CHAT)[p.promptIds(CHAT).length - 1], "the prompt ends with <|assistant|>");
@@ -146,7 +144,6 @@ class RealModelFixturesTest {
     // through Foundry's PromptTemplate; once both are exact they give the same prompt and, with the same weights,
     // the same answer.
     @Test
-    @Disabled("enable after the tmpl branch lands: the optimum folder's prompt comes from jinjava, which renders Qwen2.5's template with extra spaces today")
     void optimumQwenChatsThroughItsJinjaTemplateLikeTheFoundryFolder() {
         ChatRequest req = ChatRequest.builder(QWEN_Q4).system("You are terse.").user("Hello, my name is Ada. What is ONNX?").maxTokens(40).build();
         ChatResult a = qwenQ4.chat(req);
