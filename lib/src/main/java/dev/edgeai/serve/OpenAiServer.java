@@ -112,9 +112,13 @@ public final class OpenAiServer implements AutoCloseable {
         public OpenAiServer start(ChatBackend backend) { return OpenAiServer.start(backend, config()); }
     }
 
-    /** One completion request as the server saw it, newest last (the last 256 are kept, for tests and /health). */
+    /**
+     * One completion request as the server saw it, newest last (the last 256 are kept, for tests and benchmarks).
+     * Times are from the request's arrival in the handler; {@code ttftMs} is when the first token was handed to
+     * the socket (NaN for blocking requests and failures).
+     */
     public record RequestRecord(String id, String model, boolean stream, int status, String finishReason,
-                                int promptTokens, int completionTokens, double queueMs, double e2eMs) {}
+                                int promptTokens, int completionTokens, double queueMs, double ttftMs, double e2eMs) {}
 
     private final ChatBackend backend;
     private final Config config;
@@ -276,7 +280,7 @@ public final class OpenAiServer implements AutoCloseable {
             req = CompletionRequest.parse(readJson(ctx));
             chat = req.chat().toBuilder().model(resolve(req.model())).build();
         } catch (ApiError e) {
-            record(new RequestRecord(id, null, false, e.status, null, 0, 0, Double.NaN, ms(System.nanoTime() - t0)));
+            record(new RequestRecord(id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
             throw e;
         }
         run(ctx, id, chat, req, t0);
@@ -294,15 +298,16 @@ public final class OpenAiServer implements AutoCloseable {
             throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
         } catch (ApiError e) {
             if (e.status == 429) rejected.incrementAndGet();
-            record(new RequestRecord(id, chat.model(), req.stream(), e.status, null, 0, 0, Double.NaN, ms(System.nanoTime() - t0)));
+            record(new RequestRecord(id, chat.model(), req.stream(), e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
             throw e;
         }
         long admitted = System.nanoTime();
         ChatResult result = null;
         int status = 200;
+        long[] firstToken = {0};
         try {
             if (closing) throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
-            result = req.stream() ? streamed(ctx, id, chat, req, deadline) : blocking(ctx, id, chat, deadline);
+            result = req.stream() ? streamed(ctx, id, chat, req, deadline, firstToken) : blocking(ctx, id, chat, deadline);
         } catch (ApiError e) {
             status = e.status;
             throw e;
@@ -312,7 +317,7 @@ public final class OpenAiServer implements AutoCloseable {
             long end = System.nanoTime();
             record(new RequestRecord(id, chat.model(), req.stream(), status, result == null ? null : result.finishReason(),
                     result == null ? 0 : result.usage().promptTokens(), result == null ? 0 : result.usage().completionTokens(),
-                    ms(admitted - queued), ms(end - t0)));
+                    ms(admitted - queued), firstToken[0] == 0 ? Double.NaN : ms(firstToken[0] - t0), ms(end - t0)));
             if (config.log() != null) {
                 config.log().printf(Locale.ROOT, "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n", id, chat.model(),
                         req.stream() ? "stream" : "blocking", status, result == null ? "-" : result.finishReason(),
@@ -354,7 +359,7 @@ public final class OpenAiServer implements AutoCloseable {
         return r;
     }
 
-    private ChatResult streamed(Context ctx, String id, ChatRequest chat, CompletionRequest req, long deadline) {
+    private ChatResult streamed(Context ctx, String id, ChatRequest chat, CompletionRequest req, long deadline, long[] firstToken) {
         ChunkWriter out;
         try {
             ctx.res().setStatus(200);
@@ -367,7 +372,10 @@ public final class OpenAiServer implements AutoCloseable {
         }
         StreamListener listener = new StreamListener() {
             @Override
-            public void onToken(String text) { out.content(text); }
+            public void onToken(String text) {
+                if (firstToken[0] == 0) firstToken[0] = System.nanoTime();
+                out.content(text);
+            }
 
             @Override
             public void onReasoning(String text) { out.reasoning(text); }
