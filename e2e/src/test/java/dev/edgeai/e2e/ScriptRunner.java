@@ -42,11 +42,12 @@ final class ScriptRunner {
     static Result run(Map<String, String> env, long timeoutS, List<String> cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
         Map<String, String> e = pb.environment();
-        // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama on a dead port.
+        // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama and serve.java on dead ports.
         e.remove("OPENAI_BASE_URL");
         e.remove("FOUNDRY_LOCAL_ENDPOINT");
         e.remove("OPENAI_API_KEY");
         e.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());
+        e.put("EDGEAI_SERVE_PORT", String.valueOf(deadPort()));   // nor a serve.java someone runs on 5273
         e.putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

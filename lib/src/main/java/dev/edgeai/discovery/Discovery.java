@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>an explicit endpoint: {@code --endpoint}, else {@code FOUNDRY_LOCAL_ENDPOINT}, else {@code OPENAI_BASE_URL}
  *       (explicit means "use this or fail": no silent fallback to something else);</li>
+ *   <li>serve.java (this kit's own server over the embedded engine) on {@code 127.0.0.1:5273}, its default port
+ *       ({@code EDGEAI_SERVE_PORT} moves it, {@code off} skips it); refused connections on loopback fail at once, so
+ *       this costs nothing when nothing listens there;</li>
  *   <li>Foundry Local: its port is random, so ask its CLI ({@code foundry service status}, and the 0.10+ verb
  *       {@code foundry server status}) and take the first http://host:port it prints;</li>
  *   <li>Ollama on {@code OLLAMA_HOST} or its default port 11434;</li>
@@ -89,8 +92,11 @@ public final class Discovery {
                         + "Foundry Local's port changes: `foundry service status` prints the current URL", trace);
             }
             if (!p.ok()) throw new NotFound(p.error().kind(), p.error().getMessage(), trace);
-            return new Found(new BackendInfo(kindOf(base), base, null), p.models(), trace);
+            return new Found(new BackendInfo("serve.java".equals(p.server()) ? "serve" : kindOf(base), base, null), p.models(), trace);
         }
+
+        Optional<Found> serve = serve(o, trace);
+        if (serve.isPresent()) return serve.get();
 
         Optional<Found> foundry = foundry(o, trace);
         if (foundry.isPresent()) return foundry.get();
@@ -121,6 +127,40 @@ public final class Discovery {
         }
         trace.add("no explicit endpoint (" + optionName + ", FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL unset)");
         return null;
+    }
+
+    /** serve.java's default port; scripts/serve.java binds it unless told otherwise. */
+    public static final int SERVE_PORT = 5273;
+    /**
+     * Connecting to a loopback port that nothing listens on fails at once; a short connect timeout bounds the rare
+     * case where it does not. Once connected, the usual answer timeout applies: a server just started (cold JIT,
+     * busy CPU) may take a second for its first answer.
+     */
+    private static final Duration SERVE_CONNECT_TIMEOUT = Duration.ofMillis(500);
+
+    private static Optional<Found> serve(Options o, List<String> trace) {
+        String port = o.env().getOrDefault("EDGEAI_SERVE_PORT", "").trim();
+        if (port.isEmpty()) port = String.valueOf(SERVE_PORT);
+        if (List.of("off", "0", "false", "no").contains(port.toLowerCase(java.util.Locale.ROOT))) {
+            trace.add("serve.java: not probed (EDGEAI_SERVE_PORT=" + port + ")");
+            return Optional.empty();
+        }
+        if (!port.matches("\\d{1,5}")) {
+            trace.add("serve.java: not probed (EDGEAI_SERVE_PORT=" + port + " is not a port number)");
+            return Optional.empty();
+        }
+        String base = "http://127.0.0.1:" + port + "/v1";
+        Duration connect = o.probeTimeout().compareTo(SERVE_CONNECT_TIMEOUT) < 0 ? o.probeTimeout() : SERVE_CONNECT_TIMEOUT;
+        Probe p = probe(base, apiKey(o.env()), connect, o.probeTimeout());
+        if (!p.ok()) {
+            boolean nothing = p.error().kind() == ChatException.Kind.UNREACHABLE;
+            trace.add("serve.java at " + base + ": " + (nothing ? "nothing listening (start it with ./jbang scripts/serve.java)" : p.describe()));
+            return Optional.empty();
+        }
+        boolean ours = "serve.java".equals(p.server());
+        trace.add((ours ? "serve.java at " + base : "OpenAI-compatible server at " + base + " (serve.java's port; not serve.java)")
+                + ": " + p.describe());
+        return Optional.of(new Found(new BackendInfo(ours ? "serve" : "openai", base, null), p.models(), trace));
     }
 
     private static Optional<Found> foundry(Options o, List<String> trace) {
@@ -182,7 +222,10 @@ public final class Discovery {
         return k == null || k.isBlank() ? null : k.trim();
     }
 
-    record Probe(List<ModelInfo> models, ChatException error) {
+    /** @param server the X-Edgeai-Server header ("serve.java" for this kit's server), or null */
+    record Probe(List<ModelInfo> models, ChatException error, String server) {
+        Probe(List<ModelInfo> models, ChatException error) { this(models, error, null); }
+
         boolean ok() { return error == null; }
 
         String describe() {
@@ -193,8 +236,10 @@ public final class Discovery {
     }
 
     /** GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
-    static Probe probe(String base, String apiKey, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    static Probe probe(String base, String apiKey, Duration timeout) { return probe(base, apiKey, timeout, timeout); }
+
+    static Probe probe(String base, String apiKey, Duration connectTimeout, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         try (http) {
             HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models")).timeout(timeout).GET();
             if (apiKey != null) rb.header("Authorization", "Bearer " + apiKey);
@@ -216,7 +261,7 @@ public final class Discovery {
             }
             List<ModelInfo> models = new ArrayList<>();
             for (JsonNode m : data) models.add(new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));
-            return new Probe(List.copyOf(models), null);
+            return new Probe(List.copyOf(models), null, r.headers().firstValue("X-Edgeai-Server").orElse(null));
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return new Probe(List.of(), new ChatException(ChatException.Kind.UNREACHABLE, "cannot reach " + base
                     + " (" + (e instanceof HttpConnectTimeoutException ? "connect timed out" : "connection refused") + ")"));

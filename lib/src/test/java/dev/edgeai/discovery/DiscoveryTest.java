@@ -32,9 +32,12 @@ class DiscoveryTest {
         if (server != null) server.stop(0);
     }
 
-    int serve(int status, String body) throws IOException {
+    int serve(int status, String body) throws IOException { return serve(status, body, null); }
+
+    int serve(int status, String body, String serverHeader) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
+            if (serverHeader != null) ex.getResponseHeaders().set("X-Edgeai-Server", serverHeader);
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, b.length);
             ex.getResponseBody().write(b);
@@ -54,6 +57,7 @@ class DiscoveryTest {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", tmp.resolve("bin").toString());       // no foundry unless a test writes one
         env.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());     // never the developer's real Ollama
+        env.put("EDGEAI_SERVE_PORT", String.valueOf(deadPort())); // nor a serve.java running on 5273
         for (int i = 0; i < kv.length; i += 2) env.put(kv[i], kv[i + 1]);
         return env;
     }
@@ -155,5 +159,33 @@ class DiscoveryTest {
         assertEquals("http://127.0.0.1:54150", Discovery.firstUrl("🟢 Model management service is running on http://127.0.0.1:54150/openai/status").orElseThrow());
         assertEquals("http://localhost:64646", Discovery.firstUrl("Service is Started on http://localhost:64646/, PID 11!").orElseThrow());
         assertTrue(Discovery.firstUrl("🔴 not running").isEmpty());
+    }
+
+    @Test
+    void serveJavaOnItsPortComesBeforeFoundryAndOllama() throws IOException {
+        fakeFoundry("🟢 Model management service is running on http://127.0.0.1:1/openai/status");
+        int port = serve(200, "{\"object\":\"list\",\"data\":[{\"id\":\"Qwen2.5-0.5B-Instruct\"}]}", "serve.java");
+        Discovery.Found f = Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", String.valueOf(port))));
+        assertEquals("serve", f.backend().kind());
+        assertEquals("http://127.0.0.1:" + port + "/v1", f.backend().url());
+        assertEquals(List.of("Qwen2.5-0.5B-Instruct"), f.models().stream().map(ModelInfo::id).toList());
+        assertTrue(f.trace().getLast().startsWith("serve.java at http://127.0.0.1:" + port), f.trace()::toString);
+    }
+
+    @Test
+    void anotherServerOnServeJavasPortIsUsedAndNamedAsSuch() throws IOException {
+        int port = serve(200, "{\"data\":[{\"id\":\"Phi-4-mini-instruct-generic-cpu:4\"}]}");
+        Discovery.Found f = Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", String.valueOf(port))));
+        assertEquals("openai", f.backend().kind());
+        assertTrue(f.trace().getLast().contains("not serve.java"), f.trace()::toString);
+    }
+
+    @Test
+    void serveJavaProbeSaysWhatToStartOrThatItIsOff() throws IOException {
+        Discovery.Found f = Discovery.discover(opts(null, env()).withEmbeddedFallback(true));
+        assertTrue(f.trace().stream().anyMatch(t -> t.contains("serve.java at") && t.contains("nothing listening")
+                && t.contains("./jbang scripts/serve.java")), f.trace()::toString);
+        Discovery.Found off = Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", "off")).withEmbeddedFallback(true));
+        assertTrue(off.trace().stream().anyMatch(t -> t.contains("serve.java: not probed")), off.trace()::toString);
     }
 }

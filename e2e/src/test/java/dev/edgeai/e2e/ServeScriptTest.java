@@ -1,0 +1,143 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Summary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `./jbang scripts/serve.java` with two fixture models, then model_compare.java and benchmark.java through ./jbang
+ * against it, as an attendee does in a second terminal: found by discovery on port 5273 when that port is free
+ * here, else given with --endpoint.
+ */
+class ServeScriptTest {
+    static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
+    static final String GQA = "tiny-graph-capture-gqa";
+    @TempDir Path tmp;
+
+    @Test
+    void modelCompareAndBenchmarkUseServeJava() throws Exception {
+        boolean defaultPort = free(5273);
+        List<String> args = new ArrayList<>(List.of("scripts/serve.java", "--model", ScriptRunner.fixture(LLAMA).toString(),
+                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA));
+        if (!defaultPort) args.addAll(List.of("--port", "0"));
+        Process p = start(args);
+        try {
+            String url = awaitUrl(p);
+            assertTrue(url.startsWith("http://127.0.0.1:") && url.endsWith("/v1"), url);
+            // Discovery (EDGEAI_SERVE_PORT empty = its default 5273) or --endpoint when 5273 was taken by someone else.
+            Map<String, String> env = defaultPort ? Map.of("EDGEAI_SERVE_PORT", "") : Map.of();
+            List<String> where = defaultPort ? List.of("--verbose") : List.of("--endpoint", url);
+
+            List<String> compare = new ArrayList<>(List.of("scripts/model_compare.java", "--rounds", "2", "--warmup", "1",
+                    "--max-tokens", "12", "--out", tmp.resolve("compare").toString()));
+            compare.addAll(where);
+            var c = ScriptRunner.jbang(env, compare.toArray(String[]::new));
+            assertEquals(0, c.exitCode(), c::toString);
+            assertTrue(c.stderr().contains("backend: serve at " + url), c::toString);
+            if (defaultPort) assertTrue(c.stderr().contains("discovery: serve.java at " + url), c::toString);
+            RunResult cr = ResultsFile.read(ScriptRunner.jsonFiles(tmp.resolve("compare")).getFirst());
+            assertEquals(url, cr.meta().backend().url());
+            assertEquals("serve", cr.meta().backend().kind());
+            for (Summary s : cr.summaries()) {
+                assertEquals(2, s.ok(), s::toString);
+                assertEquals(0, s.errors(), s::toString);
+            }
+            assertTrue(cr.samples().stream().filter(s -> s.ok()).allMatch(s -> !s.tokensEstimated()), "usage from the server");
+
+            List<String> bench = new ArrayList<>(List.of("scripts/benchmark.java", "--models", "phi-4-mini,gpt-oss-20b", "--prompt", "Say hi",
+                    "--requests", "8", "--concurrency", "1,4", "--max-tokens", "16", "--no-progress", "--out", tmp.resolve("bench").toString()));
+            bench.addAll(where);
+            var b = ScriptRunner.jbang(env, bench.toArray(String[]::new));
+            assertEquals(0, b.exitCode(), b::toString);
+            RunResult br = ResultsFile.read(ScriptRunner.jsonFiles(tmp.resolve("bench")).getFirst());
+            assertEquals(4, br.summaries().size());
+            for (Summary s : br.summaries()) {
+                assertEquals(8, s.ok(), s::toString);
+                assertEquals(0, s.errors(), s::toString);
+            }
+        } finally {
+            stop(p);
+        }
+    }
+
+    @Test
+    void badAliasFailsWithOneLine() throws Exception {
+        var r = ScriptRunner.jbang(Map.of(), "scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
+                "--alias", "phi-4-mini=llama-70b");
+        assertNotEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("--alias target 'llama-70b' is not served; served models: " + LLAMA), r::toString);
+        assertTrue(!r.stderr().contains("\tat "), r::toString);
+    }
+
+    static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Process start(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ScriptRunner.ROOT.resolve("jbang").toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("serve.err").toFile());
+        Map<String, String> e = pb.environment();
+        e.put("EDGEAI_QUIET", "1");
+        e.remove("EDGEAI_SERVE_PORT");
+        e.remove("SERVE_API_KEY");
+        e.put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort());
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    String awaitUrl(Process p) throws Exception {
+        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(180, TimeUnit.SECONDS);
+        assertNotNull(line, () -> "serve.java printed nothing; stderr: " + err());
+        assertTrue(line.startsWith("serve.java: OpenAI-compatible endpoint at "), line);
+        return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+    }
+
+    String err() {
+        try {
+            return Files.readString(tmp.resolve("serve.err"));
+        } catch (IOException e) {
+            return "<none>";
+        }
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+}

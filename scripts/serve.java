@@ -1,0 +1,124 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION A local OpenAI-compatible endpoint (/v1/models, /v1/chat/completions) over the embedded engine, for Open WebUI and any SDK.
+//JAVA 21+
+//DEPS dev.edgeai:edgeai-lib:0.1.0
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+
+import dev.edgeai.cli.Cli;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.engine.hub.ModelStore;
+import dev.edgeai.serve.OpenAiServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serves models running in this JVM (the embedded ONNX Runtime engine) as an OpenAI-compatible endpoint: "
+                + "GET /v1/models, POST /v1/chat/completions (blocking and streamed), GET /health. Open WebUI, the official "
+                + "OpenAI SDKs, curl and the other scripts of this kit can use it; they find it on its default port by "
+                + "themselves. Requests for one model queue first come, first served.",
+        footer = {"", "Examples:",
+                "  ./jbang scripts/serve.java          # default pair on http://127.0.0.1:5273/v1",
+                "  ./jbang scripts/model_compare.java  # in a second terminal: finds it there",
+                "  ./jbang scripts/serve.java --model ~/models/Qwen2.5-0.5B-Instruct \\",
+                "      --alias phi-4-mini=Qwen2.5-0.5B-Instruct --api-key s3cret",
+                "  curl http://127.0.0.1:5273/v1/chat/completions -H 'Content-Type: application/json' \\",
+                "      -d '{\"model\":\"phi-4-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}'"})
+public class serve implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:EDGEAI_SERVE_PORT:-5273}",
+            description = "Port (env EDGEAI_SERVE_PORT; default: ${DEFAULT-VALUE}, where the other scripts look; 0 = any free port).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else lets other machines use your models.")
+    String host;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "A model to serve (repeatable): a model folder, a Foundry Local cache id or a Hugging Face repo id "
+                    + "(downloaded once). Served under its folder name. Default: " + ModelStore.DEFAULT_SLM_REPO + " and "
+                    + ModelStore.DEFAULT_LLM_REPO + ", also answering to phi-4-mini and gpt-oss-20b (the workshop's names).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--alias", paramLabel = "NAME=MODEL",
+            description = "Another name for a served model (repeatable), e.g. phi-4-mini=Qwen2.5-0.5B-Instruct; MODEL is a served id or a --model value.")
+    List<String> aliases = new ArrayList<>();
+
+    @Option(names = "--api-key", defaultValue = "${env:SERVE_API_KEY}",
+            description = "Require 'Authorization: Bearer KEY' on /v1 (env SERVE_API_KEY; default: no key).")
+    String apiKey;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN",
+            description = "Let browser pages from ORIGIN (e.g. http://localhost:3000, or *) call the API (default: off).")
+    String cors;
+
+    @Option(names = "--max-queue", defaultValue = "64",
+            description = "Requests that may wait per model; one more is answered 429 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--timeout", defaultValue = "600",
+            description = "Seconds a request may take from arrival (queue included) to its last token (default: ${DEFAULT-VALUE}).")
+    long timeoutS;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log one line per request and show full errors.")
+    boolean verbose;
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new serve(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
+        if (timeoutS < 1) throw new IllegalArgumentException("--timeout must be at least 1 second, was " + timeoutS);
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (String a : aliases) {
+            int eq = a.indexOf('=');
+            if (eq < 1 || eq == a.length() - 1) throw new IllegalArgumentException("--alias takes NAME=MODEL, e.g. phi-4-mini=Qwen2.5-0.5B-Instruct; got '" + a + "'");
+            wanted.put(a.substring(0, eq).strip(), a.substring(eq + 1).strip());
+        }
+        boolean defaults = models.isEmpty();
+        List<String> specs = defaults ? List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO) : models;
+        if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"::1".equals(host)) {
+            System.err.println("warning: binding " + host + " lets other machines use your models" + (apiKey == null ? " (and no --api-key is set)" : ""));
+        }
+        var selection = Backends.embedded(specs, System.err);
+        List<String> ids = selection.modelIds();
+        if (defaults) {   // the names every workshop step uses, so model_compare and benchmark work unchanged
+            wanted.putIfAbsent("phi-4-mini", ids.get(0));
+            wanted.putIfAbsent("gpt-oss-20b", ids.get(1));
+        }
+        OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
+                .requestTimeout(Duration.ofSeconds(timeoutS)).log(verbose ? System.err : null);
+        wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
+        try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
+            String url = server.baseUrl();
+            System.out.println("serve.java: OpenAI-compatible endpoint at " + url + "  (Ctrl+C to stop)");
+            System.out.flush();
+            System.err.println("  models:  " + String.join(", ", ids));
+            server.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
+            System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
+            System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
+            System.err.println("  this kit's scripts find it on port " + server.port() + (server.port() == 5273 ? " by themselves" : " with --endpoint " + url));
+            System.err.println("  try: curl " + url + "/models");
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** A --model value as given, else a served id (or Foundry-style prefix of one). */
+    private static String servedId(String target, List<String> specs, List<String> ids) {
+        int i = specs.indexOf(target);
+        if (i >= 0) return ids.get(i);
+        return ModelResolver.find(target, ids).orElseThrow(() -> new IllegalArgumentException(
+                "--alias target '" + target + "' is not served; served models: " + String.join(", ", ids)));
+    }
+}
