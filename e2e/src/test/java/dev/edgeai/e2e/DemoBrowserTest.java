@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeai.client.OpenAiClient;
 import dev.edgeai.retrieval.Embedder;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
@@ -49,6 +50,7 @@ class DemoBrowserTest {
     static final String HOSTILE = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
     static final ObjectMapper JSON = new ObjectMapper();
     static ScriptedServer models;
+    static OpenAiClient backend;
     static DemoHarness demo;
     static OrtWebAssets ort;
     static String ortMissing;
@@ -70,12 +72,14 @@ class DemoBrowserTest {
         } catch (IOException e) {
             ortMissing = e.getMessage();
         }
-        demo = new DemoHarness(ort, models.baseUrl());
+        backend = OpenAiClient.builder().baseUrl(models.baseUrl()).build();
+        demo = DemoHarness.serving(backend, ort);
     }
 
     @AfterAll
     static void stop() {
         if (demo != null) demo.close();
+        if (backend != null) backend.close();
         if (models != null) models.close();
     }
 
@@ -271,13 +275,13 @@ class DemoBrowserTest {
     @Test
     void endpointDownIsShownNotBlank() throws Exception {
         try (Chromium b = Chromium.start(false)) {
-            try (DemoHarness noApi = new DemoHarness(ort, null)) {   // the page's server, with nothing at /v1
+            try (DemoHarness noApi = DemoHarness.pageOnly(ort)) {   // the page's server, with nothing at /v1
                 b.open(noApi.url());
                 String s = b.driver.findElement(By.id("endpoint-status")).getText();
                 assertTrue(s.contains("Cannot reach the model endpoint") && s.contains("serve.java"), s);
                 assertTrue(b.driver.findElement(By.id("send")).getDomProperty("disabled").equals("true"));
             }
-            DemoHarness dying = new DemoHarness(ort, models.baseUrl());
+            DemoHarness dying = DemoHarness.serving(backend, ort);
             b.open(dying.url());
             dying.close();   // the server goes away after the page loaded
             WebElement card = send(b, "slm");
@@ -293,7 +297,7 @@ class DemoBrowserTest {
     @Test
     void ortWebMissingSaysHowToGetItWhileEndpointModeWorks() throws Exception {
         OrtWebAssets none = new OrtWebAssets(tmp.resolve("ort-web/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
-        try (Chromium b = Chromium.start(false); DemoHarness bare = new DemoHarness(none, models.baseUrl())) {
+        try (Chromium b = Chromium.start(false); DemoHarness bare = DemoHarness.serving(backend, none)) {
             b.open(bare.url());
             String s = b.driver.findElement(By.id("ort-status")).getText();
             assertTrue(s.contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION) && s.contains("Download"), s);

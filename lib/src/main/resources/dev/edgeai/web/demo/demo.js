@@ -163,7 +163,8 @@ async function ask(which) {
     const res = await fetch(`${API}/chat/completions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
-      body: JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: 512 }),
+      body: JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0,
+        max_tokens: Math.max(1, parseInt($('max-tokens').value, 10) || 256) }),
     });
     if (!res.ok) {
       const msg = await errorText(res);
