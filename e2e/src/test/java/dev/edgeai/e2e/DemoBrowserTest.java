@@ -90,7 +90,7 @@ class DemoBrowserTest {
             System.setProperty("SE_OFFLINE", "true");
             ChromeOptions o = new ChromeOptions();
             o.setBinary(Browser.CHROMIUM.toFile());
-            o.addArguments("--headless=new", "--no-sandbox", "--window-size=1400,1000", "--disable-background-networking",
+            o.addArguments("--headless=new", "--no-sandbox", "--window-size=1400,1250", "--disable-background-networking",
                     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
             if (webgpu) {
