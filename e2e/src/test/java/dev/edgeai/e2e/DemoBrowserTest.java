@@ -340,12 +340,28 @@ class DemoBrowserTest {
                 assertTrue(c > 0.999, "cosine " + c + " for " + text);
             }
 
+            assertEquals("1", used.getDomAttribute("data-threads"), "2 cores here: ORT picks min(4, cores / 2) threads");
+
             // with the page's model loaded, endpoint-mode RAG picks its context with it
             awaitDone(b, send(b, "slm"));
             assertTrue(b.driver.findElement(By.cssSelector(".answer-card .context")).getText().contains("MiniLM in this page (wasm)"));
             assertSameOrigin(b.requestedUrls(), demo.origin());
             var errors = b.consoleErrors();
             assertTrue(errors.isEmpty(), () -> "console errors: " + errors);
+
+            // multi-threaded wasm, what laptops with 4+ cores get by default: needs the page's COOP/COEP isolation
+            b.open(demo.url() + "?threads=2");
+            for (String text : List.of(TEXTS.get(0), TEXTS.get(3))) {
+                Map<String, Object> r = b.embed(text, "wasm");
+                assertEquals(true, r.get("isolated"), "crossOriginIsolated");
+                assertEquals(2L, ((Number) r.get("threads")).longValue());
+                double c = cosine((List<?>) r.get("vector"), java.embed(text));
+                System.out.printf("in-browser (wasm, 2 threads) vs Java MiniLM cosine %.6f, %.1f ms: %.40s%n", c, ((Number) r.get("ms")).doubleValue(), text);
+                assertTrue(c > 0.999, "cosine " + c + " for " + text);
+            }
+            assertSameOrigin(b.requestedUrls(), demo.origin());
+            var threadErrors = b.consoleErrors();
+            assertTrue(threadErrors.isEmpty(), () -> "console errors: " + threadErrors);
         }
     }
 

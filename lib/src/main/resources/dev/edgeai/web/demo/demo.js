@@ -251,7 +251,7 @@ function drawChart() {
     yaxis2: { title: { text: 'total time (ms)' }, rangemode: 'tozero' },
     legend: { orientation: 'h', y: -0.2 },
     annotations: state.runs.slm.length + state.runs.llm.length ? [] : [{ text: 'no runs yet: press Send or Ask both',
-      xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { color: '#667085' } }],
+      xref: 'paper', yref: 'paper', x: 0.5, y: 0.95, showarrow: false, bgcolor: '#fff', font: { color: '#667085' } }],
   }, { displaylogo: false, responsive: true });
 }
 
@@ -291,7 +291,9 @@ async function match() {
     const { emb, note } = await embedder($('ep').value);
     state.lastEmbedder = emb;
     const used = $('ep-used');
-    used.textContent = `EP: ${emb.ep}${note ? ` (${note})` : ''} · session created in ${fmt(emb.createMs)}`;
+    const cpu = `${emb.threads} wasm thread${emb.threads === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
+    used.textContent = `EP: ${emb.ep}${note ? ` (${note})` : ''} · ${emb.ep === 'wasm' ? cpu + ' · ' : ''}session created in ${fmt(emb.createMs)}`;
+    used.dataset.threads = emb.threads;
     used.dataset.ep = emb.ep;
     used.dataset.note = note;
     const timings = $('timings');
@@ -341,7 +343,7 @@ async function downloadOrt() {
 window.demoEmbed = async (text, choice) => {
   const { emb, note } = await embedder(choice);
   const r = await emb.embed(text);
-  return { ep: emb.ep, note, vector: Array.from(r.vector), ms: r.ms };
+  return { ep: emb.ep, note, vector: Array.from(r.vector), ms: r.ms, threads: emb.threads, isolated: crossOriginIsolated };
 };
 
 // ---- start --------------------------------------------------------------------------------------------------------

@@ -27,6 +27,10 @@ async function loadOrt(ep) {
       const ort = await import(ORT_BASE + BUNDLE[ep]);
       ort.env.wasm.wasmPaths = ORT_BASE;
       ort.env.logLevel = 'error';
+      // ORT picks min(4, cores / 2) wasm threads when the page is cross-origin isolated (our COOP/COEP headers);
+      // ?threads=N overrides it (1 = single-threaded) to compare.
+      const threads = Number(new URLSearchParams(location.search).get('threads'));
+      if (threads > 0) ort.env.wasm.numThreads = threads;
       return ort;
     })();
     modules[ep].catch(() => { delete modules[ep]; });
@@ -58,7 +62,9 @@ export class Embedder {
       executionProviders: [ep],
       graphOptimizationLevel: 'all',
     });
-    return new Embedder(ort, session, new WordPiece(tokJson), ep, performance.now() - t0);
+    const emb = new Embedder(ort, session, new WordPiece(tokJson), ep, performance.now() - t0);
+    emb.threads = ort.env.wasm.numThreads ?? 1;   // set by ORT once initialised
+    return emb;
   }
 
   /** A unit-length 384-d vector (mean over tokens, like lib's Java embedder) and how long the inference took. */
