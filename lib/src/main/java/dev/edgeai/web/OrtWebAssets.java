@@ -53,11 +53,18 @@ public final class OrtWebAssets {
 
     private final Path dir;
     private final String integrity;
+    private final URI registry;
 
     /** @param dir where the files are (or will be) unpacked; {@code <dir>/../TARBALL} is looked for first */
     public OrtWebAssets(Path dir, String integrity) {
+        this(dir, integrity, defaultRegistry());
+    }
+
+    /** @param registry an npm registry base URL, e.g. {@code https://registry.npmjs.org/} */
+    public OrtWebAssets(Path dir, String integrity, URI registry) {
         this.dir = dir;
         this.integrity = integrity;
+        this.registry = registry;
     }
 
     /** {@code $EDGEAI_ORT_WEB_DIR}, else {@code ${EDGEAI_CACHE:-${XDG_CACHE_HOME:-~/.cache}/edgeai}/ort-web/onnxruntime-web-VERSION}. */
@@ -115,7 +122,7 @@ public final class OrtWebAssets {
         Files.createDirectories(local.getParent());
         Path part = Files.createTempFile(local.getParent(), TARBALL, ".part");
         try {
-            URI uri = registryTarball();
+            URI uri = registry.resolve("onnxruntime-web/-/" + TARBALL);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
                     .followRedirects(HttpClient.Redirect.NORMAL).build();
             HttpResponse<Path> r;
@@ -137,11 +144,11 @@ public final class OrtWebAssets {
         }
     }
 
-    static URI registryTarball() {
+    /** npm's own setting, {@code npm_config_registry}, else registry.npmjs.org. */
+    static URI defaultRegistry() {
         String registry = Optional.ofNullable(System.getenv("npm_config_registry")).filter(s -> !s.isBlank())
                 .orElse("https://registry.npmjs.org/");
-        if (!registry.endsWith("/")) registry += "/";
-        return URI.create(registry + "onnxruntime-web/-/" + TARBALL);
+        return URI.create(registry.endsWith("/") ? registry : registry + "/");
     }
 
     private void unpack(Path tgz) throws IOException {

@@ -176,6 +176,44 @@ class DemoPageTest {
     }
 
     @Test
+    void downloadsFromTheRegistryOnceAndRefusesATamperedTarball() throws Exception {
+        byte[] tgz = tarball(fakeDist());
+        Path probe = Files.write(tmp.resolve("probe.tgz"), tgz);
+        String integrity = OrtWebAssets.integrityOf(probe);
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        byte[][] served = {tgz};
+        var registry = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/onnxruntime-web/-/" + OrtWebAssets.TARBALL, ex -> {
+            hits.incrementAndGet();
+            ex.sendResponseHeaders(200, served[0].length);
+            ex.getResponseBody().write(served[0]);
+            ex.close();
+        });
+        registry.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + registry.getAddress().getPort() + "/");
+            byte[] tampered = tgz.clone();
+            tampered[tampered.length / 2] ^= 1;
+            served[0] = tampered;
+            Path dir = tmp.resolve("dl/ort-web/onnxruntime-web-" + OrtWebAssets.VERSION);
+            OrtWebAssets ort = new OrtWebAssets(dir, integrity, base);
+            IOException e = assertThrows(IOException.class, () -> ort.install(true));
+            assertTrue(e.getMessage().contains("integrity"), e.getMessage());
+            assertFalse(ort.installed());
+            assertFalse(Files.exists(ort.tarball()), "a bad download is not kept");
+
+            served[0] = tgz;
+            ort.install(true);
+            assertTrue(ort.installed());
+            assertTrue(Files.isRegularFile(ort.tarball()), "the verified tarball is kept for reinstalls");
+            ort.install(true);
+            assertEquals(2, hits.get(), "installed once: no further download");
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
     void noTarballAndNoDownloadIsAClearError() {
         OrtWebAssets ort = new OrtWebAssets(tmp.resolve("x/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
         IOException e = assertThrows(IOException.class, () -> ort.install(false));
