@@ -9,6 +9,7 @@ import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.serve.OpenAiServer;
+import dev.edgeai.web.DemoPage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +96,7 @@ public class serve implements Callable<Integer> {
             wanted.putIfAbsent("gpt-oss-20b", ids.get(1));
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
-                .requestTimeout(Duration.ofSeconds(timeoutS)).log(verbose ? System.err : null);
+                .requestTimeout(Duration.ofSeconds(timeoutS)).log(verbose ? System.err : null).extension(DemoPage::mount);
         wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
         try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
             String url = server.baseUrl();
@@ -107,6 +108,7 @@ public class serve implements Callable<Integer> {
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
             System.err.println("  this kit's scripts find it on port " + server.port() + (server.port() == 5273 ? " by themselves" : " with --endpoint " + url));
             System.err.println("  try: curl " + url + "/models");
+            System.err.println("  browser demo: " + url.replace("/v1", DemoPage.PATH));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

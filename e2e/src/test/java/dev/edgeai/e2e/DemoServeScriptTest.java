@@ -1,0 +1,124 @@
+package dev.edgeai.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.web.OrtWebAssets;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * What an attendee does: `./jbang scripts/serve.java` (two fixture models here), then opens the printed /demo/ URL.
+ * Tokens come from the embedded ONNX Runtime engine through serve's SSE, and the page's MiniLM model and tokenizer
+ * come out of the langchain4j jar on the script's classpath.
+ */
+class DemoServeScriptTest {
+    static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
+    static final String GQA = "tiny-graph-capture-gqa";
+    @TempDir Path tmp;
+
+    @Test
+    void serveJavaHostsTheDemoWithStreamingFromBothModelsAndMiniLmInThePage() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
+                "needs /usr/bin/chromium and /usr/bin/chromedriver (apt install chromium chromium-driver)");
+        Process p = start("scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
+                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA);
+        try {
+            String url = awaitUrl(p);
+            String page = url.replace("/v1", "/demo/");
+            try (var b = DemoBrowserTest.Chromium.start(false)) {
+                b.open(page);
+                var status = b.driver().findElement(By.id("endpoint-status")).getText();
+                assertTrue(status.startsWith("4 models at "), status);
+                new Select(b.driver().findElement(By.id("model-slm"))).selectByValue("phi-4-mini");
+                new Select(b.driver().findElement(By.id("model-llm"))).selectByValue("gpt-oss-20b");
+                b.driver().findElement(By.id("use-docs")).click();   // the GQA fixture holds 128 tokens in all
+                var max = b.driver().findElement(By.id("max-tokens"));
+                max.clear();
+                max.sendKeys("24");
+                var prompt = b.driver().findElement(By.id("prompt"));
+                prompt.clear();
+                prompt.sendKeys("Hello, my name is");
+                for (int run = 1; run <= 2; run++) {
+                    b.driver().findElement(By.id("send-both")).click();
+                    int expected = run;
+                    b.waitFor(120).until(d -> DemoBrowserTest.chartPoints(b).equals(List.of(expected, expected, expected, expected))
+                            || !d.findElements(By.cssSelector(".answer-card .error")).isEmpty());
+                    assertTrue(b.driver().findElements(By.cssSelector(".answer-card .error")).isEmpty(),
+                            () -> b.driver().findElement(By.cssSelector(".answer-card .error")).getText());
+                }
+                for (WebElement card : b.driver().findElements(By.cssSelector(".answer-card"))) {
+                    var m = card.findElement(By.cssSelector(".metrics"));
+                    int tokens = Integer.parseInt(m.getDomAttribute("data-tokens"));
+                    assertTrue(tokens >= 1 && tokens <= 24, card.getText());
+                    // counted by the server (usage), not estimated from chunks
+                    assertTrue(m.getText().matches("TTFT [\\d.]+ m?s · total [\\d.]+ m?s · \\d+ tokens · ([\\d.]+|–) tok/s"), m.getText());
+                    assertTrue(!card.findElement(By.cssSelector(".answer")).getText().isBlank(), card.getText());
+                }
+
+                if (OrtWebAssets.fromEnvironment().installed()) {   // DemoBrowserTest installs it from the cached tarball
+                    new Select(b.driver().findElement(By.id("ep"))).selectByValue("wasm");
+                    b.driver().findElement(By.id("match")).click();
+                    b.waitFor(120).until(d -> d.findElement(By.id("ort-status")).getText().startsWith("Best match")
+                            || d.findElement(By.id("ort-status")).getDomAttribute("class").contains("error"));
+                    assertEquals("wasm", b.driver().findElement(By.id("ep-used")).getDomAttribute("data-ep"),
+                            b.driver().findElement(By.id("ort-status")).getText());
+                }
+                b.screenshot("demo-serve-java");
+                DemoBrowserTest.assertSameOrigin(b.requestedUrls(), url.replace("/v1", ""));
+                assertTrue(err().contains("browser demo: " + page), err());
+            }
+        } finally {
+            ServeScriptTest.stop(p);
+        }
+    }
+
+    Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ScriptRunner.ROOT.resolve("jbang").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("serve.err").toFile());
+        pb.environment().put("EDGEAI_QUIET", "1");
+        pb.environment().remove("EDGEAI_SERVE_PORT");
+        pb.environment().remove("SERVE_API_KEY");
+        pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort());
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    String awaitUrl(Process p) throws Exception {
+        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(180, TimeUnit.SECONDS);
+        assertNotNull(line, () -> "serve.java printed nothing; stderr: " + err());
+        assertTrue(line.startsWith("serve.java: OpenAI-compatible endpoint at "), line);
+        return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+    }
+
+    String err() {
+        try {
+            return Files.readString(tmp.resolve("serve.err"));
+        } catch (IOException e) {
+            return "<none>";
+        }
+    }
+}

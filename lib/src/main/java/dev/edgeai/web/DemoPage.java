@@ -1,0 +1,154 @@
+package dev.edgeai.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeai.retrieval.ContextBuilder;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The workshop's browser demo at {@code /demo/}: prompt → tokens streamed from the same server's {@code /v1} (SLM vs
+ * LLM, latency chart, reference documents as RAG context), and all-MiniLM-L6-v2 running in the page on ONNX Runtime
+ * Web (WebGPU, wasm fallback). Everything the page loads comes from this server: the page (classpath
+ * {@code dev/edgeai/web/demo/}), plotly (lib's vendored copy), the model and tokenizer (inside the langchain4j jar),
+ * and ORT-web's files from a local cache ({@link OrtWebAssets}).
+ *
+ * <p>Mount it on any Javalin server that serves {@code /v1}: {@code Javalin.create(cfg -> DemoPage.mount(cfg))}.
+ *
+ * <p>Routes: {@code GET /demo/} (page), {@code GET /demo/api/config}, {@code POST /demo/api/ort/install} (fetch
+ * ORT-web once into the cache), {@code GET /demo/ort/{file}}, {@code GET /demo/models/{file}},
+ * {@code GET /demo/plotly.min.js}.
+ */
+public final class DemoPage {
+    public static final String PATH = "/demo/";
+    static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+    /**
+     * Cross-origin isolation lets ORT-web use wasm threads (SharedArrayBuffer); everything the page loads is
+     * same-origin, so these cost nothing.
+     */
+    static final Map<String, String> ISOLATION = Map.of("Cross-Origin-Opener-Policy", "same-origin",
+            "Cross-Origin-Embedder-Policy", "require-corp", "Cross-Origin-Resource-Policy", "same-origin");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OrtWebAssets ort;
+
+    private DemoPage(OrtWebAssets ort) {
+        this.ort = ort;
+    }
+
+    /** Registers the demo with ORT-web files from {@link OrtWebAssets#fromEnvironment()}. */
+    public static void mount(JavalinConfig cfg) {
+        mount(cfg, OrtWebAssets.fromEnvironment());
+    }
+
+    public static void mount(JavalinConfig cfg, OrtWebAssets ort) {
+        DemoPage page = new DemoPage(ort);
+        cfg.staticFiles.add(sf -> {
+            sf.hostedPath = "/demo";
+            sf.directory = "/dev/edgeai/web/demo";
+            sf.location = Location.CLASSPATH;
+            sf.headers = ISOLATION;
+        });
+        cfg.routes.get("/demo/api/config", page::config);
+        cfg.routes.post("/demo/api/ort/install", page::install);
+        cfg.routes.get("/demo/ort/{file}", page::ortFile);
+        cfg.routes.get("/demo/models/{file}", page::modelFile);
+        cfg.routes.get("/demo/plotly.min.js", ctx -> classpath(ctx, "/dev/edgeai/charts/plotly.min.js", "text/javascript", true));
+    }
+
+    private Map<String, Object> ortStatus() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("version", OrtWebAssets.VERSION);
+        o.put("installed", ort.installed());
+        o.put("dir", ort.dir().toString());
+        o.put("howTo", ort.howToInstall());
+        return o;
+    }
+
+    private void config(Context ctx) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("systemPrompt", ContextBuilder.SYSTEM_PROMPT);
+        out.put("noContext", ContextBuilder.NO_CONTEXT);
+        out.put("model", Map.of("name", "all-MiniLM-L6-v2 (int8)", "model", "/demo/models/" + MODEL,
+                "tokenizer", "/demo/models/" + TOKENIZER));
+        out.put("ort", ortStatus());
+        json(ctx, 200, out);
+    }
+
+    private void install(Context ctx) throws IOException {
+        try {
+            ort.install(true);
+            json(ctx, 200, Map.of("ort", ortStatus()));
+        } catch (IOException e) {
+            json(ctx, 502, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void ortFile(Context ctx) throws IOException {
+        String name = ctx.pathParam("file");
+        var file = ort.file(name);
+        if (file.isEmpty()) {
+            json(ctx, 404, Map.of("error", OrtWebAssets.FILES.contains(name) ? ort.howToInstall() : "no such file: " + name));
+            return;
+        }
+        // Versioned by the cache folder: the browser may keep them (41 MB) for good.
+        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
+        Path p = file.get();
+        try (InputStream in = Files.newInputStream(p)) {
+            raw(ctx, in, Files.size(p), name.endsWith(".wasm") ? "application/wasm" : "text/javascript");
+        }
+    }
+
+    private void modelFile(Context ctx) throws IOException {
+        String name = ctx.pathParam("file");
+        if (!name.equals(MODEL) && !name.equals(TOKENIZER)) {
+            json(ctx, 404, Map.of("error", "no such model file: " + name));
+            return;
+        }
+        classpath(ctx, "/" + name, name.endsWith(".json") ? "application/json" : "application/octet-stream", false);
+    }
+
+    /** @param compressible whether Javalin may gzip it; the model and wasm are sent as they are (see {@link #raw}) */
+    private static void classpath(Context ctx, String resource, String type, boolean compressible) throws IOException {
+        InputStream in = DemoPage.class.getResourceAsStream(resource);
+        if (in == null) {
+            json(ctx, 404, Map.of("error", resource + " is not on the classpath"));
+            return;
+        }
+        ctx.header("Cache-Control", "public, max-age=3600");
+        if (compressible) {
+            ISOLATION.forEach(ctx::header);
+            ctx.contentType(type).result(in);
+            return;
+        }
+        try (in) {
+            raw(ctx, in, -1, type);
+        }
+    }
+
+    /**
+     * Straight to the servlet stream, past Javalin's on-the-fly gzip: compressing 14–27 MB of wasm or a 23 MB model
+     * per request costs seconds of CPU for little gain on a local link (ORT-web session creation 4.2 s → 1.8 s).
+     */
+    private static void raw(Context ctx, InputStream in, long length, String type) throws IOException {
+        ISOLATION.forEach(ctx::header);
+        ctx.res().setStatus(200);
+        ctx.res().setContentType(type);
+        if (length >= 0) ctx.res().setContentLengthLong(length);
+        OutputStream out = ctx.res().getOutputStream();
+        in.transferTo(out);
+        out.flush();
+    }
+
+    private static void json(Context ctx, int status, Object body) throws IOException {
+        ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+    }
+}
