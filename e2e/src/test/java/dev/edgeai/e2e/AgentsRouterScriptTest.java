@@ -78,6 +78,21 @@ class AgentsRouterScriptTest {
     }
 
     @Test
+    void agentsRunInProcessOnTheEmbeddedEngine() throws Exception {
+        // Random-weight fixtures: gibberish plans and verdicts, so the task is researched whole and never approved.
+        var r = ScriptRunner.jbang(Map.of(), "scripts/agents.java", "--model-slm", ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
+                "--model-llm", ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(), "--rounds", "1", "--max-tokens", "8",
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("NOT accepted: the round limit of 1 was reached"), r::toString);
+        RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
+        assertEquals("embedded", res.meta().backend().kind());
+        assertEquals(List.of("tiny-random-LlamaForCausalLM-fp16", "tiny-graph-capture-gqa", "tiny-graph-capture-gqa", "tiny-random-LlamaForCausalLM-fp16"),
+                res.samples().stream().map(s -> s.model()).toList());
+        res.samples().forEach(s -> assertTrue(s.ok() && s.completionTokens() > 0 && s.completionTokens() <= 8 && s.ttftMs() > 0, s::toString));
+    }
+
+    @Test
     void routerExplainsOnePromptAndAnswersWithTheChosenModel() throws Exception {
         var r = ScriptRunner.jbang(Map.of(), "scripts/router.java", "--endpoint", server.baseUrl(), "--slm", "phi-4-mini",
                 "--llm", "gpt-oss-20b", "Write a SQL query that counts users per country");
