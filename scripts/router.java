@@ -108,6 +108,7 @@ public class router implements Callable<Integer> {
         List<String> fallback = List.of(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO, modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
         Backends.Selection sel = embedded ? Backends.embedded(fallback, System.err) : Backends.openOrEmbedded(endpoint, fallback, verbose, System.err);
         if (sel.embedded()) router = Router.of(models, classifier, sel.modelIds().get(0), sel.modelIds().get(1));
+        router = router.resolve(sel.backend().models());
         Map<String, Object> recorded = Map.of("slm", router.inPlay().get(0).name(), "llm", router.inPlay().get(1).name(), "labelled", labelled.toString());
         String started = Instant.now().toString();
         try (ChatBackend backend = sel.backend()) {

@@ -70,7 +70,8 @@ class NotebooksTest {
             Path nbResults = Files.createDirectories(tmp.resolve("notebook-results"));
             Run r = run(Map.of("OPENAI_BASE_URL", server.baseUrl(), "RESULTS_DIR", nbResults.toString()), 900, "tools/run-notebooks.sh");
             assertEquals(0, r.exitCode(), r.output());
-            for (String nb : List.of("s01_chat_bootstrap", "s02_rag_pipeline", "s03_benchmark", "s04_model_compare")) {
+            for (String nb : List.of("s01_chat_bootstrap", "s02_rag_pipeline", "s03_benchmark", "s04_model_compare",
+                    "s05_agents", "s06_router")) {
                 String executed = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/" + nb + ".ipynb"));
                 JsonNode json = ResultsFile.json().readTree(executed);
                 assertTrue(outputs(json).contains("Plotly.newPlot"), nb + " shows a plotly chart");
@@ -103,6 +104,11 @@ class NotebooksTest {
         String s04 = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/s04_model_compare.ipynb"));
         assertTrue(s04.contains("SAVED results"), "a visible note says the numbers are saved, not live");
         assertTrue(s04.contains("Plotly.newPlot"), "charts still show");
+        for (String nb : List.of("s05_agents", "s06_router")) {
+            String executed = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/" + nb + ".ipynb"));
+            assertTrue(executed.contains("showing saved results") && executed.contains("EXAMPLE"), nb + " says its numbers are saved examples");
+            assertTrue(executed.contains("Plotly.newPlot"), nb + " still shows its charts");
+        }
     }
 
     @Test

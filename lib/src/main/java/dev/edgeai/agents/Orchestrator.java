@@ -6,7 +6,6 @@ import dev.edgeai.retrieval.ContextBuilder;
 import dev.edgeai.retrieval.Hit;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.retrieval.SearchResult;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package dev.edgeai.router;
 
+import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.discovery.ModelResolver;
 import java.util.Comparator;
 import java.util.List;
 
@@ -35,6 +37,14 @@ public final class Router {
     /** The usual pair: a small and a large model, looked up in the catalog (unknown names fail with what to add). */
     public static Router of(ModelCatalog catalog, IntentClassifier classifier, String slm, String llm) {
         return new Router(classifier, List.of(new Target(slm, catalog.require(slm)), new Target(llm, catalog.require(llm))));
+    }
+
+    /**
+     * The same router with each model named as the backend lists it ("phi-4-mini" → "Phi-4-mini-instruct-generic-cpu:4");
+     * a model the backend does not have fails here with the list of those it has.
+     */
+    public Router resolve(List<ModelInfo> available) {
+        return new Router(classifier, inPlay.stream().map(t -> new Target(ModelResolver.resolve(t.name(), available), t.entry())).toList());
     }
 
     public IntentClassifier classifier() { return classifier; }

@@ -122,9 +122,11 @@ public final class RouterEval {
         options.put("targets", router.inPlay().stream().map(t -> Map.of("name", t.name(), "alias", t.entry().alias(),
                 "size_class", t.entry().sizeClass(), "cost_per_1m_input", t.entry().costPer1MInput(),
                 "cost_per_1m_output", t.entry().costPer1MOutput())).toList());
+        // Decided again by this router: the report may come from one whose models were not yet named as the backend names them.
         options.put("routing", rep.rows().stream().map(r -> Map.of("index", r.index(), "label", r.item().intent().id(),
                 "predicted", r.decision().intent().id(), "method", r.decision().classification().method().name().toLowerCase(),
-                "routed_to", r.decision().target().name(), "label_model", r.expected().name(), "reason", r.decision().classification().reason())).toList());
+                "routed_to", router.choose(r.decision().intent()).name(), "label_model", router.choose(r.item().intent()).name(),
+                "reason", r.decision().classification().reason())).toList());
         options.put("accuracy", rep.accuracy().stream().map(a -> Map.of("strategy", a.strategy(), "correct", a.correct(), "total", a.total())).toList());
         List<String> models = samples.stream().map(Sample::model).distinct().toList();
         return RunResult.of(new RunMeta("router", started, Environment.current(), backend.info(), models, options), samples);
@@ -173,11 +175,12 @@ public final class RouterEval {
     }
 
     public static String costTable(List<StrategyCost> costs) {
-        StringBuilder sb = new StringBuilder(String.format("%-34s %8s %12s %12s %14s  %s%n", "strategy", "requests", "E2E total s",
+        int w = Math.max(22, costs.stream().mapToInt(c -> c.strategy().length()).max().orElse(22));
+        StringBuilder sb = new StringBuilder(String.format("%-" + w + "s %8s %12s %12s %14s  %s%n", "strategy", "requests", "E2E total s",
                 "E2E mean ms", "cost USD (em.)", "requests per model"));
         StrategyCost base = costs.stream().filter(c -> c.strategy().startsWith("always")).reduce((a, b) -> b).orElse(costs.get(0));
         for (StrategyCost c : costs) {
-            sb.append(String.format("%-34s %8d %12.2f %12.0f %14.6f  %s%s%n", clip(c.strategy(), 34), c.requests(), c.e2eMsTotal() / 1000,
+            sb.append(String.format("%-" + w + "s %8d %12.2f %12.0f %14.6f  %s%s%n", c.strategy(), c.requests(), c.e2eMsTotal() / 1000,
                     c.e2eMsMean(), c.costUsd(), c.perModel(), c.failed() > 0 ? " (" + c.failed() + " failed)" : ""));
         }
         StrategyCost routed = costs.stream().filter(c -> c.strategy().equals("routed")).findFirst().orElseThrow();

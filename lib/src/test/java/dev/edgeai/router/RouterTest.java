@@ -133,19 +133,24 @@ class RouterTest {
                 new LabelledPrompt("Write a Python function to add two numbers.", Intent.CODE, "a:3"),
                 new LabelledPrompt("Prove that 2 + 2 = 4 step by step.", Intent.REASONING, "a:4"));
         Router router = Router.of(catalog, new IntentClassifier(few, Embedder.miniLm()), SLM, LLM);
-        try (var server = ScriptedServer.builder().model(SLM, Script.builder().ttftMs(10).itlMs(1).tokenCount(5).build())
-                .model(LLM, Script.builder().ttftMs(60).itlMs(3).tokenCount(20).build()).start(); var client = client(server)) {
-            RouterEval.Report rep = RouterEval.classify(router);
-            RunResult run = RouterEval.measure(client, router, rep, 64, Map.of(), s -> { });
+        String slmId = "Phi-4-mini-instruct-generic-cpu:4", llmId = "gpt-oss-20b-generic-cpu:1";
+        try (var server = ScriptedServer.builder().model(slmId, Script.builder().ttftMs(10).itlMs(1).tokenCount(5).build())
+                .model(llmId, Script.builder().ttftMs(60).itlMs(3).tokenCount(20).build()).start(); var client = client(server)) {
+            RouterEval.Report rep = RouterEval.classify(router);          // decided with the aliases...
+            Router live = router.resolve(client.models());                  // ...measured with the server's ids
+            assertEquals(List.of(slmId, llmId), live.inPlay().stream().map(Router.Target::name).toList());
+            RunResult run = RouterEval.measure(client, live, rep, 64, Map.of(), s -> { });
             assertEquals(8, run.samples().size(), "every prompt on both models");
             List<RouterEval.StrategyCost> costs = RouterEval.compare(run);
             System.out.print(RouterEval.costTable(costs));
             var always = costs.stream().filter(c -> c.strategy().startsWith("always")).toList();
-            assertEquals(List.of("always " + SLM, "always " + LLM), always.stream().map(RouterEval.StrategyCost::strategy).toList());
+            assertEquals(List.of("always " + slmId, "always " + llmId), always.stream().map(RouterEval.StrategyCost::strategy).toList());
             assertTrue(always.get(0).e2eMsTotal() < always.get(1).e2eMsTotal(), "the scripted small model is faster");
             assertTrue(always.get(0).costUsd() < always.get(1).costUsd());
             var truth = costs.stream().filter(c -> c.strategy().equals("routed (true labels)")).findFirst().orElseThrow();
-            assertEquals(Map.of(SLM, 2, LLM, 2), truth.perModel());
+            assertEquals(Map.of(slmId, 2, llmId, 2), truth.perModel());
+            var routed = costs.stream().filter(c -> c.strategy().equals("routed")).findFirst().orElseThrow();
+            assertEquals(0, routed.failed(), "every routed prompt found its answer");
             assertTrue(truth.costUsd() > always.get(0).costUsd() && truth.costUsd() < always.get(1).costUsd());
             // the comparison comes back the same from the saved file
             RunResult back = ResultsFile.read(ResultsFile.write(tmp.resolve("router.json"), run));
