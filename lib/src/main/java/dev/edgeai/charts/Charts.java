@@ -179,6 +179,9 @@ public final class Charts {
         return figure("Latency decomposition per stage (mean per question)", "model or pipeline", "ms", Layout.BarMode.STACK, traces);
     }
 
+    public static Figure scoreVsLatency(RunResult r) { return scoreVsLatency(List.of(r)); }
+    public static Figure costs(RunResult r) { return costs(List.of(r)); }
+    public static Figure stageDecomposition(RunResult r) { return stageDecomposition(List.of(r)); }
     public static Figure ttftDistribution(RunResult r) { return ttftDistribution(List.of(r)); }
     public static Figure tpotDistribution(RunResult r) { return tpotDistribution(List.of(r)); }
     public static Figure throughputVsConcurrency(RunResult r) { return throughputVsConcurrency(List.of(r)); }
