@@ -158,5 +158,8 @@ class EvaluatorTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Evaluator.Config(ITEMS, List.of("slm"), true, false, EscalationRule.defaults(), Map.of()));
         assertTrue(e.getMessage().contains("hybrid pipeline needs two models"));
+        var needsJudge = new Evaluator.Config(ITEMS, List.of("slm", "llm"), true, false, EscalationRule.defaults().withJudge(3), Map.of());
+        var j = assertThrows(IllegalArgumentException.class, () -> Evaluator.run(caller, null, null, costs, needsJudge, Map.of(), s -> { }));
+        assertTrue(j.getMessage().contains("--judge MODEL"));
     }
 }
