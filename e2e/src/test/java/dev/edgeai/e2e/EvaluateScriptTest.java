@@ -144,6 +144,24 @@ class EvaluateScriptTest {
     }
 
     @Test
+    void embeddedModelsReportLoadTimeMemoryAndCpu() throws Exception {
+        Path qa = Files.writeString(out.resolve("qa.jsonl"), QA);
+        var r = evaluate(Map.of(), "--model-slm", ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
+                "--model-llm", ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(), "--qa", qa.toString(), "--max-tokens", "8");
+        assertEquals(0, r.exitCode(), r::toString);
+        RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
+        assertEquals("embedded", res.meta().backend().kind());
+        for (String m : List.of("tiny-graph-capture-gqa", "tiny-random-LlamaForCausalLM-fp16")) {
+            SystemReport s = report(res, m);
+            assertTrue(s.value("load_ms") > 0, s::toString);
+            assertTrue(s.value("rss_after_load_mb") > s.value("rss_before_load_mb"), () -> "loading models grows the JVM's RSS: " + s);
+            assertTrue(s.value("rss_mb") > 0 && s.value("heap_mb") > 0, s::toString);
+            assertTrue(s.value("cpu_s_per_token") > 0, "CPU time of this JVM per generated token: " + s);
+            assertTrue(s.value("cold_ttft_ms") > 0 && s.value("warm_ttft_ms") > 0, s::toString);
+        }
+    }
+
+    @Test
     void helpAndBadInput() throws Exception {
         var help = ScriptRunner.jbang(Map.of(), "scripts/evaluate.java", "--help");
         assertEquals(0, help.exitCode(), help::toString);
