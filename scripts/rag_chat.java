@@ -7,6 +7,8 @@
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
@@ -54,6 +56,11 @@ public class rag_chat implements Callable<Integer> {
     @Option(names = "--fallback", description = "When no chunk is relevant, let the model answer on its own (marked) instead of refusing.")
     boolean fallback;
 
+    @Option(names = "--escalate-to", defaultValue = "${env:RAG_ESCALATE_TO}",
+            description = "RAG with LLM escalation: when the answer refuses, is empty or is poorly grounded in the retrieved chunks, "
+                    + "this larger model answers the same prompt instead, marked as escalated (env RAG_ESCALATE_TO; e.g. gpt-oss-20b).")
+    String escalateTo;
+
     @Option(names = "--max-upload-kb", defaultValue = "1024", description = "Largest accepted upload in KiB (default: ${DEFAULT-VALUE}).")
     long maxUploadKb;
 
@@ -65,15 +72,18 @@ public class rag_chat implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var selection = backendOptions.select(java.util.List.of(model), "--model", embedded, System.err);
+        var selection = backendOptions.select(escalateTo == null ? java.util.List.of(model) : java.util.List.of(model, escalateTo),
+                "--model", embedded, System.err);
         ChatBackend backend = selection.backend();
         model = selection.modelIds().get(0);
+        if (escalateTo != null) escalateTo = ModelResolver.resolve(selection.modelIds().get(1), backend.models());
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
                 .withMaxUploadBytes(maxUploadKb * 1024);
         cfg = cfg.withSearch(retriever.options().search());
         try (RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
+            if (escalateTo != null) app.escalateTo(new RagChatApp.Escalation(escalateTo, EscalationRule.defaults()));
             System.out.println("RAG chat running at " + app.url() + "  (Ctrl+C to stop)");
             System.out.flush();
             CountDownLatch stop = new CountDownLatch(1);

@@ -22,7 +22,7 @@ class ChartsBrowserTest {
         assertEquals(0, r.exitCode(), r::toString);
 
         try (Browser browser = Browser.start()) {   // --host-resolver-rules: any network request would fail loudly
-            for (String name : new String[] {"benchmark-example", "model_compare-example"}) {
+            for (String name : new String[] {"benchmark-example", "model_compare-example", "evaluate-example"}) {
                 Path png = dir.resolve(name + ".png");
                 assertTrue(Files.isRegularFile(png) && Files.size(png) > 10_000, "screenshot " + png);
                 browser.driver.get(dir.resolve(name + ".html").toUri().toString());

@@ -71,12 +71,16 @@ class NotebooksTest {
             Run r = run(Map.of("OPENAI_BASE_URL", server.baseUrl(), "RESULTS_DIR", nbResults.toString()), 900, "tools/run-notebooks.sh");
             assertEquals(0, r.exitCode(), r.output());
             for (String nb : List.of("s01_chat_bootstrap", "s02_rag_pipeline", "s03_benchmark", "s04_model_compare",
-                    "s05_agents", "s06_router")) {
+                    "s04b_evaluation", "s05_agents", "s06_router")) {
                 String executed = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/" + nb + ".ipynb"));
                 JsonNode json = ResultsFile.json().readTree(executed);
                 assertTrue(outputs(json).contains("Plotly.newPlot"), nb + " shows a plotly chart");
                 assertTrue(!outputs(json).contains("SAVED results"), nb + " ran live");
             }
+            // s04b evaluated 6 questions (EVAL_LIMIT default) with both models and the hybrid, after one cold request each
+            RunResult evaluation = ResultsFile.read(single(nbResults, "evaluate"));
+            assertEquals(2 + 3 * 6, evaluation.samples().size());
+            assertEquals(List.of("model", "model", "pipeline"), evaluation.reports().stream().map(x -> x.kind()).toList());
             // s04 saved its comparison; the script, same server and settings, must report the same run.
             RunResult fromNotebook = ResultsFile.read(single(nbResults, "model_compare"));
             Path scriptOut = Files.createDirectories(tmp.resolve("script-results"));
@@ -109,6 +113,9 @@ class NotebooksTest {
             assertTrue(executed.contains("showing saved results") && executed.contains("EXAMPLE"), nb + " says its numbers are saved examples");
             assertTrue(executed.contains("Plotly.newPlot"), nb + " still shows its charts");
         }
+        String s04b = Files.readString(ScriptRunner.ROOT.resolve("notebooks/executed/s04b_evaluation.ipynb"));
+        assertTrue(s04b.contains("SAVED results") && s04b.contains("EXAMPLE"), "the synthetic example is shown, and says so");
+        assertTrue(s04b.contains("Plotly.newPlot"), "charts still show");
     }
 
     @Test

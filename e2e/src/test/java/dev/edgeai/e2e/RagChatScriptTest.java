@@ -33,6 +33,19 @@ class RagChatScriptTest {
     }
 
     @Test
+    void escalatesARefusalToTheLargerModel() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder()
+                .model("phi-4-mini", Script.builder().tokens("I", " don't", " know.").build())
+                .model("gpt-oss-20b", Script.builder().tokens("Keys", " and", " values", " of", " past", " tokens [1].").build()).start()) {
+            String body = chat("phi-4-mini", "--endpoint", server.baseUrl(), "--escalate-to", "gpt-oss-20b");
+            assertTrue(body.contains("[escalated to gpt-oss-20b: refusal]"), body);
+            assertTrue(body.contains("\"escalated\":\"refusal\"") && body.contains("Escalated to gpt-oss-20b (refusal)"), body);
+            assertTrue(body.contains("\"model\":\"gpt-oss-20b\""), "the answer shown is the larger model's: " + body);
+            assertEquals(2, server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count());
+        }
+    }
+
+    @Test
     void answersWithTheEmbeddedEngine() throws Exception {
         String model = ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString();
         String body = chat("tiny-random-LlamaForCausalLM-fp16", "--model", model);

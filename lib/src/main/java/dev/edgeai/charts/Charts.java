@@ -3,6 +3,7 @@ package dev.edgeai.charts;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
 import dev.edgeai.results.Summary;
+import dev.edgeai.results.SystemReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -112,6 +113,75 @@ public final class Charts {
                         BarTrace.builder(x, nanToZero(decode)).name("decode (E2E − TTFT)").build()));
     }
 
+    /**
+     * Evaluation runs: mean score against mean E2E latency, one point per model or pipeline (up and to the left is
+     * better).
+     */
+    public static Figure scoreVsLatency(List<RunResult> runs) {
+        List<Trace> traces = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            for (SystemReport s : runs.get(i).reports()) {
+                double x = s.value("e2e_ms"), y = s.value("score");
+                if (!Double.isFinite(x) || !Double.isFinite(y)) continue;
+                String name = runs.size() > 1 ? s.system() + " [" + runName(runs.get(i), i) + "]" : s.system();
+                traces.add(ScatterTrace.builder(new double[] {x}, new double[] {y}).mode(ScatterTrace.Mode.MARKERS)
+                        .name(label(name)).build());
+            }
+        }
+        return figure("Score vs latency (mean per question)", "E2E latency (ms)", "score (0-1)", null, traces);
+    }
+
+    /**
+     * Evaluation runs: what the run's tokens would cost on each cloud model, next to the local energy ESTIMATE,
+     * per model or pipeline (USD, whole QA set).
+     */
+    public static Figure costs(List<RunResult> runs) {
+        List<SystemReport> all = runs.stream().flatMap(r -> r.reports().stream()).toList();
+        Object[] x = all.stream().map(s -> label(s.system())).toArray();
+        Set<String> clouds = new LinkedHashSet<>();
+        for (SystemReport s : all) for (String k : s.values().keySet()) if (k.startsWith("cost_usd:")) clouds.add(k.substring(9));
+        List<Trace> traces = new ArrayList<>();
+        traces.add(BarTrace.builder(x, nanToZero(all.stream().mapToDouble(s -> s.value("local_cost_usd")).toArray()))
+                .name("local energy (estimate)").build());
+        for (String c : clouds) {
+            traces.add(BarTrace.builder(x, nanToZero(all.stream().mapToDouble(s -> s.value("cost_usd:" + c)).toArray()))
+                    .name(label(c)).build());
+        }
+        return figure("Cost of this run: cloud prices vs local energy estimate", "model or pipeline", "USD (whole QA set)",
+                Layout.BarMode.GROUP, traces);
+    }
+
+    /**
+     * Evaluation runs: where an answer's time goes, summed over its stages (a pipeline's draft and refine add up),
+     * mean per question: input prep, request send, first token, completion.
+     */
+    public static Figure stageDecomposition(List<RunResult> runs) {
+        Map<String, List<Sample>> bySystem = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            for (Sample s : r.samples()) {
+                if (!s.warmup() && s.ok() && !s.stagesMs().isEmpty()) bySystem.computeIfAbsent(String.valueOf(s.model()), k -> new ArrayList<>()).add(s);
+            }
+        }
+        Object[] x = bySystem.keySet().stream().map(Charts::label).toArray();
+        List<Trace> traces = new ArrayList<>();
+        for (String part : List.of("prep", "send", "first_token", "completion")) {
+            double[] y = bySystem.values().stream().mapToDouble(list -> list.stream().mapToDouble(s -> s.stagesMs().entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("." + part + "_ms") && Double.isFinite(e.getValue() == null ? Double.NaN : e.getValue()))
+                    .mapToDouble(Map.Entry::getValue).sum()).average().orElse(0)).toArray();
+            String name = switch (part) {
+                case "prep" -> "input prep (retrieval, prompt)";
+                case "send" -> "request send";
+                case "first_token" -> "first token";
+                default -> "completion";
+            };
+            traces.add(BarTrace.builder(x, y).name(name).build());
+        }
+        return figure("Latency decomposition per stage (mean per question)", "model or pipeline", "ms", Layout.BarMode.STACK, traces);
+    }
+
+    public static Figure scoreVsLatency(RunResult r) { return scoreVsLatency(List.of(r)); }
+    public static Figure costs(RunResult r) { return costs(List.of(r)); }
+    public static Figure stageDecomposition(RunResult r) { return stageDecomposition(List.of(r)); }
     public static Figure ttftDistribution(RunResult r) { return ttftDistribution(List.of(r)); }
     public static Figure tpotDistribution(RunResult r) { return tpotDistribution(List.of(r)); }
     public static Figure throughputVsConcurrency(RunResult r) { return throughputVsConcurrency(List.of(r)); }
@@ -132,6 +202,11 @@ public final class Charts {
         }
         if (ss.stream().anyMatch(s -> s.summaries.stream().filter(x -> x.outputTokPerS() != null).count() > 1)) {
             out.add(new NamedFigure("throughput", "Throughput vs concurrency", throughputVsConcurrency(runs)));
+        }
+        if (runs.stream().anyMatch(r -> !r.reports().isEmpty())) {
+            out.add(new NamedFigure("score_latency", "Score vs latency", scoreVsLatency(runs)));
+            out.add(new NamedFigure("cost", "Cost: cloud vs local", costs(runs)));
+            out.add(new NamedFigure("stages", "Latency decomposition per stage", stageDecomposition(runs)));
         }
         out.add(new NamedFigure("tokens", "Tokens per request", tokensPerRequest(runs)));
         out.add(new NamedFigure("decomposition", "Latency decomposition", latencyDecomposition(runs)));

@@ -44,6 +44,7 @@ public final class HtmlReport {
             if (runs.size() > 1) sb.append("<h2>Run ").append(i + 1).append("</h2>\n");
             warnings(sb, r);
             meta(sb, r.meta());
+            evaluation(sb, r);
             table(sb, r);
         }
         sb.append("<h2>Charts</h2>\n");
@@ -158,6 +159,41 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+    }
+
+    /** Evaluation runs: one row per model or pipeline, then the notes (estimates, what could not be measured). */
+    private static void evaluation(StringBuilder sb, RunResult r) {
+        if (r.reports().isEmpty()) return;
+        java.util.Set<String> clouds = new java.util.LinkedHashSet<>();
+        for (var s : r.reports()) for (String k : s.values().keySet()) if (k.startsWith("cost_usd:")) clouds.add(k.substring(9));
+        List<String[]> cols = new java.util.ArrayList<>(List.of(new String[] {"score", "score"}, new String[] {"keyword_recall", "kw recall"},
+                new String[] {"brevity", "brevity"}, new String[] {"refusal", "refusal"}, new String[] {"grounding", "grounding"},
+                new String[] {"judge_factuality", "judge fact."}, new String[] {"ttft_ms", "TTFT ms"}, new String[] {"e2e_ms", "E2E ms"},
+                new String[] {"escalated_share", "escalated"}, new String[] {"cold_ttft_ms", "cold TTFT ms"},
+                new String[] {"rss_mb", "RSS MB"}, new String[] {"cpu_s_per_token", "CPU s/token"},
+                new String[] {"local_cost_usd", "local USD (est.)"}));
+        for (String c : clouds) cols.add(new String[] {"cost_usd:" + c, c + " USD"});
+        sb.append("<h2>Evaluation</h2>\n<table class=\"evaluation\">\n<tr><th>system</th><th>n</th>");
+        for (String[] c : cols) sb.append("<th>").append(Charts.escape(c[1])).append("</th>");
+        sb.append("</tr>\n");
+        for (var s : r.reports()) {
+            sb.append("<tr><td>").append(Charts.escape(s.system())).append("</td>");
+            num(sb, f(s.value("n"), 0));
+            for (String[] c : cols) {
+                double v = s.value(c[0]);
+                num(sb, c[0].startsWith("cost") || c[0].startsWith("local") ? (Double.isFinite(v) ? String.format(Locale.ROOT, "%.3g", v) : "-")
+                        : f(v, c[0].endsWith("_ms") || c[0].equals("rss_mb") ? 0 : c[0].equals("cpu_s_per_token") ? 4 : 2));
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+        java.util.Set<String> notes = new java.util.LinkedHashSet<>();
+        for (var s : r.reports()) s.notes().forEach((k, v) -> notes.add(k + ": " + v));
+        if (!notes.isEmpty()) {
+            sb.append("<ul class=\"notes\">\n");
+            for (String n : notes) sb.append("<li>").append(Charts.escape(n)).append("</li>\n");
+            sb.append("</ul>\n");
+        }
     }
 
     private static void num(StringBuilder sb, String v) {

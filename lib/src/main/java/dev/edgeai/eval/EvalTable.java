@@ -153,6 +153,7 @@ public final class EvalTable {
 
     private static String usd(double v) {
         if (!Double.isFinite(v)) return "n/a";
-        return v == 0 ? "0" : v < 0.01 ? String.format(Locale.ROOT, "%.6f", v) : String.format(Locale.ROOT, "%.4f", v);
+        // sub-cent totals are the norm for a QA run: keep three significant digits instead of printing 0.000000
+        return v == 0 ? "0" : v < 0.01 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.4f", v);
     }
 }

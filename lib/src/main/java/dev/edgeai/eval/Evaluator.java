@@ -58,6 +58,7 @@ public final class Evaluator {
         var available = caller.backend().models();
         List<String> models = cfg.models().stream().map(m -> ModelResolver.resolve(m, available)).distinct().toList();
         if (cfg.rag() && retriever == null) throw new IllegalArgumentException("--rag needs the documents folder (--docs)");
+        if (cfg.rule().needsJudge() && judge == null) throw new IllegalArgumentException("--escalate-judge needs a judge: add --judge MODEL");
         List<Pipeline> systems = new ArrayList<>();
         for (String m : models) systems.add(new Pipeline.Single(m, cfg.rag()));
         String slm = models.get(0);

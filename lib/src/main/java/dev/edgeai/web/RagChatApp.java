@@ -9,6 +9,8 @@ import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
+import dev.edgeai.eval.EscalationRule;
+import dev.edgeai.eval.Scoring;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
@@ -102,6 +104,17 @@ public final class RagChatApp implements AutoCloseable {
         public Config withMaxUploadBytes(long b) {
             return new Config(host, port, dataDir, defaultModel, fallback, b, uploadTypes, search, temperature, maxTokens, starters);
         }
+    }
+
+    /** RAG with LLM escalation: when the answer refuses, is too short or is poorly grounded, {@code llm} answers the same prompt. */
+    public record Escalation(String llm, EscalationRule rule) {}
+
+    private volatile Escalation escalation;
+
+    /** Turns on escalation (null: off); the answer shown is then the large model's, marked as escalated. */
+    public RagChatApp escalateTo(Escalation e) {
+        escalation = e;
+        return this;
     }
 
     /** One question and its answer, kept per browser session so a reload shows the conversation again. */
@@ -296,7 +309,15 @@ public final class RagChatApp implements AutoCloseable {
         };
         try {
             ChatResult r = backend.stream(req.build(), listener);
+            Escalation esc = escalation;
+            String escalated = esc == null || fallback || cancelled.get() ? null : esc.rule().decide(question, r.text(),
+                    Scoring.grounding(r.text(), found.hits().stream().map(h -> h.chunk().text()).toList()), Double.NaN);
+            if (escalated != null) {
+                sse.send("token", Map.of("text", "\n\n[escalated to " + esc.llm() + ": " + escalated + "]\n\n"));
+                r = backend.stream(req.model(esc.llm()).build(), listener);
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
+            if (escalated != null) metrics.put("escalated", escalated);
             metrics.put("ttftMs", r.timings().ttftMs());
             metrics.put("e2eMs", r.timings().e2eMs());
             metrics.put("retrievalMs", found.tookMs());
@@ -305,11 +326,12 @@ public final class RagChatApp implements AutoCloseable {
             metrics.put("completionTokens", r.usage().completionTokens());
             metrics.put("tokensEstimated", r.usage().estimated());
             metrics.put("finishReason", r.finishReason());
-            String html = Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
+            String html = (escalated == null ? "" : Markdown.toHtml("*Escalated to " + esc.llm() + " (" + escalated + ")*"))
+                    + Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
             Turn turn = new Turn(turnId, question, r.text(), html, r.model(), fallback ? List.of() : citations, retrieval,
                     metrics, fallback, null);
             remember(session, turn);
-            samples.add(Sample.of(fallback ? "fallback" : "rag", samples.size() + 1, false, 1, question, r));
+            samples.add(Sample.of(fallback ? "fallback" : escalated != null ? "escalated" : "rag", samples.size() + 1, false, 1, question, r));
             saveResults();
             sse.send("done", turn);
         } catch (ChatException e) {

@@ -141,9 +141,25 @@ class EvaluatorTest {
     }
 
     @Test
+    void theHtmlReportShowsTheEvaluationTableAndCharts() {
+        RunResult example = ResultsFile.read(ROOT.resolve("data/results/examples/evaluate-example.json"));
+        assertEquals(Boolean.TRUE, example.meta().options().get("example"));
+        String html = dev.edgeai.charts.HtmlReport.render("evaluate example", example);
+        for (String s : List.of("<h2>Evaluation</h2>", "EXAMPLE DATA", "fig_score_latency_", "fig_cost_", "fig_stages_",
+                "local energy (estimate)", "gpt-4o-mini USD", "hybrid")) {
+            assertTrue(html.contains(s), "report lacks " + s);
+        }
+        // the example is the real QA set run through the real pipelines: the hybrid sits between its two models
+        assertTrue(report(example, "hybrid").value("escalated_share") > 0);
+    }
+
+    @Test
     void badConfigurationSaysWhatToDo() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Evaluator.Config(ITEMS, List.of("slm"), true, false, EscalationRule.defaults(), Map.of()));
         assertTrue(e.getMessage().contains("hybrid pipeline needs two models"));
+        var needsJudge = new Evaluator.Config(ITEMS, List.of("slm", "llm"), true, false, EscalationRule.defaults().withJudge(3), Map.of());
+        var j = assertThrows(IllegalArgumentException.class, () -> Evaluator.run(caller, null, null, costs, needsJudge, Map.of(), s -> { }));
+        assertTrue(j.getMessage().contains("--judge MODEL"));
     }
 }

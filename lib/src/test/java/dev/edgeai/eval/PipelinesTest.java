@@ -38,6 +38,7 @@ class PipelinesTest {
                 .model("llm", Script.builder().ttftMs(40).itlMs(3)
                         .reply("port", "Ollama listens on port 11434.")
                         .reply("k1 and b", "k1 = 1.2 and b = 0.75.").build())
+                .model("judge", Script.builder().tokens("{\"coherence\": 4, \"factuality\": 2, \"brevity\": 5}").build())
                 .start();
         client = OpenAiClient.of(server.baseUrl());
         caller = new ModelCaller(client, 64, 0, 42, ServingProcess.forUrl(server.baseUrl()));
@@ -94,6 +95,16 @@ class PipelinesTest {
         var judged = EscalationRule.defaults().withJudge(3);
         assertEquals("judge factuality 2 < 3", judged.decide("q", "fine answer", Double.NaN, 2));
         assertNull(judged.decide("q", "fine answer", Double.NaN, Double.NaN), "unscored never escalates by itself");
+    }
+
+    @Test
+    void aLowJudgeGradeEscalatesAndTheJudgeCallIsAStage() {
+        var hybrid = new Pipeline.Hybrid("slm", "llm", EscalationRule.defaults().withJudge(3), false);
+        Answer a = hybrid.answer(q(PORT), caller, new Judge(caller, "judge", null));
+        assertTrue(a.escalated());
+        assertEquals("judge factuality 2 < 3", a.escalationReason());
+        assertEquals(List.of("draft", "judge", "refine"), a.stages().stream().map(Stage::name).toList());
+        assertEquals(a.stages().stream().mapToDouble(Stage::totalMs).sum(), a.e2eMs(), 1e-9, "the judge's time is part of the pipeline's");
     }
 
     @Test
