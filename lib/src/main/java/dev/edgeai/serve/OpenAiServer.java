@@ -353,8 +353,11 @@ public final class OpenAiServer implements AutoCloseable {
         out.put("model", r.model());
         out.put("system_fingerprint", null);
         out.put("choices", List.of(choice));
-        out.put("usage", Map.of("prompt_tokens", r.usage().promptTokens(), "completion_tokens", r.usage().completionTokens(),
-                "total_tokens", r.usage().totalTokens()));
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("prompt_tokens", r.usage().promptTokens());
+        usage.put("completion_tokens", r.usage().completionTokens());
+        usage.put("total_tokens", r.usage().totalTokens());
+        out.put("usage", usage);
         ctx.json(out);
         return r;
     }
@@ -411,11 +414,13 @@ public final class OpenAiServer implements AutoCloseable {
 
     private ApiError cancelledBy() {
         return closing ? ApiError.unavailable("server_shutting_down", "the server is shutting down")
-                : timeout("generating (the per-request timeout is " + config.requestTimeout().toSeconds() + " s; ask for fewer max_tokens)");
+                : timeout("generating (ask for fewer max_tokens, or start the server with a longer --timeout)");
     }
 
     private ApiError timeout(String while_) {
-        return ApiError.unavailable("timeout", "request timed out after " + config.requestTimeout().toSeconds() + " s while " + while_);
+        double s = config.requestTimeout().toMillis() / 1000.0;
+        String limit = s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+        return ApiError.unavailable("timeout", "request timed out after " + limit + " s (the per-request timeout) while " + while_);
     }
 
     /** The engine says "stop" or "length"; remote backends may say more, passed on unless unknown to OpenAI clients. */

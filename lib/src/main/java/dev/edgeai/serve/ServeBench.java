@@ -44,6 +44,9 @@ public final class ServeBench {
                 ChatResult direct = directFirst ? a : b, served = directFirst ? b : a;
                 if (direct.usage().completionTokens() != served.usage().completionTokens())
                     throw new IllegalStateException("the two paths generated different token counts");
+                if (Double.isNaN(direct.timings().ttftMs()) || direct.usage().completionTokens() < 2)
+                    throw new IllegalStateException(id + " streamed no text (its tokens decode to nothing?): TTFT and TPOT "
+                            + "cannot be measured on it; pick a model with a real tokenizer");
                 dTtft.add(direct.timings().ttftMs());
                 sTtft.add(served.timings().ttftMs());
                 dTpot.add(direct.tpotMs());
