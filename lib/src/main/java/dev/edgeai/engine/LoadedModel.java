@@ -26,6 +26,8 @@ public final class LoadedModel implements AutoCloseable {
      * spinning usually helps, so the default is left to ORT.
      */
     static final boolean SPINNING = Boolean.parseBoolean(System.getProperty("edgeai.engine.spinning", "true"));
+    /** ORT graph optimization level (-Dedgeai.engine.optLevel=none|basic|extended|all); ORT's default is all. */
+    static final String OPT_LEVEL = System.getProperty("edgeai.engine.optLevel", "all");
 
     private final ModelDescriptor descriptor;
     private final OrtSession session;
@@ -71,6 +73,14 @@ public final class LoadedModel implements AutoCloseable {
             OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
             if (THREADS > 0) opts.setIntraOpNumThreads(THREADS);
             if (!SPINNING) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            opts.setOptimizationLevel(switch (OPT_LEVEL.toLowerCase(java.util.Locale.ROOT)) {
+                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                case "all" -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                default -> throw new ChatException(ChatException.Kind.INVALID_INPUT, "edgeai.engine.optLevel must be none, basic, "
+                        + "extended or all, not '" + OPT_LEVEL + "'");
+            });
             // The path (not bytes) lets ORT find external data (model.onnx.data) beside the model.
             return OrtEnvironment.getEnvironment().createSession(modelFile.toString(), opts);
         } catch (OrtException e) {

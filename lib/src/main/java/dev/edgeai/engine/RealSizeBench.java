@@ -1,0 +1,229 @@
+package dev.edgeai.engine;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.edgeai.chat.StreamListener;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Prefill and decode speed of real-size models (tools/fixtures/make_fixtures.py --bench: random weights with
+ * Qwen2.5-0.5B-Instruct's shapes) for our engine and a bare ORT Java loop, each as a fraction of the memory-bandwidth
+ * bound: (weight bytes one step reads + KV bytes at that context) ÷ the copy bandwidth measured in the same run with
+ * as many threads as ORT uses. Decode of a 0.5B model is expected to be bandwidth-bound, so the fraction says how much
+ * speed is left on the table; prefill is compute-bound, its fraction is printed for completeness only.
+ * Not a test: timings on a shared machine are noisy; compare within one run.
+ *
+ * <pre>java -cp ... dev.edgeai.engine.RealSizeBench [--prompts 128,1024] [--tokens 32] [--reps 3] [--bare true] folders...</pre>
+ * Each folder needs bench_info.json (written by the generator) for its weight bytes per token.
+ */
+public final class RealSizeBench {
+    public static void main(String[] args) throws Exception {
+        int[] prompts = {128, 1024};
+        int tokens = 32, reps = 3;
+        boolean bare = true;
+        List<Path> folders = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--prompts" -> prompts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--tokens" -> tokens = Integer.parseInt(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--bare" -> bare = Boolean.parseBoolean(args[++i]);
+                default -> folders.add(Path.of(args[i]));
+            }
+        }
+        if (folders.isEmpty()) {
+            System.err.println("usage: RealSizeBench [--prompts 128,1024] [--tokens 32] [--reps 3] [--bare true|false] folders...\n"
+                    + "  make the folders with: /usr/bin/python3 tools/fixtures/make_fixtures.py --bench DIR");
+            System.exit(2);
+        }
+        int threads = LoadedModel.THREADS > 0 ? LoadedModel.THREADS : Runtime.getRuntime().availableProcessors();
+        double bw = copyBandwidth(threads);
+        System.out.printf("RealSizeBench: ONNX Runtime %s, Java %s, %d cores, load average %s; ORT intra-op threads %s, spinning %s, "
+                        + "graph optimization %s%n", OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default",
+                LoadedModel.SPINNING ? "on" : "off", LoadedModel.OPT_LEVEL);
+        System.out.printf("copy bandwidth (%d threads, read+write bytes / time, best of 5): %.1f GB/s%n", threads, bw / 1e9);
+        System.out.printf("%d decode tokens after each prompt; medians of %d reps after a short warm-up per model; bound = bandwidth / (weight bytes per "
+                + "token + KV bytes at the mean decode context)%n%n", tokens, reps);
+        System.out.println("| model | prompt | variant | prefill tok/s | decode tok/s | bytes/token (MB) | bound tok/s | decode / bound | prefill / bound |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Path f : folders) {
+            long weightBytes = ModelFolder.readJson(f.resolve("bench_info.json")).path("weight_bytes_read_per_token").asLong();
+            try (LoadedModel m = LoadedModel.load(f)) {
+                // One short warm-up per model and variant (first-run allocations, lazy kernel setup), then every run counts.
+                engineRun(m, promptIds(32), 4);
+                if (bare) bareRun(m, promptIds(32), 4);
+                KvCacheSpec kv = m.descriptor().kv();
+                long kvPerPosition = kv.elementsPerPosition() * kv.pastNames().size() * kv.bytesPerElement();
+                for (int p : prompts) {
+                    int[] prompt = promptIds(p);
+                    double ctx = p + tokens / 2.0;
+                    double bytes = weightBytes + kvPerPosition * ctx;
+                    double bound = bw / bytes;
+                    double prefillBound = bw / (weightBytes + kvPerPosition * p / 2.0) * p;
+                    List<String> variants = bare ? List.of("engine", "bare ORT loop") : List.of("engine");
+                    double[][] pre = new double[variants.size()][reps], dec = new double[variants.size()][reps];
+                    // Reps outermost and the variants' order alternating, so load from elsewhere drifting during the
+                    // run hits both alike.
+                    for (int r = 0; r < reps; r++) {
+                        for (int k = 0; k < variants.size(); k++) {
+                            int v = (k + r) % variants.size();
+                            double[] t = v == 0 ? engineRun(m, prompt, tokens) : bareRun(m, prompt, tokens);
+                            pre[v][r] = t[0];
+                            dec[v][r] = t[1];
+                        }
+                    }
+                    for (int v = 0; v < variants.size(); v++) {
+                        double prefillTps = p / (EngineBench.median(pre[v]) / 1e9), decodeTps = 1e9 / EngineBench.median(dec[v]);
+                        System.out.printf("| %s | %d | %s | %.0f | %.1f | %.0f | %.1f | %.2f | %.3f |%n", m.id(), p, variants.get(v), prefillTps,
+                                decodeTps, bytes / 1e6, bound, decodeTps / bound, prefillTps / prefillBound);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Deterministic ids inside every tokenizer's ordinary range; bench/transformers-js/realsize.mjs uses the same. */
+    static int[] promptIds(int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = 32 + (i * 37 + 11) % 300;
+        return ids;
+    }
+
+    /** {prefill nanos, decode nanos per token} of our generation loop (sampler, detokenizer, stop matcher included). */
+    static double[] engineRun(LoadedModel m, int[] prompt, int tokens) {
+        long start = System.nanoTime();
+        var out = m.generator().generate(prompt, new Generator.Settings(tokens, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
+        long[] steps = out.stepNanos();
+        return new double[]{out.prefillNanos(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length};
+    }
+
+    /**
+     * The least code that generates with ORT: the whole prompt in one run (logits for every row, as a naive loop and
+     * transformers.js get them), then one token per run with pinned present buffers that become the next past.
+     */
+    static double[] bareRun(LoadedModel m, int[] prompt, int tokens) throws OrtException {
+        ModelDescriptor d = m.descriptor();
+        KvCacheSpec kv = d.kv();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession s = m.session();
+        boolean share = kv.layout() == KvCacheSpec.Layout.SHARE_BUFFER, i32 = d.idType() == OnnxJavaType.INT32;
+        int cap = prompt.length + tokens, n = kv.pastNames().size(), vocab = d.vocabSize();
+        long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
+        ByteBuffer[] a = new ByteBuffer[n], b = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) { a[i] = alloc(bytes); b[i] = share ? null : alloc(bytes); }
+        ByteBuffer logitsBuf = alloc((long) vocab * 4);
+        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[]{1, 1, vocab}, OnnxJavaType.FLOAT);
+        float[] row = new float[vocab];
+        int len = 0, last = 0;
+        long t0 = System.nanoTime(), prefill = 0;
+        List<OnnxTensor> tmp = new ArrayList<>();
+        for (int step = 0; step < tokens; step++) {
+            int[] feed = step == 0 ? prompt : new int[]{last};
+            int total = len + feed.length;
+            Map<String, OnnxTensor> in = new HashMap<>();
+            Map<String, OnnxValue> outs = new HashMap<>();
+            long[] pos = new long[feed.length], ids = new long[feed.length], mask = new long[total];
+            for (int i = 0; i < feed.length; i++) { ids[i] = feed[i]; pos[i] = len + i; }
+            Arrays.fill(mask, 1);
+            in.put(d.inputIds(), idTensor(env, ids, i32, tmp));
+            if (d.attentionMask() != null) in.put(d.attentionMask(), idTensor(env, mask, i32, tmp));
+            if (d.positionIds() != null) in.put(d.positionIds(), idTensor(env, pos, i32, tmp));
+            for (int i = 0; i < n; i++) {
+                OnnxTensor past = slice(env, a[i], kv, share ? cap : len, tmp);
+                in.put(kv.pastNames().get(i), past);
+                outs.put(kv.presentNames().get(i), share ? past : slice(env, b[i], kv, total, tmp));
+            }
+            if (feed.length > 1) {
+                try (OrtSession.Result r = s.run(in, Set.of(d.logits()), outs)) {
+                    ((OnnxTensor) r.get(d.logits()).orElseThrow()).getFloatBuffer().get((feed.length - 1) * vocab, row);
+                }
+            } else {
+                outs.put(d.logits(), logits);
+                s.run(in, Set.of(), outs).close();
+                logitsBuf.asFloatBuffer().get(0, row);
+            }
+            tmp.forEach(OnnxTensor::close);
+            tmp.clear();
+            if (!share) { ByteBuffer[] t = a; a = b; b = t; }
+            len = total;
+            last = Sampler.GREEDY.sample(row);
+            if (step == 0) { prefill = System.nanoTime() - t0; t0 = System.nanoTime(); }
+        }
+        long t1 = System.nanoTime();
+        logits.close();
+        return new double[]{prefill, (double) (t1 - t0) / (tokens - 1)};
+    }
+
+    /** Bytes moved per second (read + write) by {@code threads} threads each copying its own 256 MB; best of 5. */
+    static double copyBandwidth(int threads) throws InterruptedException {
+        int longs = 32 << 20;
+        long[][] src = new long[threads][longs], dst = new long[threads][longs];
+        for (long[] x : src) Arrays.fill(x, 1L);
+        double best = 0;
+        for (int rep = 0; rep < 6; rep++) {
+            CountDownLatch go = new CountDownLatch(1), done = new CountDownLatch(threads);
+            for (int t = 0; t < threads; t++) {
+                int k = t;
+                Thread.ofPlatform().start(() -> {
+                    try { go.await(); } catch (InterruptedException e) { return; }
+                    System.arraycopy(src[k], 0, dst[k], 0, longs);
+                    done.countDown();
+                });
+            }
+            long t0 = System.nanoTime();
+            go.countDown();
+            done.await();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (rep > 0) best = Math.max(best, 2.0 * 8 * longs * threads / secs);
+        }
+        return best;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
+        int bytes = (int) (kv.elementsPerPosition() * seq * kv.bytesPerElement());
+        OnnxTensor t = OnnxTensor.createTensor(env, buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
+                kv.shapeFor(seq), kv.type());
+        tmp.add(t);
+        return t;
+    }
+
+    private static OnnxTensor idTensor(OrtEnvironment env, long[] v, boolean i32, List<OnnxTensor> tmp) throws OrtException {
+        OnnxTensor t;
+        if (i32) {
+            int[] x = new int[v.length];
+            for (int i = 0; i < v.length; i++) x[i] = (int) v[i];
+            t = OnnxTensor.createTensor(env, new int[][]{x});
+        } else {
+            t = OnnxTensor.createTensor(env, new long[][]{v});
+        }
+        tmp.add(t);
+        return t;
+    }
+
+    private static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
+}
