@@ -5,14 +5,22 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,22 +73,49 @@ public class rag_chat implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var selection = backendOptions.select(java.util.List.of(model), "--model", embedded, System.err);
+        // Everything that can be wrong with the command line fails here, as one line, before any loading.
+        if (!Files.isDirectory(docs)) {
+            throw new IllegalArgumentException("--docs " + docs + " is not a folder; pass a folder of .md/.txt files (default: data/docs)");
+        }
+        if (port != 0) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                        + "): is another rag_chat running? Pass --port 0 for any free port, or another --port");
+            }
+        }
+        var selection = backendOptions.select(List.of(model), "--model", embedded, System.err);
         ChatBackend backend = selection.backend();
-        model = selection.modelIds().get(0);
+        if (!selection.embedded()) {
+            List<String> served = backend.models().stream().map(ModelInfo::id).toList();
+            String asked = model;
+            model = ModelResolver.find(model, served).orElseThrow(() -> new IllegalArgumentException("unknown --model '" + asked
+                    + "': " + backend.info().url() + " serves " + (served.isEmpty() ? "no models" : String.join(", ", served))));
+        } else {
+            model = selection.modelIds().get(0);
+        }
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
                 .withMaxUploadBytes(maxUploadKb * 1024);
         cfg = cfg.withSearch(retriever.options().search());
-        try (RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {   // a stalled backend stream must not keep Ctrl+C waiting: give the app 1.5 s to close
+                if (!closed.await(1500, TimeUnit.MILLISECONDS)) Runtime.getRuntime().halt(130);
+            } catch (InterruptedException e) {
+                Runtime.getRuntime().halt(130);
+            }
+        }));
+        try (backend; RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
             System.out.println("RAG chat running at " + app.url() + "  (Ctrl+C to stop)");
             System.out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
         } finally {
-            backend.close();
+            closed.countDown();
         }
         return 0;
     }

@@ -182,7 +182,9 @@ public final class Discovery {
         return k == null || k.isBlank() ? null : k.trim();
     }
 
-    record Probe(List<ModelInfo> models, ChatException error) {
+    record Probe(List<ModelInfo> models, ChatException error, int status) {
+        Probe(List<ModelInfo> models, ChatException error) { this(models, error, 0); }
+
         boolean ok() { return error == null; }
 
         String describe() {
@@ -192,8 +194,30 @@ public final class Discovery {
         }
     }
 
-    /** GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
+    /**
+     * GET {base}/models, retried like a chat request (408, 409, 429, 5xx: twice, 0.5 s then 1 s, or what
+     * Retry-After asks up to 5 s), so a server still loading its model is waited for rather than given up on.
+     */
     static Probe probe(String base, String apiKey, Duration timeout) {
+        Probe p = probeOnce(base, apiKey, timeout);
+        for (int retry = 0; retry < 2 && retryable(p.status()); retry++) {
+            try {
+                Thread.sleep(500L << retry);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return p;
+            }
+            p = probeOnce(base, apiKey, timeout);
+        }
+        return p;
+    }
+
+    private static boolean retryable(int status) {
+        return status == 408 || status == 409 || status == 429 || status >= 500;
+    }
+
+    /** One GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
+    static Probe probeOnce(String base, String apiKey, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         try (http) {
             HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models")).timeout(timeout).GET();
@@ -203,9 +227,13 @@ public final class Discovery {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.AUTH, base + " rejected the request (HTTP "
                         + r.statusCode() + "): set OPENAI_API_KEY to a key it accepts"));
             }
+            if (retryable(r.statusCode())) {
+                return new Probe(List.of(), new ChatException(ChatException.Kind.SERVER, base + "/models answered HTTP "
+                        + r.statusCode() + " (server error, or still loading; retried): " + snippet(r.body())), r.statusCode());
+            }
             if (r.statusCode() / 100 != 2) {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base + "/models answered HTTP "
-                        + r.statusCode() + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"));
+                        + r.statusCode() + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"), r.statusCode());
             }
             JsonNode data;
             try {
@@ -213,6 +241,10 @@ public final class Discovery {
             } catch (IOException e) {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
                         + "/models answered with something that is not JSON: " + snippet(r.body())));
+            }
+            if (!data.isArray()) {
+                return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
+                        + "/models answered JSON without a model list (no \"data\" array): " + snippet(r.body())));
             }
             List<ModelInfo> models = new ArrayList<>();
             for (JsonNode m : data) models.add(new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));

@@ -18,10 +18,15 @@ import java.util.Objects;
  * @param fault        a failure staged on every request after failFirst is used up
  * @param faultAfter   for MALFORMED_SSE and TRUNCATE: how many good token chunks come first
  * @param apiKey       when non-null, requests without {@code Authorization: Bearer <apiKey>} get 401
+ * @param failHeaders  extra headers sent with every failFirst answer (e.g. {@code retry-after-ms})
+ * @param failMessage  the error message of failFirst answers (null: "scripted failure STATUS")
+ * @param headerDelay  delay before the response headers are sent (a server that is slow to answer at all)
+ * @param hugeLineBytes for HUGE_LINE: how many bytes the unterminated data line has
  */
 public record Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
                      boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter,
-                     String apiKey) {
+                     String apiKey, java.util.Map<String, String> failHeaders, String failMessage, Duration headerDelay,
+                     int hugeLineBytes) {
 
     public enum Fault {
         NONE,
@@ -34,7 +39,13 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         /** After faultAfter chunks, an OpenAI-style {@code {"error":{...}}} event, as vLLM and Ollama send when generation fails. */
         ERROR_EVENT,
         /** Answers a streaming request with one JSON completion, as servers without streaming support do. */
-        IGNORE_STREAM
+        IGNORE_STREAM,
+        /** After faultAfter chunks, sends nothing more but keeps the connection open (a hung backend). */
+        STALL,
+        /** After faultAfter chunks, one data line of hugeLineBytes with no line break, then a stall. */
+        HUGE_LINE,
+        /** After faultAfter chunks, the whole server goes away: listener closed, open connections cut (kill -9). */
+        DIE
     }
 
     public Script {
@@ -44,6 +55,9 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         ttft = Objects.requireNonNullElse(ttft, Duration.ZERO);
         itl = Objects.requireNonNullElse(itl, Duration.ZERO);
         fault = Objects.requireNonNullElse(fault, Fault.NONE);
+        failHeaders = failHeaders == null ? java.util.Map.of() : java.util.Map.copyOf(failHeaders);
+        headerDelay = Objects.requireNonNullElse(headerDelay, Duration.ZERO);
+        if (hugeLineBytes <= 0) hugeLineBytes = 10 << 20;
     }
 
     /** Instant answers with usage, no faults. */
@@ -55,7 +69,8 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         Builder b = new Builder();
         b.tokens = tokens; b.tokenCount = tokenCount; b.reasoning = reasoning; b.ttft = ttft; b.itl = itl;
         b.sendUsage = sendUsage; b.failFirst = failFirst; b.retryAfter = retryAfter; b.fault = fault;
-        b.faultAfter = faultAfter; b.apiKey = apiKey;
+        b.faultAfter = faultAfter; b.apiKey = apiKey; b.failHeaders = failHeaders; b.failMessage = failMessage;
+        b.headerDelay = headerDelay; b.hugeLineBytes = hugeLineBytes;
         return b;
     }
 
@@ -71,6 +86,10 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         private Fault fault = Fault.NONE;
         private int faultAfter;
         private String apiKey;
+        private java.util.Map<String, String> failHeaders = java.util.Map.of();
+        private String failMessage;
+        private Duration headerDelay = Duration.ZERO;
+        private int hugeLineBytes;
 
         private Builder() {}
 
@@ -88,9 +107,19 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         public Builder fault(Fault f) { fault = f; return this; }
         public Builder fault(Fault f, int after) { fault = f; faultAfter = after; return this; }
         public Builder apiKey(String key) { apiKey = key; return this; }
+        public Builder failHeader(String name, String value) {
+            var m = new java.util.LinkedHashMap<>(failHeaders);
+            m.put(name, value);
+            failHeaders = m;
+            return this;
+        }
+        public Builder failMessage(String message) { failMessage = message; return this; }
+        public Builder headerDelayMs(long ms) { headerDelay = Duration.ofMillis(ms); return this; }
+        public Builder hugeLineBytes(int n) { hugeLineBytes = n; return this; }
 
         public Script build() {
-            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey);
+            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey,
+                    failHeaders, failMessage, headerDelay, hugeLineBytes);
         }
     }
 }

@@ -28,7 +28,9 @@ function fmtMs(ms) {
 
 async function init() {
   state.session = sessionId();
-  const cfg = await (await fetch('/api/config')).json();
+  const resp = await fetch('/api/config');
+  const cfg = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error(cfg.error || `HTTP ${resp.status}`);   // e.g. 503 with the backend's reason
   state.config = cfg;
   $('backend').textContent = `${cfg.backend.kind} · ${cfg.documents} chunks indexed`;
   for (const m of cfg.models) {
