@@ -16,9 +16,12 @@ import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
 import dev.edgeai.cli.ResultsOptions;
+import dev.edgeai.cli.SaveOnInterrupt;
+import dev.edgeai.cli.Terminal;
 import dev.edgeai.client.NonStreamingBackend;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,27 +129,37 @@ public class benchmark implements Callable<Integer> {
             ChatBackend chat = stream ? found : new NonStreamingBackend(found);
             BenchConfig cfg = config(set, ids);
 
-            RunResult result;
-            var runner = new BenchmarkRunner(chat);
-            if (noProgress) {
-                result = runner.run(cfg);
-            } else {
-                try (ProgressBars bar = ProgressBars.stderr("benchmark")) {
-                    result = runner.progress(bar).run(cfg);
+            RunLog log = new RunLog();
+            Path json = ResultsFile.newPath(out, "benchmark");
+            try (SaveOnInterrupt guard = SaveOnInterrupt.install(json, log, System.err)) {
+                var runner = new BenchmarkRunner(chat).log(log);
+                RunResult result;
+                if (noProgress) {
+                    result = runner.run(cfg);
+                } else {
+                    try (ProgressBars bar = ProgressBars.stderr("benchmark")) {
+                        result = runner.progress(bar).run(cfg);
+                    }
                 }
+                if (guard.write(result) == null) return 130;   // the Ctrl-C handler saved the snapshot already
+                if (guard.interrupted()) result = result.incomplete(SaveOnInterrupt.REASON);
+                String base = json.getFileName().toString().replaceFirst("\\.json$", "");
+                Path csv = json.resolveSibling(base + ".csv");
+                Files.writeString(csv, ResultPrinter.forFormat("csv").print(result));
+                Path html = HtmlReport.write(json.resolveSibling(base + ".html"), "Benchmark " + String.join(" vs ", ids), result);
+                System.err.println("results: " + json + "\n         " + csv + "\n         " + html);
+                System.out.print(Terminal.safe(printer.print(result)));   // model ids come from the server
+                RunLog.errorSummary(result.samples(), backend.verbose).forEach(l -> System.err.println("error: " + Terminal.safe(l)));
+                if (result.samples().stream().noneMatch(s -> s.ok() && !s.warmup())) {
+                    System.err.println("error: every request failed" + (result.note() == null ? "" : ": " + Terminal.safe(result.note())));
+                    return 1;
+                }
+                if (!result.complete()) {
+                    System.err.println("error: the run stopped early and is marked incomplete: " + Terminal.safe(result.note()));
+                    return 1;
+                }
+                return result.summaries().stream().anyMatch(s -> s.errors() > 0) ? 1 : 0;
             }
-            printer.print(result, System.out);
-            Path json = ResultsFile.write(ResultsFile.newPath(out, "benchmark"), result);
-            String base = json.getFileName().toString().replaceFirst("\\.json$", "");
-            Path csv = json.resolveSibling(base + ".csv");
-            Files.writeString(csv, ResultPrinter.forFormat("csv").print(result));
-            Path html = HtmlReport.write(json.resolveSibling(base + ".html"), "Benchmark " + String.join(" vs ", ids), result);
-            System.err.println("results: " + json + "\n         " + csv + "\n         " + html);
-            if (!result.complete()) {
-                System.err.println("error: the run stopped early and is marked incomplete: " + result.note());
-                return 1;
-            }
-            return result.summaries().stream().anyMatch(s -> s.errors() > 0) ? 1 : 0;
         }
     }
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "charts", mixinStandardHelpOptions = true,
         description = "Rebuilds the HTML chart report of every results file under a folder (all scripts' results), "
-                + "and PNG screenshots when headless Chromium is installed. Corrupt or foreign files are skipped with a named error.",
-        footer = {"", "Examples:", "  ./jbang scripts/charts.java", "  ./jbang scripts/charts.java data/results --out /tmp/charts --png"})
+                + "and PNG/SVG images of every chart when headless Chromium is installed. Corrupt or foreign files are skipped with a named error.",
+        footer = {"", "Examples:", "  ./jbang scripts/charts.java", "  ./jbang scripts/charts.java data/results --out /tmp/charts --png --svg"})
 public class charts implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "data/results", description = "Folder with results JSON files (default: ${DEFAULT-VALUE}).")
     Path results;
@@ -23,8 +23,12 @@ public class charts implements Callable<Integer> {
     @Option(names = "--out", description = "Write reports here instead of next to each results file.")
     Path out;
 
-    @Option(names = "--png", description = "Also screenshot each report to PNG with headless Chromium (/usr/bin/chromium).")
+    @Option(names = "--png", description = "Also write one PNG per chart (1600x900, for slides) and a full-page screenshot "
+            + "of each report, with headless Chromium (/usr/bin/chromium).")
     boolean png;
+
+    @Option(names = "--svg", description = "Also write one SVG per chart (headless Chromium).")
+    boolean svg;
 
     @Option(names = {"-v", "--verbose"}, description = "Full errors.")
     boolean verbose;
@@ -35,9 +39,10 @@ public class charts implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var outcome = ChartRegenerator.regenerate(results, out, System.err, png);
+        var outcome = ChartRegenerator.regenerate(results, out, System.err, png, svg);
         outcome.written().forEach(p -> System.out.println("wrote " + p));
         outcome.png().forEach(p -> System.out.println("wrote " + p));
+        outcome.svg().forEach(p -> System.out.println("wrote " + p));
         System.out.println("index: " + outcome.index());
         outcome.skipped().forEach((p, why) -> System.err.println("skipped " + p + ": " + why));
         return outcome.skipped().isEmpty() ? 0 : 1;

@@ -8,11 +8,14 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.ResultsOptions;
+import dev.edgeai.cli.SaveOnInterrupt;
+import dev.edgeai.cli.Terminal;
 import dev.edgeai.compare.CompareOptions;
 import dev.edgeai.compare.ModelCompare;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -107,11 +110,17 @@ public class model_compare implements Callable<Integer> {
         recorded.put("llm", llm);
         recorded.put("max_tokens", maxTokens);
         recorded.put("temperature", temperature);
-        try (backend) {
-            RunResult result = ModelCompare.run(backend, options, recorded, System.err::println);
-            System.out.print(ModelCompare.table(result, width));
-            Path file = ResultsFile.write(ResultsFile.newPath(out, "model_compare"), result);
-            System.err.println("results: " + file);
+        RunLog log = new RunLog();
+        Path file = ResultsFile.newPath(out, "model_compare");
+        try (backend; SaveOnInterrupt guard = SaveOnInterrupt.install(file, log, System.err)) {
+            RunResult result = ModelCompare.run(backend, options, recorded, System.err::println, log);
+            if (guard.write(result) != null) System.err.println("results: " + file);   // saved before anything can fail
+            System.out.print(Terminal.safe(ModelCompare.table(result, width)));
+            RunLog.errorSummary(result.samples(), backendOptions.verbose).forEach(l -> System.err.println("error: " + Terminal.safe(l)));
+            if (!result.complete()) {
+                System.err.println("error: incomplete run, results kept and marked: " + Terminal.safe(result.note()));
+                return 1;
+            }
             return result.summaries().stream().allMatch(s -> s.errors() == 0) ? 0 : 1;
         }
     }

@@ -5,6 +5,7 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.discovery.ModelResolver;
@@ -12,9 +13,15 @@ import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,25 +79,56 @@ public class rag_chat implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var selection = backendOptions.select(escalateTo == null ? java.util.List.of(model) : java.util.List.of(model, escalateTo),
-                "--model", embedded, System.err);
+        // Everything that can be wrong with the command line fails here, as one line, before any loading.
+        if (!Files.isDirectory(docs)) {
+            throw new IllegalArgumentException("--docs " + docs + " is not a folder; pass a folder of .md/.txt files (default: data/docs)");
+        }
+        if (port != 0) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                        + "): is another rag_chat running? Pass --port 0 for any free port, or another --port");
+            }
+        }
+        var selection = backendOptions.select(escalateTo == null ? List.of(model) : List.of(model, escalateTo), "--model", embedded, System.err);
         ChatBackend backend = selection.backend();
-        model = selection.modelIds().get(0);
-        if (escalateTo != null) escalateTo = ModelResolver.resolve(selection.modelIds().get(1), backend.models());
+        if (!selection.embedded()) {
+            List<String> served = backend.models().stream().map(ModelInfo::id).toList();
+            String asked = model;
+            model = ModelResolver.find(model, served).orElseThrow(() -> new IllegalArgumentException("unknown --model '" + asked
+                    + "': " + backend.info().url() + " serves " + (served.isEmpty() ? "no models" : String.join(", ", served))));
+            if (escalateTo != null) {
+                String llm = escalateTo;
+                escalateTo = ModelResolver.find(llm, served).orElseThrow(() -> new IllegalArgumentException("unknown --escalate-to '"
+                        + llm + "': " + backend.info().url() + " serves " + String.join(", ", served)));
+            }
+        } else {
+            model = selection.modelIds().get(0);
+            if (escalateTo != null) escalateTo = selection.modelIds().get(1);
+        }
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
                 .withMaxUploadBytes(maxUploadKb * 1024);
         cfg = cfg.withSearch(retriever.options().search());
-        try (RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {   // a stalled backend stream must not keep Ctrl+C waiting: give the app 1.5 s to close
+                if (!closed.await(1500, TimeUnit.MILLISECONDS)) Runtime.getRuntime().halt(130);
+            } catch (InterruptedException e) {
+                Runtime.getRuntime().halt(130);
+            }
+        }));
+        try (backend; RagChatApp app = RagChatApp.start(backend, retriever, cfg)) {
             if (escalateTo != null) app.escalateTo(new RagChatApp.Escalation(escalateTo, EscalationRule.defaults()));
             System.out.println("RAG chat running at " + app.url() + "  (Ctrl+C to stop)");
             System.out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
         } finally {
-            backend.close();
+            closed.countDown();
         }
         return 0;
     }

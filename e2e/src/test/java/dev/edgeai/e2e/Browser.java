@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -33,8 +32,8 @@ final class Browser implements AutoCloseable {
 
     static Browser start() {
         // CI installs both (see .ci/run); on a laptop without them the browser tests are skipped, not failed.
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs /usr/bin/chromium and /usr/bin/chromedriver (apt install chromium chromium-driver)");
+        Needs.tool(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "/usr/bin/chromium and /usr/bin/chromedriver",
+                "sudo apt install chromium chromium-driver");
         System.setProperty("SE_OFFLINE", "true");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());

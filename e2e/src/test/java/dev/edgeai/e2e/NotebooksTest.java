@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,9 +43,10 @@ class NotebooksTest {
 
     @BeforeAll
     static void installKernel() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON)
+        Needs.tool(Files.isExecutable(PYTHON)
                         && run(Map.of(), 60, PYTHON.toString(), "-c", "import nbconvert, nbclient, jupyter_client").exitCode() == 0,
-                "needs Debian's jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel (see .ci/run)");
+                "Jupyter (nbconvert, nbclient, jupyter_client, ipykernel) for " + PYTHON,
+                "sudo apt install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel");
         Run r = run(Map.of(), 600, "tools/install-kernel.sh");
         assertEquals(0, r.exitCode(), r.output());
     }

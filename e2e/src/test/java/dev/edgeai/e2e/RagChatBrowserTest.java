@@ -157,7 +157,17 @@ class RagChatBrowserTest {
     void conversationSurvivesReloadAndFeedbackIsSaved() throws Exception {
         WebElement msg = ask("How does int4 quantization save memory?");
         awaitDone(msg);
-        msg.findElement(By.cssSelector("button.feedback[data-rating='up']")).click();
+        for (WebElement b : msg.findElements(By.cssSelector("button.feedback"))) {   // icons that need no emoji font
+            assertTrue(b.getText().isBlank(), "no emoji text: " + b.getText());
+            assertFalse(b.findElements(By.cssSelector("svg path")).isEmpty(), "inline SVG icon");
+            assertTrue(List.of("Good answer", "Bad answer").contains(b.getDomAttribute("aria-label")), b.getDomAttribute("aria-label"));
+            assertEquals(b.getDomAttribute("aria-label"), b.getDomAttribute("title"));
+            assertTrue(b.getSize().getWidth() >= 16 && b.getSize().getHeight() >= 16, "visible: " + b.getSize());
+        }
+        WebElement up = msg.findElement(By.cssSelector("button.feedback[data-rating='up']"));
+        up.click();
+        browser.waitFor(5).until(d -> "true".equals(up.getDomAttribute("aria-pressed")));
+        browser.screenshot("rag-feedback-icons");
         Path feedback = tmp.resolve("data/feedback/rag_feedback.jsonl");
         browser.waitFor(5).until(d -> Files.exists(feedback));
         String line = Files.readString(feedback);

@@ -1,6 +1,7 @@
 package dev.edgeai.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,54 @@ class RagChatScriptTest {
         String model = ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString();
         String body = chat("tiny-random-LlamaForCausalLM-fp16", "--model", model);
         assertTrue(body.contains("event: done") && body.contains("\"tokensEstimated\":false"), body);
+    }
+
+    @Test
+    void withTheBackendGoneItAnswersJsonLogsOneLinePerFailureAndCtrlCEndsItWithinTwoSeconds() throws Exception {
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
+        ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokenCount(3).build()).start();
+        // env --default-signal: a JVM started from a background job inherits SIGINT ignored.
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT", ScriptRunner.ROOT.resolve("jbang").toString(),
+                "scripts/rag_chat.java", "--port", "0", "--docs", docs.toString(), "--data", tmp.resolve("data").toString(),
+                "--endpoint", server.baseUrl()).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
+        pb.environment().put("EDGEAI_QUIET", "1");
+        Process p = pb.start();
+        try {
+            var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return reader.readLine();
+                } catch (Exception e) {
+                    return null;
+                }
+            }).get(120, TimeUnit.SECONDS);
+            assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
+            String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+            server.close();   // the backend goes away
+            HttpClient http = HttpClient.newHttpClient();
+            var cfg = http.send(HttpRequest.newBuilder(URI.create(url + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, cfg.statusCode(), cfg.body());
+            assertTrue(cfg.body().startsWith("{\"error\":") && cfg.body().contains("cannot reach"), cfg.body());
+            var chat = http.send(HttpRequest.newBuilder(URI.create(url + "api/chat")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, chat.statusCode(), chat.body());
+            assertTrue(chat.body().contains("error"), chat.body());
+
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            long t0 = System.nanoTime();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "still running 10 s after Ctrl+C");
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("rag_chat exited %.2f s after SIGINT%n", s);
+            assertTrue(s < 2.5, "Ctrl+C took " + s + " s");
+            String err = read(tmp.resolve("stderr.txt"));
+            assertFalse(err.contains("\tat ") || err.contains("Exception in"), "no stack traces on the console:\n" + err);
+            assertTrue(err.lines().filter(l -> l.startsWith("request failed:")).count() >= 2, err);
+        } finally {
+            p.destroyForcibly();
+            server.close();
+        }
     }
 
     /** Starts the script with extra args, checks config and one chat turn over SSE, returns the SSE body. */

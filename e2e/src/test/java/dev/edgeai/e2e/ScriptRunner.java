@@ -26,6 +26,11 @@ final class ScriptRunner {
     private ScriptRunner() {}
 
     static Result jbang(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return jbang(180, env, args);
+    }
+
+    /** With a longer limit, for scripts that drive slow tools (headless Chromium on a loaded machine). */
+    static Result jbang(long timeoutS, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("jbang").toString());
         cmd.addAll(List.of(args));
@@ -35,7 +40,7 @@ final class ScriptRunner {
         e.put("HF_ENDPOINT", "http://127.0.0.1:" + deadPort());
         e.put("EDGEAI_MODEL_CACHE", ROOT.resolve("e2e/target/model-cache").toString());
         e.putAll(env);
-        return run(e, 180, cmd);
+        return run(e, timeoutS, cmd);
     }
 
     /** Runs a command from the repository root, isolated from whatever model servers the developer runs. */

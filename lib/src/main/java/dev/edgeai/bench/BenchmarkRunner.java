@@ -7,6 +7,7 @@ import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.results.Environment;
+import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
@@ -47,6 +48,7 @@ public final class BenchmarkRunner {
     private final ChatBackend backend;
     private Progress.Listener progress = Progress.Listener.NONE;
     private BiConsumer<Summary, List<Sample>> cellListener = (s, l) -> {};
+    private RunLog log = new RunLog();
 
     public BenchmarkRunner(ChatBackend backend) {
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -64,8 +66,15 @@ public final class BenchmarkRunner {
         return this;
     }
 
+    /** Shares the samples as they arrive, and takes stop requests (Ctrl-C), through {@code log}. */
+    public BenchmarkRunner log(RunLog log) {
+        this.log = Objects.requireNonNull(log, "log");
+        return this;
+    }
+
     public RunResult run(BenchConfig cfg) {
         String started = Instant.now().toString();
+        log.meta(new RunMeta(cfg.tool(), started, Environment.current(), backendInfo(), cfg.models(), cfg.asOptions()));
         List<Sample> samples = new ArrayList<>();
         List<Summary> summaries = new ArrayList<>();
         Map<String, String> resolved = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -94,6 +103,10 @@ public final class BenchmarkRunner {
                     stop = cell.stopReason;
                     break outer;
                 }
+                if (log.stopped()) {
+                    stop = log.stopReason();
+                    break outer;
+                }
             }
         }
         Map<String, Object> options = new LinkedHashMap<>(cfg.asOptions());
@@ -102,8 +115,21 @@ public final class BenchmarkRunner {
         RunMeta meta = new RunMeta(cfg.tool(), started, Environment.current(), backendInfo(), cfg.models(), options);
         String note = skipped.isEmpty() ? null : "skipped models: " + String.join("; ", skipped.entrySet().stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        if (stop == null) stop = serverDied(samples);
         RunResult result = new RunResult(RunResult.SCHEMA, meta, samples, summaries, true, note);
         return stop == null ? result : result.incomplete(note == null ? stop : stop + "; " + note);
+    }
+
+    /**
+     * A run is complete only if the server stayed up: requests that could not even connect mean it went away
+     * (killed, crashed), so the figures describe a different run than the one planned.
+     */
+    private static String serverDied(List<Sample> samples) {
+        long unreachable = samples.stream().filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:")).count();
+        if (unreachable == 0) return null;
+        String first = samples.stream().filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:")).findFirst()
+                .map(Sample::error).orElse("");
+        return "the server stopped answering: " + unreachable + " request(s) could not connect (" + first + ")";
     }
 
     private BackendInfo backendInfo() {
@@ -208,6 +234,10 @@ public final class BenchmarkRunner {
                         abortWhy.compareAndSet(null, "interrupted");
                         break;
                     }
+                    if (log.stopped()) {
+                        abort.set(true);
+                        abortWhy.compareAndSet(null, log.stopReason());
+                    }
                     if (abort.get() || (deadline != null && System.nanoTime() >= deadline)) {
                         inFlight.release();
                         break;
@@ -218,6 +248,7 @@ public final class BenchmarkRunner {
                         try {
                             Sample s = one(model, c, round, warmup, p, abort);
                             cell.samples.add(s);
+                            log.add(s);
                             account(s, label, deadline, abort, abortWhy);
                         } finally {
                             inFlight.release();
@@ -235,7 +266,7 @@ public final class BenchmarkRunner {
                     .temperature(cfg.temperature()).build();
             StreamListener listener = new StreamListener() {
                 @Override
-                public boolean isCancelled() { return abort.get(); }
+                public boolean isCancelled() { return abort.get() || log.stopped(); }
             };
             try {
                 ChatResult r = backend.stream(req, listener);
@@ -243,7 +274,7 @@ public final class BenchmarkRunner {
                     return Sample.failed(model, group, round, warmup, c, p.id(), "BAD_RESPONSE: backend returned no "
                             + (r == null ? "result" : r.timings() == null ? "timings" : "usage"));
                 }
-                if (abort.get() && "cancelled".equals(r.finishReason())) {
+                if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
                     return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
                 }
                 if (r.model() != null) resolved.putIfAbsent(model, r.model());

@@ -3,6 +3,7 @@ package dev.edgeai.cli;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.EndpointUrl;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,9 @@ public class BackendOptions {
     @Option(names = {"-v", "--verbose"}, description = "Show every discovery step, every failed request and full errors.")
     public boolean verbose;
 
-    /** The timeouts and retries, validated (a bad value fails before any request). */
+    /** The timeouts and retries, and --endpoint, validated: a bad value fails before any request. */
     public ClientSettings client() {
+        EndpointUrl.check(endpoint);
         return new ClientSettings(connectTimeout, timeout, maxRetries);
     }
 

@@ -34,6 +34,10 @@ final class Failures {
     }
 
     static ChatException transport(IOException e, String url, Duration readTimeout) {
+        return transport(e, url, readTimeout, 0);
+    }
+
+    static ChatException transport(IOException e, String url, Duration readTimeout, int retries) {
         if (isConnectFailure(e)) {
             String why = hasCause(e, HttpConnectTimeoutException.class) ? "connect timed out" : "connection refused";
             return unreachable(url, why, e);
@@ -71,6 +75,9 @@ final class Failures {
                     + "). See the ids it serves at " + url + "/models, or load it: `foundry model run " + model + "` / `ollama pull " + model + "`");
         }
         String after = retries > 0 ? " after " + retries + (retries == 1 ? " retry" : " retries") : "";
+        if (status == 408) {
+            return new ChatException(Kind.TIMEOUT, url + " gave up waiting (HTTP 408)" + after + said);
+        }
         if (status == 429) {
             return new ChatException(Kind.RATE_LIMITED, url + " is rate limiting (HTTP 429)" + after + said
                     + "; wait a moment or send fewer requests at once");
@@ -112,6 +119,11 @@ final class Failures {
     static ChatException broken(String url, int chunks, IOException e) {
         return new ChatException(Kind.BAD_RESPONSE, "connection to " + url + " broke after " + chunks + " chunks ("
                 + oneLine(String.valueOf(e.getMessage()), 120) + ")", e);
+    }
+
+    static ChatException tooLarge(String url, int chunks, IOException e) {
+        return new ChatException(Kind.BAD_RESPONSE, url + " sent " + e.getMessage() + " after " + chunks
+                + " chunks: not an OpenAI-style stream (is --endpoint pointing at the right server?)", e);
     }
 
     static ChatException interrupted(String url) {

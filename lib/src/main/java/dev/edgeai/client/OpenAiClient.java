@@ -35,14 +35,18 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A {@link ChatBackend} for any OpenAI-compatible endpoint: Foundry Local, Ollama, vLLM, LM Studio, a cloud API.
  * Streams with SSE and times every request (TTFT, ITL, E2E) from one {@link System#nanoTime()} clock.
- * Retries connect failures, 429 and 5xx with exponential backoff, but only before any answer was consumed:
- * a half-streamed answer is never replayed, because tokens already reached the listener.
+ * Retries like the official OpenAI SDKs: connect failures and HTTP 408, 409, 429 and 5xx (or whatever the server's
+ * {@code x-should-retry} header says), 2 retries by default, waiting what {@code retry-after-ms} or
+ * {@code Retry-After} asks when that is between 0 and 60 s, else 0.5 s doubling up to 8 s with up to 25% jitter
+ * off. Only before any answer was consumed: a half-streamed answer is never replayed, because tokens already
+ * reached the listener.
  * Thread-safe; one instance can serve concurrent requests.
  */
 public final class OpenAiClient implements ChatBackend {
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final int MAX_BODY = 16 * 1024 * 1024;
-    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /** The SDKs ignore a server's wait request beyond this and back off on their own schedule instead. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
     private final String baseUrl;
@@ -106,7 +110,10 @@ public final class OpenAiClient implements ChatBackend {
         if (json == null) throw Failures.notJson(baseUrl, body);
         try {
             Wire.ModelList list = Wire.JSON.treeToValue(json, Wire.ModelList.class);
-            if (list.data() == null) throw Failures.notJson(baseUrl, body);
+            if (list.data() == null) {
+                throw new ChatException(ChatException.Kind.BAD_RESPONSE, baseUrl + "/models answered JSON without a model list "
+                        + "(no \"data\" array): " + Failures.oneLine(body, 80));
+            }
             return list.data().stream().map(m -> new ModelInfo(m.id(), m.ownedBy())).toList();
         } catch (JsonProcessingException e) {
             throw new ChatException(ChatException.Kind.BAD_RESPONSE, baseUrl + "/models is not a model list: " + Failures.oneLine(body, 80), e);
@@ -128,6 +135,7 @@ public final class OpenAiClient implements ChatBackend {
             } catch (IOException e) {
                 if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, e);
                 if (state.cancelled() || Thread.currentThread().isInterrupted()) return state.cancel();
+                if (e instanceof SseParser.TooLarge) throw Failures.tooLarge(baseUrl, state.chunks, e);
                 throw Failures.broken(baseUrl, state.chunks, e);
             }
             if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, null);
@@ -185,7 +193,7 @@ public final class OpenAiClient implements ChatBackend {
                     pause(backoff(attempt));
                     continue;
                 }
-                throw Failures.transport(e, baseUrl, readTimeout);
+                throw Failures.transport(e, baseUrl, readTimeout, attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw Failures.interrupted(baseUrl);
@@ -193,8 +201,9 @@ public final class OpenAiClient implements ChatBackend {
             int status = resp.statusCode();
             if (status / 100 == 2) return resp;
             String body = readAll(resp, MAX_ERROR_BODY);
-            if ((status == 429 || status >= 500) && attempt < maxRetries) {
-                Duration wait = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
+            if (shouldRetry(status, resp.headers().firstValue("x-should-retry").orElse(null)) && attempt < maxRetries) {
+                Duration wait = retryAfter(resp.headers().firstValue("retry-after-ms").orElse(null),
+                        resp.headers().firstValue("Retry-After").orElse(null));
                 pause(wait != null ? wait : backoff(attempt));
                 continue;
             }
@@ -202,29 +211,51 @@ public final class OpenAiClient implements ChatBackend {
         }
     }
 
-    /** Exponential backoff with jitter: base * 2^attempt, capped, then uniformly in [half, full] so clients spread out. */
-    private Duration backoff(int attempt) {
-        long full = Math.min(MAX_BACKOFF.toMillis(), backoffBase.toMillis() << Math.min(attempt, 20));
-        long half = full / 2;
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(full - half + 1));
+    /** The SDKs' rule: the server's explicit x-should-retry wins; else 408, 409, 429 and every 5xx. */
+    static boolean shouldRetry(int status, String xShouldRetry) {
+        if ("true".equalsIgnoreCase(xShouldRetry)) return true;
+        if ("false".equalsIgnoreCase(xShouldRetry)) return false;
+        return status == 408 || status == 409 || status == 429 || status >= 500;
     }
 
-    /** Retry-After as delta-seconds or an HTTP-date, capped so a confused server cannot park us for an hour. */
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) return null;
-        Duration d;
-        try {
-            d = Duration.ofMillis(Math.round(Double.parseDouble(header.strip()) * 1000));
-        } catch (NumberFormatException notSeconds) {
+    /** Exponential backoff as the SDKs do it: base * 2^attempt capped at 8 s, minus up to 25% jitter. */
+    private Duration backoff(int attempt) {
+        long full = Math.min(MAX_BACKOFF.toMillis(), backoffBase.toMillis() << Math.min(attempt, 20));
+        return Duration.ofMillis(Math.round(full * (1 - 0.25 * ThreadLocalRandom.current().nextDouble())));
+    }
+
+    /**
+     * The wait a server asks for: {@code retry-after-ms} (milliseconds, OpenAI's own), else {@code Retry-After} as
+     * seconds or an HTTP-date. Null (use backoff) when absent, unparseable, or not within (0, 60 s], as the SDKs do.
+     */
+    static Duration retryAfter(String retryAfterMs, String retryAfter) {
+        Duration d = null;
+        if (retryAfterMs != null && !retryAfterMs.isBlank()) {
             try {
-                ZonedDateTime at = ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-            } catch (RuntimeException notDate) {
-                return null;
+                d = Duration.ofNanos(Math.round(Double.parseDouble(retryAfterMs.strip()) * 1_000_000));
+            } catch (NumberFormatException ignored) {
+                // fall through to Retry-After
             }
         }
-        if (d.isNegative()) return Duration.ZERO;
-        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+        if (d == null && retryAfter != null && !retryAfter.isBlank()) {
+            try {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(retryAfter.strip()) * 1000));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(retryAfter.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                    d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                } catch (RuntimeException notDate) {
+                    return null;
+                }
+            }
+        }
+        if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_RETRY_AFTER) > 0) return null;
+        return d;
+    }
+
+    /** Single-header form kept for callers that only see Retry-After. */
+    static Duration retryAfter(String header) {
+        return retryAfter(null, header);
     }
 
     private void pause(Duration d) {
@@ -422,10 +453,10 @@ public final class OpenAiClient implements ChatBackend {
         private String baseUrl;
         private String apiKey;
         private String kind = "openai";
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration readTimeout = Duration.ofSeconds(120);
-        private int maxRetries = 3;
-        private Duration backoffBase = Duration.ofMillis(250);
+        private Duration connectTimeout = ClientSettings.DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = ClientSettings.DEFAULT_READ_TIMEOUT;
+        private int maxRetries = ClientSettings.DEFAULT_MAX_RETRIES;
+        private Duration backoffBase = Duration.ofMillis(500);
 
         private Builder() {}
 

@@ -1,6 +1,7 @@
 package dev.edgeai.compare;
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.Terminal;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
@@ -8,6 +9,7 @@ import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.discovery.ModelResolver;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
+import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
@@ -34,46 +36,75 @@ public final class ModelCompare {
         return new Models(ModelResolver.resolve(o.slm(), available), ModelResolver.resolve(o.llm(), available));
     }
 
-    /**
-     * Runs the comparison. Errors on a measured round are recorded in the sample and the run goes on; an error
-     * during warmup (server down, unknown model) is thrown, since nothing useful would follow.
-     *
-     * @param progress one line per request, for stderr
-     */
+    /** As {@link #run(ChatBackend, CompareOptions, Map, Consumer, RunLog)} with a private log. */
     public static RunResult run(ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions,
                                 Consumer<String> progress) {
+        return run(backend, o, scriptOptions, progress, new RunLog());
+    }
+
+    /**
+     * Runs the comparison. A failed round is recorded in its sample and the run goes on; a model that fails its
+     * warmup (server error, unknown model, server gone) is recorded as failed and the other model still runs, so
+     * what was measured is kept. Such a run, or one stopped through {@code log}, comes back marked incomplete
+     * with a note that says why.
+     *
+     * @param progress one line per request, for stderr
+     * @param log      receives each sample as it is measured and carries stop requests (Ctrl-C)
+     */
+    public static RunResult run(ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions,
+                                Consumer<String> progress, RunLog log) {
         String started = Instant.now().toString();
         Models m = resolve(backend, o);
-        List<Sample> samples = new ArrayList<>();
-        for (var entry : List.of(Map.entry("slm", m.slm()), Map.entry("llm", m.llm()))) {
-            String group = entry.getKey();
-            String model = entry.getValue();
-            ChatRequest req = request(model, o);
-            for (int i = 1; i <= o.warmup(); i++) {
-                ChatResult r = backend.chat(req);
-                progress.accept(String.format("%s %s warmup %d/%d: %.0f ms", group, model, i, o.warmup(), r.timings().e2eMs()));
-                samples.add(Sample.of(group, i, true, 1, o.prompt(), r));
-            }
-            for (int i = 1; i <= o.rounds(); i++) {
-                try {
-                    ChatResult r = backend.chat(req);
-                    samples.add(Sample.of(group, i, false, 1, o.prompt(), r));
-                    progress.accept(String.format("%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s", group, model, i,
-                            o.rounds(), r.timings().ttftMs(), r.timings().e2eMs(), r.usage().completionTokens(),
-                            r.usage().estimated() ? " (estimated)" : ""));
-                } catch (ChatException e) {
-                    if (e.kind() == ChatException.Kind.UNREACHABLE) throw e;
-                    samples.add(Sample.failed(model, group, i, false, 1, o.prompt(), e.getMessage()));
-                    progress.accept(group + " " + model + " round " + i + " failed: " + e.getMessage());
-                }
-            }
-        }
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.putIfAbsent("prompt", o.prompt());
         options.putIfAbsent("rounds", o.rounds());
         options.putIfAbsent("warmup", o.warmup());
         RunMeta meta = new RunMeta("model_compare", started, Environment.current(), backend.info(), List.of(m.slm(), m.llm()), options);
-        return RunResult.of(meta, samples);
+        log.meta(meta);
+        List<Sample> samples = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (var entry : List.of(Map.entry("slm", m.slm()), Map.entry("llm", m.llm()))) {
+            String group = entry.getKey();
+            String model = entry.getValue();
+            ChatRequest req = request(model, o);
+            try {
+                for (int i = 1; i <= o.warmup() && !log.stopped(); i++) {
+                    ChatResult r = backend.chat(req);
+                    progress.accept(String.format("%s %s warmup %d/%d: %.0f ms", group, Terminal.safe(model), i, o.warmup(),
+                            r.timings().e2eMs()));
+                    add(samples, log, Sample.of(group, i, true, 1, o.prompt(), r));
+                }
+            } catch (ChatException e) {
+                add(samples, log, Sample.failed(model, group, 1, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
+                problems.add(group + " " + model + " failed its warmup: " + e.getMessage());
+                progress.accept(Terminal.safe(problems.getLast()));
+                continue;
+            }
+            for (int i = 1; i <= o.rounds() && !log.stopped(); i++) {
+                try {
+                    ChatResult r = backend.chat(req);
+                    add(samples, log, Sample.of(group, i, false, 1, o.prompt(), r));
+                    progress.accept(String.format("%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s", group,
+                            Terminal.safe(model), i, o.rounds(), r.timings().ttftMs(), r.timings().e2eMs(),
+                            r.usage().completionTokens(), r.usage().estimated() ? " (estimated)" : ""));
+                } catch (ChatException e) {
+                    add(samples, log, Sample.failed(model, group, i, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
+                    progress.accept(Terminal.safe(group + " " + model + " round " + i + " failed: " + e.getMessage()));
+                    if (e.kind() == ChatException.Kind.UNREACHABLE) {
+                        problems.add("the server stopped answering during " + group + " " + model + ": " + e.getMessage());
+                        break;
+                    }
+                }
+            }
+        }
+        if (log.stopped()) problems.add(log.stopReason());
+        RunResult result = RunResult.of(meta, samples);
+        return problems.isEmpty() ? result : result.incomplete(String.join("; ", problems));
+    }
+
+    private static void add(List<Sample> samples, RunLog log, Sample s) {
+        samples.add(s);
+        log.add(s);
     }
 
     static ChatRequest request(String model, CompareOptions o) {
@@ -148,8 +179,9 @@ public final class ModelCompare {
     }
 
     private static Summary summary(RunResult r, String group) {
+        // A run stopped before this model started (Ctrl-C) still prints a table: the model shows as not run.
         return r.summaries().stream().filter(s -> group.equals(s.group())).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("results have no '" + group + "' samples"));
+                .orElseGet(() -> Summary.of("(not run)", group, 1, List.of(), null, null));
     }
 
     private static boolean estimated(RunResult r, String group) {

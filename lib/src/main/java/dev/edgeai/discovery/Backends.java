@@ -2,6 +2,7 @@ package dev.edgeai.discovery;
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
+import dev.edgeai.cli.Terminal;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.client.OpenAiClient;
 import dev.edgeai.engine.EmbeddedBackend;
@@ -109,10 +110,10 @@ public final class Backends {
         try {
             found = Discovery.discover(Discovery.Options.of(endpoint).withEmbeddedFallback(embeddedFallback));
         } catch (Discovery.NotFound e) {
-            if (verbose) e.trace().forEach(t -> log.println("discovery: " + t));
+            if (verbose) e.trace().forEach(t -> log.println("discovery: " + Terminal.safe(t)));
             throw e;
         }
-        if (verbose) found.trace().forEach(t -> log.println("discovery: " + t));
+        if (verbose) found.trace().forEach(t -> log.println("discovery: " + Terminal.safe(t)));
         if (!found.embedded()) {
             log.println("backend: " + found.backend().kind() + " at " + found.backend().url()
                     + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));

@@ -222,9 +222,13 @@ public final class Discovery {
         return k == null || k.isBlank() ? null : k.trim();
     }
 
-    /** @param server the X-Edgeai-Server header ("serve.java" for this kit's server), or null */
-    record Probe(List<ModelInfo> models, ChatException error, String server) {
-        Probe(List<ModelInfo> models, ChatException error) { this(models, error, null); }
+    /**
+     * @param status the HTTP status (0 when none came back)
+     * @param server the X-Edgeai-Server header ("serve.java" for this kit's server), or null
+     */
+    record Probe(List<ModelInfo> models, ChatException error, int status, String server) {
+        Probe(List<ModelInfo> models, ChatException error) { this(models, error, 0, null); }
+        Probe(List<ModelInfo> models, ChatException error, int status) { this(models, error, status, null); }
 
         boolean ok() { return error == null; }
 
@@ -235,10 +239,32 @@ public final class Discovery {
         }
     }
 
-    /** GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
     static Probe probe(String base, String apiKey, Duration timeout) { return probe(base, apiKey, timeout, timeout); }
 
+    /**
+     * GET {base}/models, retried like a chat request (408, 409, 429, 5xx: twice, 0.5 s then 1 s), so a server still
+     * loading its model is waited for rather than given up on.
+     */
     static Probe probe(String base, String apiKey, Duration connectTimeout, Duration timeout) {
+        Probe p = probeOnce(base, apiKey, connectTimeout, timeout);
+        for (int retry = 0; retry < 2 && retryable(p.status()); retry++) {
+            try {
+                Thread.sleep(500L << retry);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return p;
+            }
+            p = probeOnce(base, apiKey, connectTimeout, timeout);
+        }
+        return p;
+    }
+
+    private static boolean retryable(int status) {
+        return status == 408 || status == 409 || status == 429 || status >= 500;
+    }
+
+    /** One GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
+    static Probe probeOnce(String base, String apiKey, Duration connectTimeout, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         try (http) {
             HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models")).timeout(timeout).GET();
@@ -248,9 +274,13 @@ public final class Discovery {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.AUTH, base + " rejected the request (HTTP "
                         + r.statusCode() + "): set OPENAI_API_KEY to a key it accepts"));
             }
+            if (retryable(r.statusCode())) {
+                return new Probe(List.of(), new ChatException(ChatException.Kind.SERVER, base + "/models answered HTTP "
+                        + r.statusCode() + " (server error, or still loading; retried): " + snippet(r.body())), r.statusCode());
+            }
             if (r.statusCode() / 100 != 2) {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base + "/models answered HTTP "
-                        + r.statusCode() + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"));
+                        + r.statusCode() + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"), r.statusCode());
             }
             JsonNode data;
             try {
@@ -259,9 +289,13 @@ public final class Discovery {
                 return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
                         + "/models answered with something that is not JSON: " + snippet(r.body())));
             }
+            if (!data.isArray()) {
+                return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
+                        + "/models answered JSON without a model list (no \"data\" array): " + snippet(r.body())));
+            }
             List<ModelInfo> models = new ArrayList<>();
             for (JsonNode m : data) models.add(new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));
-            return new Probe(List.copyOf(models), null, r.headers().firstValue("X-Edgeai-Server").orElse(null));
+            return new Probe(List.copyOf(models), null, r.statusCode(), r.headers().firstValue("X-Edgeai-Server").orElse(null));
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return new Probe(List.of(), new ChatException(ChatException.Kind.UNREACHABLE, "cannot reach " + base
                     + " (" + (e instanceof HttpConnectTimeoutException ? "connect timed out" : "connection refused") + ")"));

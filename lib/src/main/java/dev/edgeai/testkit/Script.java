@@ -18,12 +18,17 @@ import java.util.Objects;
  * @param fault        a failure staged on every request after failFirst is used up
  * @param faultAfter   for MALFORMED_SSE and TRUNCATE: how many good token chunks come first
  * @param apiKey       when non-null, requests without {@code Authorization: Bearer <apiKey>} get 401
+ * @param failHeaders  extra headers sent with every failFirst answer (e.g. {@code retry-after-ms})
+ * @param failMessage  the error message of failFirst answers (null: "scripted failure STATUS")
+ * @param headerDelay  delay before the response headers are sent (a server that is slow to answer at all)
+ * @param hugeLineBytes for HUGE_LINE: how many bytes the unterminated data line has
  * @param replies      prompt-dependent answers, tried in order before {@code tokens}: the first whose key occurs in
  *                     the last user message answers (evaluation tests give each question its own reply)
  */
 public record Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
                      boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter,
-                     String apiKey, List<Reply> replies) {
+                     String apiKey, java.util.Map<String, String> failHeaders, String failMessage, Duration headerDelay,
+                     int hugeLineBytes, List<Reply> replies) {
 
     /** Answer {@code tokens} when the last user message contains {@code whenPromptContains}. */
     public record Reply(String whenPromptContains, List<String> tokens) {
@@ -31,12 +36,6 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
             Objects.requireNonNull(whenPromptContains, "whenPromptContains");
             tokens = List.copyOf(tokens);
         }
-    }
-
-    /** The script as it was before prompt-dependent replies existed. */
-    public Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
-                  boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter, String apiKey) {
-        this(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey, List.of());
     }
 
     public enum Fault {
@@ -50,7 +49,13 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         /** After faultAfter chunks, an OpenAI-style {@code {"error":{...}}} event, as vLLM and Ollama send when generation fails. */
         ERROR_EVENT,
         /** Answers a streaming request with one JSON completion, as servers without streaming support do. */
-        IGNORE_STREAM
+        IGNORE_STREAM,
+        /** After faultAfter chunks, sends nothing more but keeps the connection open (a hung backend). */
+        STALL,
+        /** After faultAfter chunks, one data line of hugeLineBytes with no line break, then a stall. */
+        HUGE_LINE,
+        /** After faultAfter chunks, the whole server goes away: listener closed, open connections cut (kill -9). */
+        DIE
     }
 
     public Script {
@@ -60,6 +65,9 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         ttft = Objects.requireNonNullElse(ttft, Duration.ZERO);
         itl = Objects.requireNonNullElse(itl, Duration.ZERO);
         fault = Objects.requireNonNullElse(fault, Fault.NONE);
+        failHeaders = failHeaders == null ? java.util.Map.of() : java.util.Map.copyOf(failHeaders);
+        headerDelay = Objects.requireNonNullElse(headerDelay, Duration.ZERO);
+        if (hugeLineBytes <= 0) hugeLineBytes = 10 << 20;
         replies = replies == null ? List.of() : List.copyOf(replies);
     }
 
@@ -72,7 +80,9 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         Builder b = new Builder();
         b.tokens = tokens; b.tokenCount = tokenCount; b.reasoning = reasoning; b.ttft = ttft; b.itl = itl;
         b.sendUsage = sendUsage; b.failFirst = failFirst; b.retryAfter = retryAfter; b.fault = fault;
-        b.faultAfter = faultAfter; b.apiKey = apiKey; b.replies.addAll(replies);
+        b.faultAfter = faultAfter; b.apiKey = apiKey; b.failHeaders = failHeaders; b.failMessage = failMessage;
+        b.headerDelay = headerDelay; b.hugeLineBytes = hugeLineBytes;
+        b.replies.addAll(replies);
         return b;
     }
 
@@ -88,6 +98,10 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         private Fault fault = Fault.NONE;
         private int faultAfter;
         private String apiKey;
+        private java.util.Map<String, String> failHeaders = java.util.Map.of();
+        private String failMessage;
+        private Duration headerDelay = Duration.ZERO;
+        private int hugeLineBytes;
         private final java.util.ArrayList<Reply> replies = new java.util.ArrayList<>();
 
         private Builder() {}
@@ -106,6 +120,16 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         public Builder fault(Fault f) { fault = f; return this; }
         public Builder fault(Fault f, int after) { fault = f; faultAfter = after; return this; }
         public Builder apiKey(String key) { apiKey = key; return this; }
+        public Builder failHeader(String name, String value) {
+            var m = new java.util.LinkedHashMap<>(failHeaders);
+            m.put(name, value);
+            failHeaders = m;
+            return this;
+        }
+        public Builder failMessage(String message) { failMessage = message; return this; }
+        public Builder headerDelayMs(long ms) { headerDelay = Duration.ofMillis(ms); return this; }
+        public Builder hugeLineBytes(int n) { hugeLineBytes = n; return this; }
+
         /** Answers {@code text} (split into word pieces) when the last user message contains {@code whenPromptContains}. */
         public Builder reply(String whenPromptContains, String text) {
             replies.add(new Reply(whenPromptContains, ScriptedServer.words(text)));
@@ -113,7 +137,8 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         }
 
         public Script build() {
-            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey, replies);
+            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey,
+                    failHeaders, failMessage, headerDelay, hugeLineBytes, replies);
         }
     }
 }

@@ -49,8 +49,8 @@ public final class ScriptedServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request as received. */
-    public record Recorded(String method, String path, String authorization, String body) {
+    /** One request as received; {@code receivedNanos} on the {@link System#nanoTime()} clock (retry timing). */
+    public record Recorded(String method, String path, String authorization, String body, long receivedNanos) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -70,9 +70,13 @@ public final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger completionIds = new AtomicInteger();
+    private final Queue<Integer> modelsFailures;
+    private final java.util.Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean dead;
 
     private ScriptedServer(Builder b) throws IOException {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        this.modelsFailures = new ConcurrentLinkedQueue<>(b.modelsFailFirst);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(b.host), b.port), 64);
         b.scripts.forEach(this::script);
         replies.addAll(b.replies);
@@ -112,13 +116,28 @@ public final class ScriptedServer implements AutoCloseable {
 
     // ---- HTTP ----
 
+    /** Whether a DIE fault has taken the server down. */
+    public boolean dead() { return dead; }
+
+    /** Goes away like a killed process: no more connections, open ones cut mid-answer. */
+    public void die() {
+        dead = true;
+        new Thread(() -> http.stop(0)).start();   // stop() waits for handlers; this one may be such a handler
+        open.forEach(HttpExchange::close);
+        executor.shutdownNow();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
+        open.add(ex);
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();
-            requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"), body));
+            requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"), body,
+                    System.nanoTime()));
             if (path.equals("/v1/models") && ex.getRequestMethod().equals("GET")) {
-                models(ex);
+                Integer status = modelsFailures.poll();
+                if (status != null) error(ex, status, "scripted failure " + status + " (still loading)", "server_error", null);
+                else models(ex);
             } else if (path.equals("/v1/chat/completions") && ex.getRequestMethod().equals("POST")) {
                 int now = inFlight.incrementAndGet();
                 maxInFlight.accumulateAndGet(now, Math::max);
@@ -132,6 +151,8 @@ public final class ScriptedServer implements AutoCloseable {
             }
         } catch (IOException clientWentAway) {
             // a cancelled or timed-out client closes the connection mid-stream; nothing to answer
+        } finally {
+            open.remove(ex);
         }
     }
 
@@ -165,9 +186,12 @@ public final class ScriptedServer implements AutoCloseable {
         Integer status = pendingFailures.get(model).poll();
         if (status != null) {
             if (status == 429 && script.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", script.retryAfter());
-            error(ex, status, "scripted failure " + status, status == 429 ? "rate_limit_error" : "server_error", null);
+            script.failHeaders().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            error(ex, status, script.failMessage() != null ? script.failMessage() : "scripted failure " + status,
+                    status == 429 ? "rate_limit_error" : status < 500 ? "invalid_request_error" : "server_error", null);
             return;
         }
+        if (!script.headerDelay().isZero()) sleepUntil(received + script.headerDelay().toNanos());
         if (script.fault() == Script.Fault.HTML) {
             byte[] page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
                     .getBytes(StandardCharsets.UTF_8);
@@ -223,6 +247,24 @@ public final class ScriptedServer implements AutoCloseable {
                 }
                 if (script.fault() == Script.Fault.ERROR_EVENT) {
                     send(out, "{\"error\":{\"message\":\"scripted generation failure\",\"type\":\"server_error\"}}");
+                    return;
+                }
+                if (script.fault() == Script.Fault.STALL) {
+                    stall();
+                    return;
+                }
+                if (script.fault() == Script.Fault.HUGE_LINE) {
+                    byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+                    out.write("data: ".getBytes(StandardCharsets.UTF_8));
+                    for (int sent = 0; sent < script.hugeLineBytes(); sent += block.length) {
+                        out.write(block, 0, Math.min(block.length, script.hugeLineBytes() - sent));
+                    }
+                    out.flush();
+                    stall();
+                    return;
+                }
+                if (script.fault() == Script.Fault.DIE) {
+                    die();
                     return;
                 }
             }
@@ -322,6 +364,11 @@ public final class ScriptedServer implements AutoCloseable {
         return Math.max(1, (chars + 3) / 4);
     }
 
+    /** Holds the connection open, sending nothing, until the server closes or the client goes away. */
+    private static void stall() {
+        sleepUntil(System.nanoTime() + Duration.ofMinutes(10).toNanos());
+    }
+
     /**
      * Sleeps until an absolute deadline, never returning early: parkNanos may wake spuriously or a little soon,
      * so loop on the clock. Deadlines (not durations) keep ITL errors from adding up over a long answer.
@@ -339,8 +386,12 @@ public final class ScriptedServer implements AutoCloseable {
         private int port;
         private final Map<String, Script> scripts = new LinkedHashMap<>();
         private final List<Script.Reply> replies = new ArrayList<>();
+        private List<Integer> modelsFailFirst = List.of();
 
         private Builder() {}
+
+        /** Statuses answered, in order, to the first GET /v1/models (e.g. 503 while "loading"). */
+        public Builder modelsFailFirst(Integer... statuses) { modelsFailFirst = List.of(statuses); return this; }
 
         public Builder host(String h) { host = h; return this; }
         /** 0 (the default) picks a free port. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
+import dev.edgeai.cli.Terminal;
 import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
@@ -127,6 +128,8 @@ public final class RagChatApp implements AutoCloseable {
     private final Javalin server;
     private final Map<String, List<Turn>> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    /** The thread answering each turn: Stop interrupts it, so a stalled backend read ends at once, not at the timeout. */
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final Path resultsFile;
     private final String started = Instant.now().toString();
@@ -159,6 +162,16 @@ public final class RagChatApp implements AutoCloseable {
             cfg.routes.post("/api/feedback", this::feedback);
             cfg.routes.get("/api/chunk/{id}", this::chunk);
             cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+            // Every API error is JSON the page can show, with the backend's reason; the console gets one line, no trace.
+            cfg.routes.exception(ChatException.class, (e, ctx) -> {
+                int status = e.kind() == ChatException.Kind.UNREACHABLE ? 503 : e.kind() == ChatException.Kind.INVALID_INPUT ? 400 : 502;
+                logFailure(ctx, status, e.getMessage());
+                ctx.status(status).json(Map.of("error", "the model backend failed: " + e.getMessage()));
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                logFailure(ctx, 500, e.toString());
+                ctx.status(500).json(Map.of("error", "internal error: " + e));
+            });
         });
     }
 
@@ -192,7 +205,13 @@ public final class RagChatApp implements AutoCloseable {
     @Override
     public void close() {
         running.values().forEach(flag -> flag.set(true));
+        workers.values().forEach(Thread::interrupt);
         server.stop();
+    }
+
+    private static void logFailure(Context ctx, int status, String message) {
+        System.err.println(Terminal.safe("request failed: " + ctx.method() + " " + ctx.path() + " -> " + status + ": "
+                + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")));
     }
 
     // ---- routes -------------------------------------------------------------------------------------------------
@@ -247,6 +266,7 @@ public final class RagChatApp implements AutoCloseable {
         String turnId = UUID.randomUUID().toString();
         AtomicBoolean cancelled = new AtomicBoolean();
         running.put(turnId, cancelled);
+        workers.put(turnId, Thread.currentThread());
 
         long t0 = System.nanoTime();
         ctx.res().setStatus(200);
@@ -258,9 +278,13 @@ public final class RagChatApp implements AutoCloseable {
             answer(session, turnId, question, model, search, temperature, sse, cancelled, t0);
         } catch (RuntimeException e) {
             // The stream is open (status already sent): report in-band, the page shows it under the question.
+            Thread.interrupted();
+            logFailure(ctx, 200, "internal error: " + e);
             sse.send("error", Map.of("turn", turnId, "message", "internal error: " + e));
         } finally {
+            workers.remove(turnId);
             running.remove(turnId);
+            Thread.interrupted();   // a Stop that came late must not leak into the next request on this thread
         }
     }
 
@@ -308,13 +332,22 @@ public final class RagChatApp implements AutoCloseable {
             public boolean isCancelled() { return cancelled.get(); }
         };
         try {
-            ChatResult r = backend.stream(req.build(), listener);
+            ChatResult r;
+            try {
+                r = backend.stream(req.build(), listener);
+            } finally {
+                Thread.interrupted();   // Stop interrupts this thread to end a stalled read; the SSE writes go on
+            }
             Escalation esc = escalation;
             String escalated = esc == null || fallback || cancelled.get() ? null : esc.rule().decide(question, r.text(),
                     Scoring.grounding(r.text(), found.hits().stream().map(h -> h.chunk().text()).toList()), Double.NaN);
             if (escalated != null) {
                 sse.send("token", Map.of("text", "\n\n[escalated to " + esc.llm() + ": " + escalated + "]\n\n"));
-                r = backend.stream(req.model(esc.llm()).build(), listener);
+                try {
+                    r = backend.stream(req.model(esc.llm()).build(), listener);
+                } finally {
+                    Thread.interrupted();
+                }
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
             if (escalated != null) metrics.put("escalated", escalated);
@@ -335,6 +368,14 @@ public final class RagChatApp implements AutoCloseable {
             saveResults();
             sse.send("done", turn);
         } catch (ChatException e) {
+            if (cancelled.get()) {   // Stop during the wait for the first byte: a stop, not a failure
+                Turn turn = new Turn(turnId, question, "", "", model, List.of(), retrieval, Map.of("finishReason", "cancelled"),
+                        fallback, null);
+                remember(session, turn);
+                sse.send("done", turn);
+                return;
+            }
+            System.err.println(Terminal.safe("request failed: POST /api/chat -> error event: " + e.getMessage()));
             Turn turn = new Turn(turnId, question, null, null, model, List.of(), retrieval, Map.of(), fallback, e.getMessage());
             remember(session, turn);
             sse.send("error", Map.of("turn", turnId, "message", e.getMessage()));
@@ -377,7 +418,11 @@ public final class RagChatApp implements AutoCloseable {
     private void stop(Context ctx) throws IOException {
         String turn = body(ctx).path("turn").asText("");
         AtomicBoolean flag = running.get(turn);
-        if (flag != null) flag.set(true);
+        if (flag != null) {
+            flag.set(true);
+            Thread worker = workers.get(turn);
+            if (worker != null) worker.interrupt();
+        }
         ctx.json(Map.of("stopped", flag != null));
     }
 

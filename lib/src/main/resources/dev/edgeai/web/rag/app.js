@@ -28,7 +28,9 @@ function fmtMs(ms) {
 
 async function init() {
   state.session = sessionId();
-  const cfg = await (await fetch('/api/config')).json();
+  const resp = await fetch('/api/config');
+  const cfg = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error(cfg.error || `HTTP ${resp.status}`);   // e.g. 503 with the backend's reason
   state.config = cfg;
   $('backend').textContent = `${cfg.backend.kind} · ${cfg.documents} chunks indexed`;
   for (const m of cfg.models) {
@@ -109,19 +111,35 @@ function renderFooter(box, turn, shownFirstTokenMs) {
   if (turn.model) parts.push(turn.model);
   if (turn.fallback) parts.push('answered without documents (fallback)');
   line.append(el('span', 'metrics', parts.join(' · ')));
-  for (const [rating, label] of [['up', '👍'], ['down', '👎']]) {
-    const b = el('button', 'feedback', label);
+  for (const [rating, label] of [['up', 'Good answer'], ['down', 'Bad answer']]) {
+    // Inline SVG, not emoji: machines without an emoji font show emoji as empty boxes.
+    const b = el('button', 'feedback');
     b.type = 'button';
-    b.title = rating === 'up' ? 'Good answer' : 'Bad answer';
+    b.title = label;
+    b.setAttribute('aria-label', label);
+    b.setAttribute('aria-pressed', 'false');
+    b.innerHTML = thumbSvg(rating === 'down');
     b.dataset.rating = rating;
     b.addEventListener('click', async () => {
       const r = await fetch('/api/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ session: state.session, turn: turn.id, rating }) });
-      if (r.ok) { line.querySelectorAll('button.feedback').forEach((x) => x.classList.remove('chosen')); b.classList.add('chosen'); }
+      if (r.ok) {
+        line.querySelectorAll('button.feedback').forEach((x) => { x.classList.remove('chosen'); x.setAttribute('aria-pressed', 'false'); });
+        b.classList.add('chosen');
+        b.setAttribute('aria-pressed', 'true');
+      }
     });
     line.append(b);
   }
   box.append(line);
+}
+
+/** A thumb drawn with strokes in the text colour; down is up turned over. Decorative: the button carries the label. */
+function thumbSvg(down) {
+  return '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" '
+    + 'stroke-width="2" stroke-linejoin="round"><g' + (down ? ' transform="rotate(180 12 12)"' : '') + '>'
+    + '<rect x="2" y="10" width="4" height="11" rx="1"/>'
+    + '<path d="M6 11 10 3c1.5 0 2.5 1 2.5 2.5L12 9h7c1.2 0 2 1 1.8 2.2l-1.3 8.1c-.2 1-1 1.7-2 1.7H6z"/></g></svg>';
 }
 
 function renderTurn(t) {
