@@ -6,6 +6,7 @@ import dev.edgeai.cli.Terminal;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.client.OpenAiClient;
 import dev.edgeai.engine.EmbeddedBackend;
+import dev.edgeai.engine.ModelFolder;
 import dev.edgeai.engine.hub.ModelStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class Backends {
         EmbeddedBackend b = EmbeddedBackend.load(new ArrayList<>(new LinkedHashSet<>(resolved)));
         log.println("backend: embedded (" + b.info().version() + "), models: "
                 + String.join(", ", b.models().stream().map(m -> m.id()).toList()));
-        return new Selection(b, resolved.stream().map(p -> p.getFileName().toString()).toList());
+        return new Selection(b, resolved.stream().map(ModelFolder::modelId).toList());
     }
 
     private static Discovery.Found discover(String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {

@@ -106,9 +106,23 @@ public final class ModelFolder {
             JsonNode gen = optionalJson(folder.resolve("generation_config.json"));
             for (int id : ids(gen.path("eos_token_id"))) if (!eos.contains(id)) eos.add(id);
         }
-        return new ModelDescriptor(folder.getFileName().toString(), folder,
+        return new ModelDescriptor(modelId(folder), folder,
                 genai ? ModelDescriptor.Layout.GENAI : ModelDescriptor.Layout.OPTIMUM, modelFile, inputIds, mask, pos,
                 useCache, idType, logits, logitsInfo.type, vocab, kv, context, eos);
+    }
+
+    // Foundry Local's cache and onnxruntime-genai repos keep each build in a subfolder named after its device and
+    // precision (cpu-int4-rtn-block-32-acc-level-4, cpu_and_mobile/..., cuda-fp16): the model is the folder above.
+    private static final Pattern VARIANT_FOLDER =
+            Pattern.compile("(?i)(cpu|cuda|gpu|dml|directml|npu|webgpu|qnn|openvino|mobile)([-_].*)?");
+
+    /** The id a model folder is served under: its name, or for a device/precision variant subfolder its model's name. */
+    public static String modelId(Path folder) {
+        Path f = folder.toAbsolutePath().normalize();
+        while (f.getParent() != null && f.getParent().getFileName() != null && VARIANT_FOLDER.matcher(f.getFileName().toString()).matches()) {
+            f = f.getParent();
+        }
+        return f.getFileName() == null ? folder.toString() : f.getFileName().toString();
     }
 
     private static KvCacheSpec kvSpec(Path folder, Path modelFile, boolean genai, JsonNode cfg, JsonNode dec,

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class RealModelFixturesTest {
     static final String QWEN_Q4 = "tiny-random-qwen2.5-instruct-q4";
-    static final String VARIANT = "cpu-int4-rtn-block-32-acc-level-4";
+    static final String QWEN_GENAI_ID = "tiny-random-qwen2.5-instruct-generic-cpu", PHI_ID = "tiny-random-phi-4-mini-instruct-generic-cpu";
     static final List<ChatMessage> CHAT = List.of(new ChatMessage("system", "You are terse."),
             new ChatMessage("user", "Hello, my name is Ada. What is ONNX?"));
     /** What transformers' apply_chat_template renders for CHAT with either model's real template. */
@@ -36,7 +36,7 @@ class RealModelFixturesTest {
             + "Hello, my name is Ada. What is ONNX?<|im_end|>\n<|im_start|>assistant\n";
     static final String PHI_PROMPT = "<|system|>You are terse.<|end|><|user|>Hello, my name is Ada. What is ONNX?<|end|><|assistant|>";
 
-    // One backend per model: both Foundry folders are named after their variant, as in Foundry's real cache.
+    // One backend per fixture folder (the two Qwen fixtures hold the same weights and are compared side by side).
     static EmbeddedBackend qwenQ4, qwenGenai, phi;
 
     @BeforeAll
@@ -61,14 +61,14 @@ class RealModelFixturesTest {
         assertEquals(151936, q.vocabSize());
         assertEquals(List.of(151645, 151643), q.eosIds(), "config.json eos plus generation_config.json's");
 
-        ModelDescriptor g = qwenGenai.model(VARIANT).descriptor();
+        ModelDescriptor g = qwenGenai.model(QWEN_GENAI_ID).descriptor();
         assertEquals(ModelDescriptor.Layout.GENAI, g.layout());
         assertEquals(KvCacheSpec.Layout.SHARE_BUFFER, g.kv().layout());
         assertNull(g.positionIds(), "GroupQueryAttention derives positions itself");
         assertEquals(151936, g.vocabSize());
         assertEquals(List.of(151645, 151643), g.eosIds());
 
-        ModelDescriptor p = phi.model(VARIANT).descriptor();
+        ModelDescriptor p = phi.model(PHI_ID).descriptor();
         assertEquals(KvCacheSpec.Layout.SHARE_BUFFER, p.kv().layout());
         assertEquals(200064, p.vocabSize());
         assertEquals(List.of(200020, 199999), p.eosIds());
@@ -87,7 +87,7 @@ class RealModelFixturesTest {
     void tokenizersHoldTheRealSpecialTokensAtTheConfigsIds() throws Exception {
         for (Path folder : List.of(Fixtures.QWEN_Q4, Fixtures.PHI_GENAI)) {
             JsonNode added = ModelFolder.readJson(folder.resolve("tokenizer_config.json")).path("added_tokens_decoder");
-            TextTokenizer tok = (folder == Fixtures.QWEN_Q4 ? qwenQ4.model(QWEN_Q4) : phi.model(VARIANT)).tokenizer();
+            TextTokenizer tok = (folder == Fixtures.QWEN_Q4 ? qwenQ4.model(QWEN_Q4) : phi.model(PHI_ID)).tokenizer();
             int checked = 0;
             for (var it = added.fields(); it.hasNext(); checked++) {
                 var e = it.next();
@@ -114,10 +114,10 @@ class RealModelFixturesTest {
 
     @Test
     void foundryPromptTemplatesAndPhisJinjaTemplateRenderTheRealFormats(@TempDir Path dir) {
-        LoadedModel q = qwenGenai.model(VARIANT);
+        LoadedModel q = qwenGenai.model(QWEN_GENAI_ID);
         assertTrue(q.format().describe().startsWith("PromptTemplate from"), q.format().describe());
         assertEquals(QWEN_PROMPT, q.format().render(CHAT));
-        LoadedModel p = phi.model(VARIANT);
+        LoadedModel p = phi.model(PHI_ID);
         assertEquals(PHI_PROMPT, p.format().render(CHAT));
         // Without Foundry's inference_model.json the real Phi-4-mini chat_template renders the same string (it has no
         // whitespace control, so jinjava already matches transformers on it).
@@ -132,12 +132,12 @@ class RealModelFixturesTest {
 
     @Test
     void qwenStopsAtImEndAndNeverStreamsSpecialTokens() {
-        assertStopsAtEosWithoutSpecialText(qwenGenai, VARIANT, 151645, "<|im_end|>");
+        assertStopsAtEosWithoutSpecialText(qwenGenai, QWEN_GENAI_ID, 151645, "<|im_end|>");
     }
 
     @Test
     void phiStopsAtEndAndNeverStreamsSpecialTokens() {
-        assertStopsAtEosWithoutSpecialText(phi, VARIANT, 200020, "<|end|>");
+        assertStopsAtEosWithoutSpecialText(phi, PHI_ID, 200020, "<|end|>");
     }
 
     // Template-dependent (see above): the optimum folder renders through the real Jinja template, the genai one
@@ -147,7 +147,7 @@ class RealModelFixturesTest {
     void optimumQwenChatsThroughItsJinjaTemplateLikeTheFoundryFolder() {
         ChatRequest req = ChatRequest.builder(QWEN_Q4).system("You are terse.").user("Hello, my name is Ada. What is ONNX?").maxTokens(40).build();
         ChatResult a = qwenQ4.chat(req);
-        ChatResult b = qwenGenai.chat(req.toBuilder().model(VARIANT).build());
+        ChatResult b = qwenGenai.chat(req.toBuilder().model(QWEN_GENAI_ID).build());
         assertEquals("stop", a.finishReason());
         assertEquals(b.text(), a.text());
         assertEquals(b.usage().promptTokens(), a.usage().promptTokens());
@@ -156,10 +156,10 @@ class RealModelFixturesTest {
 
     @Test
     void bothLayoutsOfTheSameWeightsGenerateTheSameTokens() {
-        int[] prompt = qwenGenai.model(VARIANT).tokenizer().encode(QWEN_PROMPT, false);
+        int[] prompt = qwenGenai.model(QWEN_GENAI_ID).tokenizer().encode(QWEN_PROMPT, false);
         var settings = new Generator.Settings(40, Sampler.GREEDY, Set.of(), List.of());
         Generator.Outcome optimum = generate(qwenQ4.model(QWEN_Q4), prompt, settings);
-        Generator.Outcome genai = generate(qwenGenai.model(VARIANT), prompt, settings);
+        Generator.Outcome genai = generate(qwenGenai.model(QWEN_GENAI_ID), prompt, settings);
         assertEquals(40, optimum.tokens().length);
         assertArrayEquals(genai.tokens(), optimum.tokens(), "plain-op attention with a growing cache vs GroupQueryAttention with a shared buffer");
         assertEquals(genai.text(), optimum.text());
@@ -167,14 +167,14 @@ class RealModelFixturesTest {
 
     @Test
     void int4GreedyOutputIsStableAcrossRunsAndSettings() {
-        LoadedModel m = phi.model(VARIANT);
+        LoadedModel m = phi.model(PHI_ID);
         int[] prompt = m.promptIds(CHAT);
         var settings = new Generator.Settings(32, Sampler.GREEDY, Set.of(), List.of());
         int[] first = generate(m, prompt, settings).tokens();
         int[] again = generate(m, prompt, settings).tokens();
         assertArrayEquals(first, again);
         // temperature 0 through the backend is greedy too, and so is a seeded sampler at temperature 0
-        ChatResult viaBackend = phi.chat(ChatRequest.builder(VARIANT).system("You are terse.").user("Hello, my name is Ada. What is ONNX?")
+        ChatResult viaBackend = phi.chat(ChatRequest.builder(PHI_ID).system("You are terse.").user("Hello, my name is Ada. What is ONNX?")
                 .temperature(0.0).seed(1L).build());
         int eos = indexOf(first, 200020);
         assertTrue(eos > 0, Arrays.toString(first));
@@ -235,5 +235,14 @@ class RealModelFixturesTest {
     static int indexOf(int[] a, int v) {
         for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
         return -1;
+    }
+
+    @Test
+    void foundryVariantFoldersAreNamedAfterTheirModelSoTwoLoadTogether() {
+        try (EmbeddedBackend both = EmbeddedBackend.load(List.of(Fixtures.QWEN_GENAI, Fixtures.PHI_GENAI))) {
+            assertEquals(List.of(QWEN_GENAI_ID, PHI_ID), both.models().stream().map(m -> m.id()).toList());
+        }
+        assertEquals("Phi-4-mini-instruct-onnx", ModelFolder.modelId(Path.of("/c/Phi-4-mini-instruct-onnx/cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4")));
+        assertEquals("Qwen2.5-0.5B-Instruct", ModelFolder.modelId(Path.of("/m/Qwen2.5-0.5B-Instruct")));
     }
 }
