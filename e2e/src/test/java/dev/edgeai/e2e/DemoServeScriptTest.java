@@ -37,10 +37,9 @@ class DemoServeScriptTest {
     void serveJavaHostsTheDemoWithStreamingFromBothModelsAndMiniLmInThePage() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
                 "needs /usr/bin/chromium and /usr/bin/chromedriver (apt install chromium chromium-driver)");
-        Process p = start("scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
-                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA);
-        try {
-            String url = awaitUrl(p);
+        try (ServeProcess p = ServeProcess.start(tmp, List.of("scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
+                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA))) {
+            String url = p.awaitUrl();
             String page = url.replace("/v1", "/demo/");
             try (var b = DemoBrowserTest.Chromium.start(false)) {
                 b.open(page);
@@ -82,43 +81,8 @@ class DemoServeScriptTest {
                 }
                 b.screenshot("demo-serve-java");
                 DemoBrowserTest.assertSameOrigin(b.requestedUrls(), url.replace("/v1", ""));
-                assertTrue(err().contains("browser demo: " + page), err());
+                assertTrue(p.err().contains("browser demo: " + page), p.err());
             }
-        } finally {
-            ServeScriptTest.stop(p);
-        }
-    }
-
-    Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ScriptRunner.ROOT.resolve("jbang").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("serve.err").toFile());
-        pb.environment().put("EDGEAI_QUIET", "1");
-        pb.environment().remove("EDGEAI_SERVE_PORT");
-        pb.environment().remove("SERVE_API_KEY");
-        pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort());
-        return pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    }
-
-    String awaitUrl(Process p) throws Exception {
-        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(180, TimeUnit.SECONDS);
-        assertNotNull(line, () -> "serve.java printed nothing; stderr: " + err());
-        assertTrue(line.startsWith("serve.java: OpenAI-compatible endpoint at "), line);
-        return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
-    }
-
-    String err() {
-        try {
-            return Files.readString(tmp.resolve("serve.err"));
-        } catch (IOException e) {
-            return "<none>";
         }
     }
 }

@@ -40,9 +40,8 @@ class ServeScriptTest {
         List<String> args = new ArrayList<>(List.of("scripts/serve.java", "--model", ScriptRunner.fixture(LLAMA).toString(),
                 "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA));
         if (!defaultPort) args.addAll(List.of("--port", "0"));
-        Process p = start(args);
-        try {
-            String url = awaitUrl(p);
+        try (ServeProcess p = ServeProcess.start(tmp, args)) {
+            String url = p.awaitUrl();
             assertTrue(url.startsWith("http://127.0.0.1:") && url.endsWith("/v1"), url);
             // Discovery (EDGEAI_SERVE_PORT empty = its default 5273) or --endpoint when 5273 was taken by someone else.
             Map<String, String> env = defaultPort ? Map.of("EDGEAI_SERVE_PORT", "") : Map.of();
@@ -75,8 +74,6 @@ class ServeScriptTest {
                 assertEquals(8, s.ok(), s::toString);
                 assertEquals(0, s.errors(), s::toString);
             }
-        } finally {
-            stop(p);
         }
     }
 
@@ -94,50 +91,6 @@ class ServeScriptTest {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    Process start(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ScriptRunner.ROOT.resolve("jbang").toString());
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("serve.err").toFile());
-        Map<String, String> e = pb.environment();
-        e.put("EDGEAI_QUIET", "1");
-        e.remove("EDGEAI_SERVE_PORT");
-        e.remove("SERVE_API_KEY");
-        e.put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort());
-        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
-    String awaitUrl(Process p) throws Exception {
-        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(180, TimeUnit.SECONDS);
-        assertNotNull(line, () -> "serve.java printed nothing; stderr: " + err());
-        assertTrue(line.startsWith("serve.java: OpenAI-compatible endpoint at "), line);
-        return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
-    }
-
-    String err() {
-        try {
-            return Files.readString(tmp.resolve("serve.err"));
-        } catch (IOException e) {
-            return "<none>";
-        }
-    }
-
-    static void stop(Process p) throws InterruptedException {
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
         }
     }
 }
