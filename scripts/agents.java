@@ -9,7 +9,9 @@ import dev.edgeai.agents.AgentRun;
 import dev.edgeai.agents.Orchestrator;
 import dev.edgeai.agents.Team;
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -71,10 +74,6 @@ public class agents implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature, 0 = greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, "
-            + "Foundry Local's CLI, Ollama, in that order).")
-    String endpoint;
-
     @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process: a folder, "
             + "Foundry cache id or hub repo (env SLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
     String modelSlm;
@@ -83,12 +82,8 @@ public class agents implements Callable<Integer> {
             + "--model-slm (env LLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
     String modelLlm;
 
-    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}",
-            description = "Folder for the results JSON (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backendOptions;
+    @Mixin ResultsOptions results;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new agents(), args));
@@ -100,13 +95,15 @@ public class agents implements Callable<Integer> {
         var options = new Orchestrator.Options(rounds, subtasks, topK, 600);     // validate before any loading
         Team.of(slm, llm, subtasks, maxTokens, temperature);
         if (!Files.isDirectory(docs)) throw new IllegalArgumentException("docs folder not found: " + docs + " (use --docs DIR)");
+        Path out = results.dir();
         Retriever retriever = Retriever.open(docs);
         System.err.println("docs: " + retriever.status().message());
         boolean embedded = modelSlm != null || modelLlm != null;
         List<String> fallback = List.of(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO,
                 modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
-        Backends.Selection sel = embedded ? Backends.embedded(fallback, System.err)
-                : Backends.openOrEmbedded(endpoint, fallback, verbose, System.err);
+        List<String> modelOptions = List.of("--model-slm", "--model-llm");
+        Backends.Selection sel = embedded ? Backends.embedded(fallback, modelOptions, System.err)
+                : backendOptions.openOrEmbedded(fallback, modelOptions, System.err);
         if (sel.embedded()) { slm = sel.modelIds().get(0); llm = sel.modelIds().get(1); }
         String started = Instant.now().toString();
         try (ChatBackend backend = sel.backend()) {

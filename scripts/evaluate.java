@@ -5,7 +5,9 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.charts.HtmlReport;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.eval.Costs;
 import dev.edgeai.eval.EscalationRule;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -111,9 +114,6 @@ public class evaluate implements Callable<Integer> {
     @Option(names = "--docs", defaultValue = "data/docs", description = "Documents for retrieval and grounding (default: ${DEFAULT-VALUE}).")
     Path docs;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local, Ollama).")
-    String endpoint;
-
     @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process (folder, Foundry cache id or hub repo; env SLM_MODEL). "
             + "Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
     String modelSlm;
@@ -122,11 +122,8 @@ public class evaluate implements Callable<Integer> {
             + "Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
     String modelLlm;
 
-    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}", description = "Folder for results JSON and HTML (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backendOptions;
+    @Mixin ResultsOptions results;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new evaluate(), args));
@@ -137,13 +134,15 @@ public class evaluate implements Callable<Integer> {
         var items = QaSet.first(QaSet.load(qa), limit);
         var rule = new EscalationRule(onRefusal, minChars, maxWords, topics, minGrounding, minJudge);
         var costs = Costs.load(prices, watts, kwhPrice);
+        Path out = results.dir();
         List<String> wanted = models != null && !models.isEmpty() ? models.stream().map(String::trim).toList() : List.of(slm, llm);
         List<String> embedded = new ArrayList<>();
         if (modelSlm != null || modelLlm != null) {
             embedded.add(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO);
             embedded.add(modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
         }
-        Serving serving = Serving.open(endpoint, wanted, embedded, List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO), verbose, System.err);
+        Serving serving = Serving.open(backendOptions.endpoint, backendOptions.client(), wanted, embedded,
+                List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO), backendOptions.verbose, System.err);
         try (var backend = serving.backend()) {
             Retriever retriever = Retriever.open(docs);
             var caller = new ModelCaller(backend, maxTokens, temperature, seed, serving.process());

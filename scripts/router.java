@@ -9,7 +9,9 @@ import dev.edgeai.agents.AgentRun;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -72,9 +75,6 @@ public class router implements Callable<Integer> {
     @Option(names = "--labelled", defaultValue = "data/router", description = "Labelled prompts, a .jsonl file or a folder of them (default: ${DEFAULT-VALUE}).")
     Path labelled;
 
-    @Option(names = "--endpoint", description = "OpenAI-compatible base URL (else FOUNDRY_LOCAL_ENDPOINT, OPENAI_BASE_URL, Foundry Local's CLI, Ollama).")
-    String endpoint;
-
     @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process (env SLM_MODEL). "
             + "Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
     String modelSlm;
@@ -83,11 +83,8 @@ public class router implements Callable<Integer> {
             + "Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
     String modelLlm;
 
-    @Option(names = "--out", defaultValue = "${env:RESULTS_DIR:-data/results}", description = "Folder for results JSON (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show every discovery step and full errors.")
-    boolean verbose;
+    @Mixin BackendOptions backendOptions;
+    @Mixin ResultsOptions results;
 
     public static void main(String... args) {
         System.exit(Cli.execute(new router(), args));
@@ -103,10 +100,12 @@ public class router implements Callable<Integer> {
         RouterEval.Report report = prompt == null ? RouterEval.classify(router) : null;
         if (report != null) System.out.print(RouterEval.table(report));
         if (noRun) return 0;
+        Path out = pipeline || prompt == null ? results.dir() : null;   // before loading: only these runs write results
 
         boolean embedded = modelSlm != null || modelLlm != null;
         List<String> fallback = List.of(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO, modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
-        Backends.Selection sel = embedded ? Backends.embedded(fallback, System.err) : Backends.openOrEmbedded(endpoint, fallback, verbose, System.err);
+        List<String> modelOptions = List.of("--model-slm", "--model-llm");
+        Backends.Selection sel = embedded ? Backends.embedded(fallback, modelOptions, System.err) : backendOptions.openOrEmbedded(fallback, modelOptions, System.err);
         if (sel.embedded()) router = Router.of(models, classifier, sel.modelIds().get(0), sel.modelIds().get(1));
         router = router.resolve(sel.backend().models());
         Map<String, Object> recorded = Map.of("slm", router.inPlay().get(0).name(), "llm", router.inPlay().get(1).name(), "labelled", labelled.toString());

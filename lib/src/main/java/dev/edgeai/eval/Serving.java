@@ -1,6 +1,7 @@
 package dev.edgeai.eval;
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.client.ClientSettings;
 import dev.edgeai.discovery.Backends;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -23,11 +24,17 @@ public record Serving(ChatBackend backend, List<String> models, ServingProcess p
      */
     public static Serving open(String endpoint, List<String> models, List<String> embeddedModels,
                                List<String> fallbackModels, boolean verbose, PrintStream log) {
+        return open(endpoint, ClientSettings.defaults(), models, embeddedModels, fallbackModels, verbose, log);
+    }
+
+    /** {@link #open(String, List, List, List, boolean, PrintStream)} with the client's timeouts and retries. */
+    public static Serving open(String endpoint, ClientSettings settings, List<String> models, List<String> embeddedModels,
+                               List<String> fallbackModels, boolean verbose, PrintStream log) {
         ServingProcess self = ServingProcess.self();
         long rss0 = self.rssBytes();
         long t0 = System.nanoTime();
         Backends.Selection sel = !embeddedModels.isEmpty() ? Backends.embedded(embeddedModels, log)
-                : Backends.openOrEmbedded(endpoint, fallbackModels, verbose, log);
+                : Backends.openOrEmbedded(endpoint, settings, fallbackModels, List.of(), verbose, log);
         if (!sel.embedded()) {
             ServingProcess p = ServingProcess.forUrl(sel.backend().info().url());
             log.println("serving process: " + p.description());
