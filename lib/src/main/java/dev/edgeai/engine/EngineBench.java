@@ -187,7 +187,8 @@ public final class EngineBench {
         else for (int i = 0; i < row.length; i++) row[i] = buf.getFloat((offset + i) * 4);
     }
 
-    private static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
+    // Shared with RealSizeBench: the bare loop both benches measure against builds its tensors the same way.
+    static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
         int bytes = (int) (kv.elementsPerPosition() * seq * kv.bytesPerElement());
         OnnxTensor t = OnnxTensor.createTensor(env, buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
                 kv.shapeFor(seq), kv.type());
@@ -195,7 +196,7 @@ public final class EngineBench {
         return t;
     }
 
-    private static OnnxTensor idTensor(OrtEnvironment env, long[] v, boolean i32, List<OnnxTensor> tmp) throws OrtException {
+    static OnnxTensor idTensor(OrtEnvironment env, long[] v, boolean i32, List<OnnxTensor> tmp) throws OrtException {
         OnnxTensor t;
         if (i32) {
             int[] x = new int[v.length];
@@ -208,7 +209,7 @@ public final class EngineBench {
         return t;
     }
 
-    private static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
+    static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
 
     /** Nearest-rank percentile, q in [0, 1]. */
     static double percentile(double[] v, double q) {

@@ -126,8 +126,8 @@ public final class RealSizeBench {
         int cap = prompt.length + tokens, n = kv.pastNames().size(), vocab = d.vocabSize();
         long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
         ByteBuffer[] a = new ByteBuffer[n], b = new ByteBuffer[n];
-        for (int i = 0; i < n; i++) { a[i] = alloc(bytes); b[i] = share ? null : alloc(bytes); }
-        ByteBuffer logitsBuf = alloc((long) vocab * 4);
+        for (int i = 0; i < n; i++) { a[i] = EngineBench.alloc(bytes); b[i] = share ? null : EngineBench.alloc(bytes); }
+        ByteBuffer logitsBuf = EngineBench.alloc((long) vocab * 4);
         OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[]{1, 1, vocab}, OnnxJavaType.FLOAT);
         float[] row = new float[vocab];
         int len = 0, last = 0;
@@ -141,13 +141,13 @@ public final class RealSizeBench {
             long[] pos = new long[feed.length], ids = new long[feed.length], mask = new long[total];
             for (int i = 0; i < feed.length; i++) { ids[i] = feed[i]; pos[i] = len + i; }
             Arrays.fill(mask, 1);
-            in.put(d.inputIds(), idTensor(env, ids, i32, tmp));
-            if (d.attentionMask() != null) in.put(d.attentionMask(), idTensor(env, mask, i32, tmp));
-            if (d.positionIds() != null) in.put(d.positionIds(), idTensor(env, pos, i32, tmp));
+            in.put(d.inputIds(), EngineBench.idTensor(env, ids, i32, tmp));
+            if (d.attentionMask() != null) in.put(d.attentionMask(), EngineBench.idTensor(env, mask, i32, tmp));
+            if (d.positionIds() != null) in.put(d.positionIds(), EngineBench.idTensor(env, pos, i32, tmp));
             for (int i = 0; i < n; i++) {
-                OnnxTensor past = slice(env, a[i], kv, share ? cap : len, tmp);
+                OnnxTensor past = EngineBench.slice(env, a[i], kv, share ? cap : len, tmp);
                 in.put(kv.pastNames().get(i), past);
-                outs.put(kv.presentNames().get(i), share ? past : slice(env, b[i], kv, total, tmp));
+                outs.put(kv.presentNames().get(i), share ? past : EngineBench.slice(env, b[i], kv, total, tmp));
             }
             if (feed.length > 1) {
                 try (OrtSession.Result r = s.run(in, Set.of(d.logits()), outs)) {
@@ -203,27 +203,4 @@ public final class RealSizeBench {
             return "?";
         }
     }
-
-    private static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
-        int bytes = (int) (kv.elementsPerPosition() * seq * kv.bytesPerElement());
-        OnnxTensor t = OnnxTensor.createTensor(env, buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
-                kv.shapeFor(seq), kv.type());
-        tmp.add(t);
-        return t;
-    }
-
-    private static OnnxTensor idTensor(OrtEnvironment env, long[] v, boolean i32, List<OnnxTensor> tmp) throws OrtException {
-        OnnxTensor t;
-        if (i32) {
-            int[] x = new int[v.length];
-            for (int i = 0; i < v.length; i++) x[i] = (int) v[i];
-            t = OnnxTensor.createTensor(env, new int[][]{x});
-        } else {
-            t = OnnxTensor.createTensor(env, new long[][]{v});
-        }
-        tmp.add(t);
-        return t;
-    }
-
-    private static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
 }
