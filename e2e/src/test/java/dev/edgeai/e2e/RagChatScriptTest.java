@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,14 +61,7 @@ class RagChatScriptTest {
         pb.environment().put("EDGEAI_QUIET", "1");
         Process p = pb.start();
         try {
-            var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return reader.readLine();
-                } catch (Exception e) {
-                    return null;
-                }
-            }).get(120, TimeUnit.SECONDS);
+            String line = ScriptRunner.firstLine(p, 120);
             assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
             String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
             server.close();   // the backend goes away
@@ -114,14 +103,7 @@ class RagChatScriptTest {
             pb.environment().put("EDGEAI_QUIET", "1");
             Process p = pb.start();
             try {
-                var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                String line = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return reader.readLine();
-                    } catch (Exception e) {
-                        return null;
-                    }
-                }).get(120, TimeUnit.SECONDS);
+                String line = ScriptRunner.firstLine(p, 120);
                 assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
                 assertTrue(line.startsWith("RAG chat running at http://127.0.0.1:"), line);
                 String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();

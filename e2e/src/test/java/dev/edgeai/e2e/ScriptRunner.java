@@ -65,6 +65,18 @@ final class ScriptRunner {
         return new Result(p.exitValue(), out.join(), err.join(), (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /** The first line a long-running script prints on stdout (its URL), or null when it printed none within timeoutS. */
+    static String firstLine(Process p, long timeoutS) throws Exception {
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(timeoutS, TimeUnit.SECONDS);
+    }
+
     private static CompletableFuture<String> read(java.io.InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try {

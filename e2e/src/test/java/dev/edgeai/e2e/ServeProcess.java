@@ -1,16 +1,12 @@
 package dev.edgeai.e2e;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,14 +37,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** The base URL from serve.java's first stdout line ("serve.java: OpenAI-compatible endpoint at http://…/v1  (…)"). */
     String awaitUrl() throws Exception {
-        var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(180, TimeUnit.SECONDS);
+        String line = ScriptRunner.firstLine(process, 180);
         assertNotNull(line, () -> "serve.java printed nothing; stderr: " + err());
         assertTrue(line.startsWith("serve.java: OpenAI-compatible endpoint at "), line);
         return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
