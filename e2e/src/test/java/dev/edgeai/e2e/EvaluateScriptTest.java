@@ -156,7 +156,13 @@ class EvaluateScriptTest {
             assertTrue(s.value("load_ms") > 0, s::toString);
             assertTrue(s.value("rss_after_load_mb") > s.value("rss_before_load_mb"), () -> "loading models grows the JVM's RSS: " + s);
             assertTrue(s.value("rss_mb") > 0 && s.value("heap_mb") > 0, s::toString);
+            // Plausible for the work done: something was measured (per-thread counters resolve nanoseconds, so a
+            // few milliseconds of tiny-model decoding register), and no more than every core busy the whole time.
+            assertTrue(s.value("cpu_resolution_s") > 0 && s.value("cpu_resolution_s") <= 0.01, s::toString);
             assertTrue(s.value("cpu_s_per_token") > 0, "CPU time of this JVM per generated token: " + s);
+            double wallS = s.value("e2e_ms") * s.value("n") / 1000;
+            assertTrue(s.value("cpu_s") <= wallS * Runtime.getRuntime().availableProcessors() + s.value("n") * 0.01 + 0.1,
+                    () -> "CPU time cannot exceed wall time x cores: " + s);
             assertTrue(s.value("cold_ttft_ms") > 0 && s.value("warm_ttft_ms") > 0, s::toString);
         }
     }

@@ -118,6 +118,14 @@ class RagChatBrowserTest {
         assertTrue(panel.findElement(By.id("source-title")).getText().contains(".md"), "citation names its file");
         assertFalse(panel.findElement(By.id("source-text")).getText().isBlank());
         browser.screenshot("rag-answer");
+        // with the panel open the question box, Send and Settings are still usable (clicked like a user would)
+        browser.driver.findElement(By.id("settings-toggle")).click();
+        assertTrue(browser.driver.findElement(By.id("settings")).isDisplayed());
+        WebElement next = ask("What is BM25?");
+        awaitDone(next);
+        assertTrue(panel.isDisplayed(), "asking again leaves the source panel open");
+        browser.driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        browser.waitFor(5).until(ExpectedConditions.invisibilityOfElementLocated(By.id("source-panel")));
         System.out.println("RAG app overhead: " + latency);
         var errors = browser.consoleErrors();
         assertTrue(errors.isEmpty(), () -> "console errors: " + errors);

@@ -180,6 +180,7 @@ public final class Evaluator {
         double cpuS = answers.stream().mapToDouble(Answer::cpuMs).sum() / 1000;
         if (Double.isFinite(cpuS) && !answers.isEmpty()) {
             v.put("cpu_s", cpuS);
+            v.put("cpu_resolution_s", process.cpuResolutionSeconds());
             if (completionSum > 0) v.put("cpu_s_per_token", cpuS / completionSum);
             v.put("local_energy_wh", costs.energyWh(cpuS));
             v.put("local_cost_usd", costs.localUsd(cpuS));

@@ -41,11 +41,11 @@ public final class ModelCaller {
     public Call call(String stage, String model, List<ChatMessage> messages, double prepMs, int tokens) {
         ChatRequest req = ChatRequest.builder(model).messages(messages).maxTokens(tokens).temperature(temperature)
                 .seed(seed).build();
-        double cpu0 = process.cpuSeconds();
+        ServingProcess.CpuSnapshot cpu0 = process.cpuSnapshot();
         long t0 = System.nanoTime();
         ChatResult r = backend.chat(req);
         double wall = (System.nanoTime() - t0) / 1e6;
-        double cpu = (process.cpuSeconds() - cpu0) * 1000;
+        double cpu = process.cpuSecondsSince(cpu0) * 1000;
         double e2e = r.timings().e2eMs();
         Stage s = new Stage(stage, model, prepMs, Math.max(0, wall - e2e),
                 r.timings().ttftMs(), e2e, r.usage().promptTokens(), r.usage().completionTokens(), r.usage().estimated(), cpu);

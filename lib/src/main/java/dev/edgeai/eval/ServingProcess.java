@@ -137,7 +137,67 @@ public final class ServingProcess {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    /** CPU time (user + system) the process used so far, in seconds; NaN when not readable. */
+    /**
+     * A CPU-time reading to take a difference from ({@link #cpuSecondsSince}). Why two clocks: the process total
+     * ({@link #cpuSeconds()}) ticks in 10 ms steps, too coarse for a tiny model's few milliseconds of work, while each
+     * thread's {@code /proc/<pid>/task/<tid>/schedstat} counts nanoseconds but forgets threads that ended.
+     *
+     * @param processS the process total in seconds (tick resolution), NaN when not readable
+     * @param threadNs nanoseconds on the CPU per thread id; empty when schedstat is not readable
+     */
+    public record CpuSnapshot(double processS, java.util.Map<Long, Long> threadNs) {}
+
+    /** The resolution of {@link #cpuSecondsSince}: nanoseconds when per-thread counters are readable, else the tick. */
+    public double cpuResolutionSeconds() {
+        return threadCpuNs().isEmpty() ? 1 / CLOCK_TICKS_PER_S : 1e-9;
+    }
+
+    public CpuSnapshot cpuSnapshot() {
+        return new CpuSnapshot(cpuSeconds(), threadCpuNs());
+    }
+
+    /**
+     * CPU seconds used since {@code before}: the larger of the process-total difference (counts threads that ended,
+     * tick resolution) and the sum over threads alive at both readings (nanosecond resolution, misses ended threads).
+     * NaN when neither clock is readable.
+     */
+    public double cpuSecondsSince(CpuSnapshot before) {
+        CpuSnapshot now = cpuSnapshot();
+        double process = now.processS() - before.processS();
+        double threads = Double.NaN;
+        if (!now.threadNs().isEmpty() && !before.threadNs().isEmpty()) {
+            long sum = 0;
+            for (var e : now.threadNs().entrySet()) {
+                Long was = before.threadNs().get(e.getKey());
+                if (was != null && e.getValue() > was) sum += e.getValue() - was;
+            }
+            threads = sum / 1e9;
+        }
+        if (Double.isNaN(process)) return threads;
+        if (Double.isNaN(threads)) return process;
+        return Math.max(process, threads);
+    }
+
+    private java.util.Map<Long, Long> threadCpuNs() {
+        if (!known()) return java.util.Map.of();
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        Path tasks = Path.of("/proc/" + (self ? "self" : pid) + "/task");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+            for (Path t : ds) {
+                try {
+                    String line = Files.readString(t.resolve("schedstat")).trim();
+                    out.put(Long.parseLong(t.getFileName().toString()), Long.parseLong(line.substring(0, line.indexOf(' '))));
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended between listing and reading, or schedstat is absent
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
+    /** CPU time (user + system) the process used so far, in seconds (10 ms ticks on Linux); NaN when not readable. */
     public double cpuSeconds() {
         if (!known()) return Double.NaN;
         if (self && ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

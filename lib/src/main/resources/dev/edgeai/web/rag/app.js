@@ -81,6 +81,13 @@ function openSource(h) {
   $('source-meta').textContent = `${h.heading || ''} · characters ${h.start}–${h.end}`;
   $('source-text').textContent = h.text;
   $('source-panel').hidden = false;
+  // The panel takes its own column (see app.css), so the question box, Send and the settings stay usable.
+  document.body.classList.add('panel-open');
+}
+
+function closeSource() {
+  $('source-panel').hidden = true;
+  document.body.classList.remove('panel-open');
 }
 
 function wireCitations(answerEl, hits) {
@@ -242,7 +249,13 @@ $('settings-toggle').addEventListener('click', () => {
   const s = $('settings'); s.hidden = !s.hidden;
   $('settings-toggle').setAttribute('aria-expanded', String(!s.hidden));
 });
-$('close-panel').addEventListener('click', () => { $('source-panel').hidden = true; });
+$('close-panel').addEventListener('click', closeSource);
+document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !$('source-panel').hidden) closeSource(); });
+// On narrow screens the panel overlays the page: a click outside it (but not on a citation) closes it.
+document.addEventListener('click', (ev) => {
+  if ($('source-panel').hidden || !window.matchMedia('(max-width: 899px)').matches) return;
+  if (!$('source-panel').contains(ev.target) && !ev.target.closest('a.cite, details.retrieval a')) closeSource();
+});
 $('new-chat').addEventListener('click', () => { localStorage.removeItem('edgeai.session'); location.reload(); });
 $('upload-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
