@@ -20,7 +20,7 @@ folders=()
 if [ $# -gt 0 ]; then
   for f in "$@"; do folders+=("$(cd "$f" && pwd)"); done
 else
-  m="$repo/lib/src/test/resources/models"
+  m="$repo/testdata/models"
   folders=("$m/tiny-random-LlamaForCausalLM-fp16" "$m/tiny-random-gpt2-fp32" "$m/tiny-graph-capture-gqa")
 fi
 
@@ -30,7 +30,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "error: ${missing[*]} not found on PATH. The transformers.js half of this comparison needs Node.js 18+ with npm" >&2
   echo "  (e.g. apt-get install nodejs npm, or https://nodejs.org). For the engine alone run EngineBench directly:" >&2
-  echo "  cd lib && mvn -q compile dependency:build-classpath -Dmdep.outputFile=cp.txt && java -cp target/classes:\$(cat cp.txt) dev.edgeai.engine.EngineBench $reps" >&2
+  echo "  . bench/classpath.sh && repo=. bench_classpath /tmp/cp.args && java @/tmp/cp.args dev.edgeai.engine.EngineBench $reps" >&2
   exit 3
 fi
 . "$repo/tools/jdk.sh"
@@ -54,15 +54,16 @@ fi
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
 echo "building the engine ..." >&2
-"$mvn" -q -B -f "$repo/lib" compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2
+. "$repo/bench/classpath.sh"
+bench_classpath "$cp_file"
 
 echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm), $(nproc 2>/dev/null || echo '?') cores, load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
 engine_out="$(mktemp)"; node_out="$(mktemp)"
 trap 'rm -f "$cp_file" "$engine_out" "$node_out"' EXIT
 echo "### Engine (Java)"
-(cd "$repo/lib" && OPT_OUT_TRACKING=true "$java" ${EXTRA_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
-    -cp "target/classes:$(cat "$cp_file")" dev.edgeai.engine.EngineBench "$reps" "${folders[@]}" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2)) | tee "$engine_out"
+(cd "$repo" && OPT_OUT_TRACKING=true "$java" ${EXTRA_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
+    @"$cp_file" dev.edgeai.engine.EngineBench "$reps" "${folders[@]}" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2)) | tee "$engine_out"
 echo
 echo "### transformers.js (Node)"
 node "$tfjs/bench.mjs" --reps "$reps" "${folders[@]}" | tee "$node_out"

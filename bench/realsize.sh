@@ -32,11 +32,12 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mvn="${MVN:-$repo/mvnw}"
 cp_file="$(mktemp)"; trap 'rm -f "$cp_file"' EXIT
 echo "building the engine ..." >&2
-"$mvn" -q -B -f "$repo/lib" compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2
+. "$repo/bench/classpath.sh"
+bench_classpath "$cp_file"
 run_java() {   # run_java "<JVM options>" <RealSizeBench arguments...>
   local jopts="$1"; shift
-  (cd "$repo/lib" && OPT_OUT_TRACKING=true "$java" -Xmx8g --enable-native-access=ALL-UNNAMED ${threads:+-Dedgeai.engine.threads=$threads} $jopts \
-      -cp "target/classes:$(cat "$cp_file")" dev.edgeai.engine.RealSizeBench --reps "$reps" --tokens "$tokens" "$@" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2))
+  (cd "$repo" && OPT_OUT_TRACKING=true "$java" -Xmx8g --enable-native-access=ALL-UNNAMED ${threads:+-Dedgeai.engine.threads=$threads} $jopts \
+      @"$cp_file" dev.edgeai.engine.RealSizeBench --reps "$reps" --tokens "$tokens" "$@" 2> >(grep -v 'WARN\|INFO\|^WARNING' >&2))
 }
 
 echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,7 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-model="$(cd "${1:-$repo/lib/src/test/resources/models/tiny-random-LlamaForCausalLM-fp16}" && pwd)"
+model="$(cd "${1:-$repo/testdata/models/tiny-random-LlamaForCausalLM-fp16}" && pwd)"
 n="${2:-40}"
 tokens="${3:-64}"
 levels="${4:-1,4,16,32}"

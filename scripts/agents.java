@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Multi-agent orchestration: a planner, a researcher over data/docs, a writer and a reviewer on local models.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.agents.AgentReport;

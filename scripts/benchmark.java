@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Serving-grade latency/throughput benchmark of local models: TTFT, TPOT, ITL, E2E percentiles, concurrency sweep.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.bench.BenchCompare;
@@ -17,9 +17,9 @@ import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
 import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.cli.SaveOnInterrupt;
-import dev.edgeai.cli.Terminal;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.client.NonStreamingBackend;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunResult;

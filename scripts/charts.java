@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Regenerate every chart from saved results: one offline HTML report per results file, plus an index.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.charts.ChartRegenerator;

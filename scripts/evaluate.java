@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Which model for which job: QA scores (rubric, optional LLM judge), cost emulation, cold start and memory, hybrid and RAG-escalation pipelines.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.charts.HtmlReport;
@@ -17,7 +17,7 @@ import dev.edgeai.eval.Judge;
 import dev.edgeai.eval.ModelCaller;
 import dev.edgeai.eval.QaSet;
 import dev.edgeai.eval.Serving;
-import dev.edgeai.eval.YesNo;
+import dev.edgeai.cli.Flags;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.retrieval.Retriever;
@@ -60,11 +60,11 @@ public class evaluate implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "${env:EVAL_LIMIT:-0}", description = "Only the first N questions, 0 = all (env EVAL_LIMIT; default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--rag", arity = "0..1", fallbackValue = "true", defaultValue = "${env:EVAL_RAG:-false}", converter = YesNo.class,
+    @Option(names = "--rag", arity = "0..1", fallbackValue = "true", defaultValue = "${env:EVAL_RAG:-false}", converter = Flags.Converter.class,
             description = "Give every system the retrieved context and add the RAG-escalation pipeline (env EVAL_RAG; default: ${DEFAULT-VALUE}).")
     boolean rag;
 
-    @Option(names = "--hybrid", arity = "1", defaultValue = "${env:EVAL_HYBRID:-true}", converter = YesNo.class,
+    @Option(names = "--hybrid", arity = "1", defaultValue = "${env:EVAL_HYBRID:-true}", converter = Flags.Converter.class,
             description = "Evaluate the hybrid draft-refine pipeline (env EVAL_HYBRID; default: ${DEFAULT-VALUE}).")
     boolean hybrid;
 
@@ -90,7 +90,7 @@ public class evaluate implements Callable<Integer> {
     @Option(names = "--escalate-judge", defaultValue = "NaN", description = "With --judge: escalate drafts whose factuality grade is below this (1-5; default: off).")
     double minJudge;
 
-    @Option(names = "--escalate-refusal", arity = "1", defaultValue = "true", converter = YesNo.class, description = "Escalate refusals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--escalate-refusal", arity = "1", defaultValue = "true", converter = Flags.Converter.class, description = "Escalate refusals (default: ${DEFAULT-VALUE}).")
     boolean onRefusal;
 
     @Option(names = "--max-tokens", defaultValue = "${env:EVAL_MAX_TOKENS:-256}", description = "Max tokens per answer (env EVAL_MAX_TOKENS; default: ${DEFAULT-VALUE}).")

@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Compare a small and a large language model on the same prompt: latency, tokens, answers side by side.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.chat.ChatBackend;
@@ -9,7 +9,7 @@ import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.cli.SaveOnInterrupt;
-import dev.edgeai.cli.Terminal;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.compare.CompareOptions;
 import dev.edgeai.compare.ModelCompare;
 import dev.edgeai.discovery.Backends;

@@ -1,14 +1,14 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Chat with your documents (RAG): a Chainlit-like web app on 127.0.0.1 answering only from data/docs.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;

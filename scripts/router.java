@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Route prompts to a small or a large model by intent, explain each decision, measure accuracy, latency and cost.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
 
 import dev.edgeai.agents.AgentReport;

@@ -1,12 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION A local OpenAI-compatible endpoint (/v1/models, /v1/chat/completions) over the embedded engine, for Open WebUI and any SDK.
 //JAVA 21+
-//DEPS dev.edgeai:edgeai-lib:0.1.0
+//DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.cli.Cli;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.serve.OpenAiServer;
 import dev.edgeai.web.DemoPage;

@@ -13,7 +13,8 @@
 #      through ./mvnw into ~/.cache/edgeai/rjk-3.0.1/ (honours your Maven settings/mirrors);
 #   3. compiles our start-up race fix (tools/kernel/src: replacement classes for two rapaio classes, MIT, see the
 #      headers) against that jar and puts it FIRST on the kernel's classpath;
-#   4. computes the runtime classpath of lib/ (dev.edgeai:edgeai-lib:0.1.0 and its dependencies) so notebooks can
+#   4. computes the runtime classpath of lib/ (dev.edgeai:edgeai-lib:0.1.0 and its dependencies: no server, CLI
+#      framework or test code) so notebooks can
 #      `import dev.edgeai....` without any %magic;
 #   5. writes the kernelspec: kernel.json + kernel.sh (the launcher; it also tells you when the lib jar is missing).
 #
@@ -36,7 +37,7 @@ KDIR="${EDGEAI_KERNEL_DIR:-}"
 
 say() { echo "[install-kernel] $*" >&2; }
 mvnq() { # ./mvnw, quiet, without the JDK 24+ sun.misc.Unsafe warnings Maven's guice prints
-  "$ROOT/mvnw" -q -B "$@" 2> >(grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting' \
+  "$ROOT/mvnw" -q -B ${EDGEAI_M2_REPO:+-Dmaven.repo.local="$EDGEAI_M2_REPO"} "$@" 2> >(grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting' \
                                    -e '^WARNING: A terminally deprecated' >&2) >&2
 }
 die() { echo "[install-kernel] ERROR: $1" >&2; exit "${2:-1}"; }
@@ -115,12 +116,12 @@ fi
 LIB_CP_FILE="$CACHE/lib-classpath.txt"
 if [ -f "$ROOT/lib/pom.xml" ]; then
   if [ ! -s "$LIB_CP_FILE" ] || [ "$ROOT/lib/pom.xml" -nt "$LIB_CP_FILE" ] || [ "$ROOT/pom.xml" -nt "$LIB_CP_FILE" ] \
-     || ! grep -qF "$ROOT" "$LIB_CP_FILE.src" 2>/dev/null; then
+     || [ "$(cat "$LIB_CP_FILE.src" 2>/dev/null)" != "$ROOT $M2_REPO" ]; then
     say "computing lib/'s runtime classpath ..."
     mvnq -f "$ROOT/lib/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
       -DincludeScope=runtime -Dmdep.outputFile="$LIB_CP_FILE.tmp"
     mv "$LIB_CP_FILE.tmp" "$LIB_CP_FILE"
-    echo "$ROOT" >"$LIB_CP_FILE.src"
+    echo "$ROOT $M2_REPO" >"$LIB_CP_FILE.src"
   fi
 else
   say "WARNING: no lib/pom.xml next to this script; notebooks get only the lib jar itself"

@@ -25,7 +25,7 @@ for (let i = 0; i < args.length; i++) {
     else folders.push(path.resolve(args[i]));
 }
 if (folders.length === 0) {
-    const root = path.resolve(here, '../../lib/src/test/resources/models');
+    const root = path.resolve(here, '../../testdata/models');
     folders.push(...['tiny-random-LlamaForCausalLM-fp16', 'tiny-random-gpt2-fp32', 'tiny-graph-capture-gqa'].map((f) => path.join(root, f)));
 }
 

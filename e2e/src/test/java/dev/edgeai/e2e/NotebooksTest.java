@@ -1,6 +1,7 @@
 package dev.edgeai.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +50,14 @@ class NotebooksTest {
                 "sudo apt install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel");
         Run r = run(Map.of(), 600, "tools/install-kernel.sh");
         assertEquals(0, r.exitCode(), r.output());
+        // Notebooks load the library only: no server, CLI framework or test code on the kernel's class path.
+        var dir = java.util.regex.Pattern.compile("installed kernelspec '[^']*' \\(.*\\) in (.*)").matcher(r.output());
+        assertTrue(dir.find(), r.output());
+        String launcher = Files.readString(Path.of(dir.group(1).strip(), "kernel.sh"));
+        assertTrue(launcher.contains("edgeai-lib-0.1.0.jar") && launcher.contains("onnxruntime"), launcher);
+        for (String banned : List.of("javalin", "jetty", "picocli", "edgeai-web", "edgeai-cli", "edgeai-testkit", "edgeai-bench", "junit")) {
+            assertFalse(launcher.contains(banned), () -> "the notebook class path has " + banned + ": " + launcher);
+        }
     }
 
     @Test

@@ -95,7 +95,7 @@ final class ScriptRunner {
 
     /** A fixture model folder shipped with lib's tests (random weights: gibberish text, real mechanics). */
     static Path fixture(String name) {
-        return ROOT.resolve("lib/src/test/resources/models").resolve(name);
+        return ROOT.resolve("testdata/models").resolve(name);
     }
 
     static List<Path> jsonFiles(Path dir) throws IOException {

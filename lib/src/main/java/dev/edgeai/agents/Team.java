@@ -1,7 +1,7 @@
 package dev.edgeai.agents;
 
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import java.util.List;
 
 /** The four roles of the orchestrated flow. */

@@ -3,7 +3,7 @@ package dev.edgeai.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatException.Kind;
-import dev.edgeai.client.internal.Wire;
+import dev.edgeai.openai.Wire;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,5 +1,6 @@
 package dev.edgeai.client;
 
+import dev.edgeai.chat.IdleWatchdog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeai.chat.BackendInfo;
@@ -11,7 +12,7 @@ import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
-import dev.edgeai.client.internal.Wire;
+import dev.edgeai.openai.Wire;
 
 import java.io.BufferedReader;
 import java.io.IOException;

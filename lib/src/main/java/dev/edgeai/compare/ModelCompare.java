@@ -1,12 +1,12 @@
 package dev.edgeai.compare;
 
 import dev.edgeai.chat.ChatBackend;
-import dev.edgeai.cli.Terminal;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.RunLog;

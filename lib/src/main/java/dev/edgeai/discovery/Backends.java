@@ -2,7 +2,7 @@ package dev.edgeai.discovery;
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
-import dev.edgeai.cli.Terminal;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.client.OpenAiClient;
 import dev.edgeai.engine.EmbeddedBackend;

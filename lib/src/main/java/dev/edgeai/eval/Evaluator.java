@@ -2,7 +2,7 @@ package dev.edgeai.eval;
 
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatMessage;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.RunMeta;

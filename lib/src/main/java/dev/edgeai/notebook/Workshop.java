@@ -5,7 +5,7 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.charts.Charts;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;

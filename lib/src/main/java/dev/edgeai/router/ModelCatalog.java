@@ -1,7 +1,7 @@
 package dev.edgeai.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.results.ResultsFile;
 import java.io.IOException;
 import java.nio.file.Files;

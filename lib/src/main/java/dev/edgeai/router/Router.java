@@ -1,7 +1,7 @@
 package dev.edgeai.router;
 
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.discovery.ModelResolver;
+import dev.edgeai.chat.ModelResolver;
 import java.util.Comparator;
 import java.util.List;
 

@@ -25,11 +25,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Renders the 45 third-party chat-template cases (llama.cpp, huggingface.js, mistral.rs; see
- * src/test/resources/chat-templates/README.md) and requires each prompt to equal, byte for byte, what the source
+ * testdata/chat-templates/README.md) and requires each prompt to equal, byte for byte, what the source
  * project expects from Hugging Face's Jinja2 rendering.
  */
 class ChatTemplateConformanceTest {
-    static final Path DIR = Path.of("src/test/resources/chat-templates");
+    static final Path DIR = Path.of("../testdata/chat-templates");
     static final int CASES = 45;
 
     /** The SmolLM3 case prints strftime_now("%d %B %Y"); its expected string was made on this day. */

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The fixture model folders under src/test/resources/models. */
+/** The fixture model folders under testdata/models. */
 final class Fixtures {
-    static final Path ROOT = Path.of("src/test/resources/models");
+    static final Path ROOT = Path.of("../testdata/models");
     static final Path GPT2 = ROOT.resolve("tiny-random-gpt2-fp32");
     static final Path LLAMA = ROOT.resolve("tiny-random-LlamaForCausalLM-fp16");
     static final Path GQA = ROOT.resolve("tiny-graph-capture-gqa");

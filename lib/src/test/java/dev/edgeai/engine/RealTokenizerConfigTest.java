@@ -11,14 +11,14 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The real tokenizer_config.json of Qwen2.5-Instruct and Phi-4-mini-instruct (src/test/resources/tokenizer-configs):
+ * The real tokenizer_config.json of Qwen2.5-Instruct and Phi-4-mini-instruct (testdata/tokenizer-configs):
  * their chat templates render the prompts the models were trained on, and were a template unusable, the fallback
  * their special tokens name is their own format. Expected strings follow the templates' text: Qwen2.5 writes a
  * default system prompt when there is none and "\n" after each turn; Phi-4-mini writes no newlines at all.
  */
 class RealTokenizerConfigTest {
-    static final Path QWEN = Path.of("src/test/resources/tokenizer-configs/qwen2.5-instruct");
-    static final Path PHI4_MINI = Path.of("src/test/resources/tokenizer-configs/phi-4-mini-instruct");
+    static final Path QWEN = Path.of("../testdata/tokenizer-configs/qwen2.5-instruct");
+    static final Path PHI4_MINI = Path.of("../testdata/tokenizer-configs/phi-4-mini-instruct");
 
     static final List<ChatMessage> HI = List.of(ChatMessage.user("Hi"));
     static final List<ChatMessage> MULTI_TURN = List.of(ChatMessage.system("You are terse."), ChatMessage.user("Hi there"),

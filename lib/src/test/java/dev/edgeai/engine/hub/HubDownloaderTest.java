@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** A local server speaks the hub's tree and resolve API over the Llama fixture. */
 class HubDownloaderTest {
-    static final Path FIXTURE = Path.of("src/test/resources/models/tiny-random-LlamaForCausalLM-fp16");
+    static final Path FIXTURE = Path.of("../testdata/models/tiny-random-LlamaForCausalLM-fp16");
     static final String REPO = "test-org/tiny-llama";
     static final Set<String> LFS = Set.of("model.onnx.data", "tokenizer.json");
 

@@ -1,0 +1,562 @@
+package dev.edgeai.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.Terminal;
+import dev.edgeai.chat.ChatMessage;
+import dev.edgeai.chat.ChatRequest;
+import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.chat.StreamListener;
+import dev.edgeai.eval.EscalationRule;
+import dev.edgeai.eval.Scoring;
+import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.results.Environment;
+import dev.edgeai.results.ResultsFile;
+import dev.edgeai.results.RunMeta;
+import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Sample;
+import dev.edgeai.retrieval.Chunk;
+import dev.edgeai.retrieval.Citation;
+import dev.edgeai.retrieval.ContextBuilder;
+import dev.edgeai.retrieval.Hit;
+import dev.edgeai.retrieval.Mode;
+import dev.edgeai.retrieval.Retriever;
+import dev.edgeai.retrieval.SearchOptions;
+import dev.edgeai.retrieval.SearchResult;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * A Chainlit-like "chat with your documents" app: the question is answered by the backend from retrieved chunks
+ * only, streamed token by token (SSE over a POST), rendered as escaped markdown with [n] citations that open the
+ * source chunk, with retrieval details, latency and token usage under each answer. Binds 127.0.0.1 by default.
+ *
+ * <p>Routes (all JSON unless noted): {@code GET /api/config}, {@code POST /api/chat} → text/event-stream of
+ * {@code retrieval}, {@code token}, {@code done} | {@code error} events, {@code POST /api/stop},
+ * {@code GET /api/history}, {@code POST /api/upload} (multipart "file"), {@code POST /api/feedback},
+ * {@code GET /api/chunk/{id}}.
+ */
+public final class RagChatApp implements AutoCloseable {
+    /** Upload names: plain file names only, no separators, no leading dot; the extension is checked separately. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,100}");
+    private static final int HISTORY_TURNS = 3;
+    /** One line per JSON document (SSE data must not contain raw newlines) and NaN as null, like results files. */
+    private static final ObjectMapper JSON = ResultsFile.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * @param dataDir        feedback (feedback/rag_feedback.jsonl), results (results/rag_chat-*.json) and uploads go here
+     * @param fallback       with no relevant context, answer from the model alone (marked as such) instead of refusing
+     * @param maxUploadBytes larger uploads are refused with 413 and a message
+     */
+    public record Config(String host, int port, Path dataDir, String defaultModel, boolean fallback, long maxUploadBytes,
+                         Set<String> uploadTypes, SearchOptions search, double temperature, int maxTokens,
+                         List<String> starters) {
+        public static Config defaults(Path dataDir) {
+            return new Config("127.0.0.1", 0, dataDir, null, false, 1_000_000, Set.of(".md", ".txt"),
+                    SearchOptions.defaults(), 0.0, 512,
+                    List.of("What does TTFT measure?", "When should I pick a small language model?",
+                            "How does int4 quantization save memory?", "How do I find Foundry Local's port?"));
+        }
+
+        public Config withPort(int p) {
+            return new Config(host, p, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+        }
+
+        public Config withHost(String h) {
+            return new Config(h, port, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+        }
+
+        public Config withModel(String m) {
+            return new Config(host, port, dataDir, m, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+        }
+
+        public Config withFallback(boolean f) {
+            return new Config(host, port, dataDir, defaultModel, f, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+        }
+
+        public Config withSearch(SearchOptions s) {
+            return new Config(host, port, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, s, temperature, maxTokens, starters);
+        }
+
+        public Config withMaxUploadBytes(long b) {
+            return new Config(host, port, dataDir, defaultModel, fallback, b, uploadTypes, search, temperature, maxTokens, starters);
+        }
+    }
+
+    /** RAG with LLM escalation: when the answer refuses, is too short or is poorly grounded, {@code llm} answers the same prompt. */
+    public record Escalation(String llm, EscalationRule rule) {}
+
+    private volatile Escalation escalation;
+
+    /** Turns on escalation (null: off); the answer shown is then the large model's, marked as escalated. */
+    public RagChatApp escalateTo(Escalation e) {
+        escalation = e;
+        return this;
+    }
+
+    /** One question and its answer, kept per browser session so a reload shows the conversation again. */
+    public record Turn(String id, String question, String answer, String html, String model, List<Citation> citations,
+                       List<Map<String, Object>> retrieval, Map<String, Object> metrics, boolean fallback, String error) {}
+
+    private final ChatBackend backend;
+    private final Retriever retriever;
+    private final Config config;
+    private final Javalin server;
+    private final Map<String, List<Turn>> sessions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    /** The thread answering each turn: Stop interrupts it, so a stalled backend read ends at once, not at the timeout. */
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final Path resultsFile;
+    private final String started = Instant.now().toString();
+    private final Object indexLock = new Object();
+    /** The backend's model list, refreshed at most every few seconds: not one extra round trip per question. */
+    private volatile List<String> modelIds;
+    private volatile long modelIdsAt;
+
+    private RagChatApp(ChatBackend backend, Retriever retriever, Config config) {
+        this.backend = backend;
+        this.retriever = retriever;
+        this.config = config;
+        this.resultsFile = ResultsFile.newPath(config.dataDir().resolve("results"), "rag_chat");
+        this.server = Javalin.create(cfg -> {
+            cfg.jetty.host = config.host();
+            cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new io.javalin.json.JavalinJackson(JSON, true));
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxUploadBytes() + 64 * 1024;
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/dev/edgeai/web/rag";
+                sf.location = Location.CLASSPATH;
+            });
+            cfg.routes.get("/api/config", this::config);
+            cfg.routes.post("/api/chat", this::chat);
+            cfg.routes.post("/api/stop", this::stop);
+            cfg.routes.get("/api/history", this::history);
+            cfg.routes.post("/api/upload", this::upload);
+            cfg.routes.post("/api/feedback", this::feedback);
+            cfg.routes.get("/api/chunk/{id}", this::chunk);
+            cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+            // Every API error is JSON the page can show, with the backend's reason; the console gets one line, no trace.
+            cfg.routes.exception(ChatException.class, (e, ctx) -> {
+                int status = e.kind() == ChatException.Kind.UNREACHABLE ? 503 : e.kind() == ChatException.Kind.INVALID_INPUT ? 400 : 502;
+                logFailure(ctx, status, e.getMessage());
+                ctx.status(status).json(Map.of("error", "the model backend failed: " + e.getMessage()));
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                logFailure(ctx, 500, e.toString());
+                ctx.status(500).json(Map.of("error", "internal error: " + e));
+            });
+        });
+    }
+
+    /**
+     * Starts the app; {@code config.port() == 0} picks a free port. Documents uploaded in earlier sessions (kept in
+     * {@code dataDir/uploads/}) are indexed again first, so a restart does not lose them.
+     */
+    public static RagChatApp start(ChatBackend backend, Retriever retriever, Config config) {
+        Path uploads = config.dataDir().resolve("uploads");
+        if (Files.isDirectory(uploads)) {
+            try (var files = Files.list(uploads)) {
+                for (Path f : files.sorted().toList()) {
+                    String name = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && config.uploadTypes().contains(extension(name)) && SAFE_NAME.matcher(name).matches()) {
+                        retriever.addDocument("uploads/" + name, Files.readString(f, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read earlier uploads in " + uploads + ": " + e.getMessage(), e);
+            }
+        }
+        RagChatApp app = new RagChatApp(backend, retriever, config);
+        app.server.start(config.host(), config.port());
+        return app;
+    }
+
+    public int port() { return server.port(); }
+
+    public String url() { return "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + port() + "/"; }
+
+    @Override
+    public void close() {
+        running.values().forEach(flag -> flag.set(true));
+        workers.values().forEach(Thread::interrupt);
+        server.stop();
+    }
+
+    private static void logFailure(Context ctx, int status, String message) {
+        System.err.println(Terminal.safe("request failed: " + ctx.method() + " " + ctx.path() + " -> " + status + ": "
+                + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")));
+    }
+
+    // ---- routes -------------------------------------------------------------------------------------------------
+
+    private List<String> modelIds() {
+        long now = System.nanoTime();
+        if (modelIds == null || now - modelIdsAt > 5_000_000_000L) {
+            modelIds = backend.models().stream().map(ModelInfo::id).toList();
+            modelIdsAt = now;
+        }
+        return modelIds;
+    }
+
+    private void config(Context ctx) {
+        List<String> models = modelIds();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("models", models);
+        out.put("defaultModel", defaultModel(models));
+        out.put("backend", backend.info());
+        out.put("topK", config.search().topK());
+        out.put("mode", config.search().mode().name().toLowerCase(Locale.ROOT));
+        out.put("temperature", config.temperature());
+        out.put("starters", config.starters());
+        out.put("maxUploadBytes", config.maxUploadBytes());
+        out.put("uploadTypes", config.uploadTypes());
+        out.put("fallback", config.fallback());
+        out.put("documents", chunkCount());
+        ctx.json(out);
+    }
+
+    private String defaultModel(List<String> models) {
+        if (config.defaultModel() != null) {
+            return ModelResolver.find(config.defaultModel(), models).orElse(config.defaultModel());
+        }
+        return models.isEmpty() ? null : models.get(0);
+    }
+
+    private void chat(Context ctx) throws IOException {
+        JsonNode body = body(ctx);
+        String session = session(body.path("session").asText(""));
+        String question = body.path("message").asText("").strip();
+        if (question.isEmpty()) throw new BadRequest(400, "empty question");
+        if (question.length() > 8000) throw new BadRequest(413, "question too long (max 8000 characters)");
+        List<String> ids = modelIds();
+        String requested = body.path("model").asText("");
+        String model = requested.isBlank() ? defaultModel(ids) : requested;
+        if (model == null) throw new BadRequest(503, "the backend lists no models");
+        model = ModelResolver.find(model, ids).orElseThrow(() -> new BadRequest(400, "unknown model '" + requested + "'"));
+        SearchOptions search = searchOptions(body);
+        double temperature = body.path("temperature").isNumber() ? body.path("temperature").asDouble() : config.temperature();
+        if (temperature < 0 || temperature > 2) throw new BadRequest(400, "temperature must be between 0 and 2");
+        String turnId = UUID.randomUUID().toString();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        running.put(turnId, cancelled);
+        workers.put(turnId, Thread.currentThread());
+
+        long t0 = System.nanoTime();
+        ctx.res().setStatus(200);
+        ctx.res().setContentType("text/event-stream;charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        SseWriter sse = new SseWriter(ctx.res().getOutputStream(), JSON);
+        try {
+            answer(session, turnId, question, model, search, temperature, sse, cancelled, t0);
+        } catch (RuntimeException e) {
+            // The stream is open (status already sent): report in-band, the page shows it under the question.
+            Thread.interrupted();
+            logFailure(ctx, 200, "internal error: " + e);
+            sse.send("error", Map.of("turn", turnId, "message", "internal error: " + e));
+        } finally {
+            workers.remove(turnId);
+            running.remove(turnId);
+            Thread.interrupted();   // a Stop that came late must not leak into the next request on this thread
+        }
+    }
+
+    private void answer(String session, String turnId, String question, String model, SearchOptions search,
+                        double temperature, SseWriter sse, AtomicBoolean cancelled, long t0) {
+        SearchResult found;
+        synchronized (indexLock) {
+            found = retriever.search(question, search);
+        }
+        List<Citation> citations = found.citations();
+        List<Map<String, Object>> retrieval = found.hits().stream().map(RagChatApp::hitJson).toList();
+        boolean fallback = found.noRelevantContext() && config.fallback();
+        sse.send("retrieval", Map.of("turn", turnId, "mode", found.mode().name().toLowerCase(Locale.ROOT), "tookMs",
+                found.tookMs(), "hits", retrieval, "noRelevantContext", found.noRelevantContext(), "fallback", fallback));
+
+        if (found.noRelevantContext() && !config.fallback()) {
+            String text = "I could not find anything about this in the documents, so I won't guess. "
+                    + "Try rephrasing, add a document with the upload button, or start the app with --fallback to let the model answer on its own.";
+            sse.send("token", Map.of("text", text));
+            Turn turn = new Turn(turnId, question, text, Markdown.toHtml(text), model, List.of(), retrieval,
+                    Map.of("noRelevantContext", true), false, null);
+            remember(session, turn);
+            sse.send("done", turn);
+            return;
+        }
+
+        ChatRequest.Builder req = ChatRequest.builder(model).temperature(temperature).maxTokens(config.maxTokens());
+        req.system(fallback ? "You are a helpful assistant. Answer briefly." : ContextBuilder.SYSTEM_PROMPT);
+        List<Turn> history = sessions.getOrDefault(session, List.of());
+        for (Turn past : history.subList(Math.max(0, history.size() - HISTORY_TURNS), history.size())) {
+            if (past.error() != null || past.answer() == null) continue;
+            req.user(past.question()).assistant(past.answer());
+        }
+        req.user(fallback ? question : ContextBuilder.userMessage(question, found));
+
+        long[] firstTokenSent = {0};
+        StreamListener listener = new StreamListener() {
+            @Override
+            public void onToken(String text) {
+                if (!sse.send("token", Map.of("text", text))) cancelled.set(true);  // browser went away: stop generating
+                if (firstTokenSent[0] == 0) firstTokenSent[0] = System.nanoTime();
+            }
+
+            @Override
+            public boolean isCancelled() { return cancelled.get(); }
+        };
+        try {
+            ChatResult r;
+            try {
+                r = backend.stream(req.build(), listener);
+            } finally {
+                Thread.interrupted();   // Stop interrupts this thread to end a stalled read; the SSE writes go on
+            }
+            Escalation esc = escalation;
+            String escalated = esc == null || fallback || cancelled.get() ? null : esc.rule().decide(question, r.text(),
+                    Scoring.grounding(r.text(), found.hits().stream().map(h -> h.chunk().text()).toList()), Double.NaN);
+            if (escalated != null) {
+                sse.send("token", Map.of("text", "\n\n[escalated to " + esc.llm() + ": " + escalated + "]\n\n"));
+                try {
+                    r = backend.stream(req.model(esc.llm()).build(), listener);
+                } finally {
+                    Thread.interrupted();
+                }
+            }
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            if (escalated != null) metrics.put("escalated", escalated);
+            metrics.put("ttftMs", r.timings().ttftMs());
+            metrics.put("e2eMs", r.timings().e2eMs());
+            metrics.put("retrievalMs", found.tookMs());
+            metrics.put("serverFirstTokenMs", firstTokenSent[0] == 0 ? null : (firstTokenSent[0] - t0) / 1e6);
+            metrics.put("promptTokens", r.usage().promptTokens());
+            metrics.put("completionTokens", r.usage().completionTokens());
+            metrics.put("tokensEstimated", r.usage().estimated());
+            metrics.put("finishReason", r.finishReason());
+            String html = (escalated == null ? "" : Markdown.toHtml("*Escalated to " + esc.llm() + " (" + escalated + ")*"))
+                    + Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
+            Turn turn = new Turn(turnId, question, r.text(), html, r.model(), fallback ? List.of() : citations, retrieval,
+                    metrics, fallback, null);
+            remember(session, turn);
+            samples.add(Sample.of(fallback ? "fallback" : escalated != null ? "escalated" : "rag", samples.size() + 1, false, 1, question, r));
+            saveResults();
+            sse.send("done", turn);
+        } catch (ChatException e) {
+            if (cancelled.get()) {   // Stop during the wait for the first byte: a stop, not a failure
+                Turn turn = new Turn(turnId, question, "", "", model, List.of(), retrieval, Map.of("finishReason", "cancelled"),
+                        fallback, null);
+                remember(session, turn);
+                sse.send("done", turn);
+                return;
+            }
+            System.err.println(Terminal.safe("request failed: POST /api/chat -> error event: " + e.getMessage()));
+            Turn turn = new Turn(turnId, question, null, null, model, List.of(), retrieval, Map.of(), fallback, e.getMessage());
+            remember(session, turn);
+            sse.send("error", Map.of("turn", turnId, "message", e.getMessage()));
+        }
+    }
+
+    private static Map<String, Object> hitJson(Hit h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", h.rank());
+        m.put("chunkId", h.chunk().id());
+        m.put("source", h.chunk().source());
+        m.put("heading", h.chunk().headingPath());
+        m.put("start", h.chunk().start());
+        m.put("end", h.chunk().end());
+        m.put("score", h.score());
+        m.put("bm25", h.bm25Score());
+        m.put("dense", h.denseScore());
+        m.put("text", h.chunk().text());
+        return m;
+    }
+
+    private SearchOptions searchOptions(JsonNode body) {
+        SearchOptions s = config.search();
+        if (body.path("topK").isInt()) {
+            int k = body.path("topK").asInt();
+            if (k < 1 || k > 20) throw new BadRequest(400, "topK must be between 1 and 20");
+            s = s.withTopK(k);
+        }
+        String mode = body.path("mode").asText("");
+        if (!mode.isBlank()) {
+            try {
+                s = s.withMode(Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "unknown retrieval mode '" + mode + "' (bm25, dense or hybrid)");
+            }
+        }
+        return s;
+    }
+
+    private void stop(Context ctx) throws IOException {
+        String turn = body(ctx).path("turn").asText("");
+        AtomicBoolean flag = running.get(turn);
+        if (flag != null) {
+            flag.set(true);
+            Thread worker = workers.get(turn);
+            if (worker != null) worker.interrupt();
+        }
+        ctx.json(Map.of("stopped", flag != null));
+    }
+
+    private void history(Context ctx) {
+        String session = session(ctx.queryParam("session"));
+        ctx.json(Map.of("session", session, "turns", sessions.getOrDefault(session, List.of())));
+    }
+
+    private void upload(Context ctx) throws IOException {
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) throw new BadRequest(400, "no file in the upload (form field 'file')");
+        String name = file.filename();
+        if (name == null || name.contains("/") || name.contains("\\") || name.contains("..") || !SAFE_NAME.matcher(name).matches()) {
+            throw new BadRequest(400, "file name not allowed: use a plain name like notes.md (letters, digits, . _ -)");
+        }
+        String ext = extension(name);
+        if (!config.uploadTypes().contains(ext)) {
+            throw new BadRequest(415, "file type not allowed: " + (ext.isEmpty() ? "no extension" : ext) + " (allowed: "
+                    + String.join(", ", config.uploadTypes().stream().sorted().toList()) + ")");
+        }
+        if (file.size() > config.maxUploadBytes()) {
+            throw new BadRequest(413, "file too large: " + file.size() + " bytes (limit " + config.maxUploadBytes() + ")");
+        }
+        byte[] bytes = file.contentAndClose(in -> {
+            try {
+                return in.readNBytes((int) config.maxUploadBytes() + 1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (bytes.length > config.maxUploadBytes()) throw new BadRequest(413, "file too large (limit " + config.maxUploadBytes() + " bytes)");
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRequest(415, "file is not UTF-8 text");
+        }
+        if (text.indexOf('\0') >= 0) throw new BadRequest(415, "file looks binary, not text");
+        if (text.isBlank()) throw new BadRequest(400, "file is empty");
+        String source = "uploads/" + name;
+        Path dir = Files.createDirectories(config.dataDir().resolve("uploads"));
+        Files.write(dir.resolve(name), bytes);
+        int chunks;
+        synchronized (indexLock) {
+            chunks = retriever.addDocument(source, text).size();
+        }
+        ctx.json(Map.of("source", source, "chunks", chunks, "documents", chunkCount()));
+    }
+
+    private void feedback(Context ctx) throws IOException {
+        JsonNode body = body(ctx);
+        String session = session(body.path("session").asText(""));
+        String turnId = body.path("turn").asText("");
+        String rating = body.path("rating").asText("");
+        if (!rating.equals("up") && !rating.equals("down")) throw new BadRequest(400, "rating must be 'up' or 'down'");
+        Turn turn = sessions.getOrDefault(session, List.of()).stream().filter(t -> t.id().equals(turnId)).findFirst()
+                .orElseThrow(() -> new BadRequest(404, "no such answer in this session"));
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", Instant.now().toString());
+        line.put("session", session);
+        line.put("turn", turnId);
+        line.put("rating", rating);
+        line.put("model", turn.model());
+        line.put("question", turn.question());
+        line.put("answer", turn.answer());
+        line.put("sources", turn.citations().stream().map(Citation::source).toList());
+        Path file = config.dataDir().resolve("feedback").resolve("rag_feedback.jsonl");
+        Files.createDirectories(file.getParent());
+        synchronized (this) {
+            Files.writeString(file, JSON.writeValueAsString(line).replace("\n", " ") + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        ctx.json(Map.of("saved", true));
+    }
+
+    private void chunk(Context ctx) {
+        String id = ctx.pathParam("id");
+        Chunk chunk;
+        synchronized (indexLock) {
+            chunk = retriever.chunks().stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
+        }
+        if (chunk == null) throw new BadRequest(404, "no such chunk");
+        ctx.json(Map.of("chunkId", chunk.id(), "source", chunk.source(), "heading", chunk.headingPath(), "start", chunk.start(),
+                "end", chunk.end(), "text", chunk.text()));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** ".md" for "Notes.MD"; "" without a dot. Uploads and their re-indexing on start use the same rule. */
+    private static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+    }
+
+    private int chunkCount() {
+        synchronized (indexLock) {
+            return retriever.chunks().size();
+        }
+    }
+
+    private void remember(String session, Turn turn) {
+        sessions.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(turn);
+    }
+
+    private void saveResults() {
+        List<String> models = samples.stream().map(Sample::model).distinct().toList();
+        RunMeta meta = new RunMeta("rag_chat", started, Environment.current(), backend.info(), models,
+                Map.of("mode", config.search().mode().name(), "topK", config.search().topK(), "fallback", config.fallback()));
+        ResultsFile.write(resultsFile, RunResult.of(meta, List.copyOf(samples)));
+    }
+
+    private static JsonNode body(Context ctx) {
+        try {
+            return JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw new BadRequest(400, "request body is not JSON");
+        }
+    }
+
+    private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9-]{8,64}");
+
+    private static String session(String s) {
+        if (s == null || !SESSION.matcher(s).matches()) throw new BadRequest(400, "missing or malformed session id");
+        return s;
+    }
+
+    /** A client error with its HTTP status; the message is shown to the user as is. */
+    static final class BadRequest extends RuntimeException {
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}
