@@ -9,9 +9,15 @@ public record ChatMessage(String role, String content) {
         Objects.requireNonNull(content, "content");
     }
 
-    public static ChatMessage system(String content) { return new ChatMessage("system", content); }
+    public static ChatMessage system(String content) {
+        return new ChatMessage("system", content);
+    }
 
-    public static ChatMessage user(String content) { return new ChatMessage("user", content); }
+    public static ChatMessage user(String content) {
+        return new ChatMessage("user", content);
+    }
 
-    public static ChatMessage assistant(String content) { return new ChatMessage("assistant", content); }
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage("assistant", content);
+    }
 }

@@ -7,7 +7,11 @@ package dev.edgeai.chat;
  * @param finishReason "stop", "length", "cancelled", ... as the backend reports it (may be null)
  */
 public record ChatResult(String model, String text, String finishReason, Usage usage, Timings timings) {
-    public double tpotMs() { return timings.tpotMs(usage.completionTokens()); }
+    public double tpotMs() {
+        return timings.tpotMs(usage.completionTokens());
+    }
 
-    public double decodeTokensPerSecond() { return timings.decodeTokensPerSecond(usage.completionTokens()); }
+    public double decodeTokensPerSecond() {
+        return timings.decodeTokensPerSecond(usage.completionTokens());
+    }
 }

@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IdleWatchdog implements AutoCloseable {
     /** One daemon thread checks every open body; it never blocks the JVM's exit. */
-    private static final ScheduledExecutorService TIMER = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "edgeai-idle-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "edgeai-idle-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final InputStream raw;
     private final long idleNanos;
@@ -43,23 +44,31 @@ public final class IdleWatchdog implements AutoCloseable {
     private void check() {
         if (System.nanoTime() - lastActivity > idleNanos && !fired) {
             fired = true;
-            try { raw.close(); } catch (IOException ignored) { /* the reader sees the failure */ }
+            try {
+                raw.close();
+            } catch (IOException ignored) {
+                /* the reader sees the failure */
+            }
             check.cancel(false);
         }
     }
 
-    public boolean fired() { return fired; }
+    public boolean fired() {
+        return fired;
+    }
 
     /** The body as seen by the reader: every read that returns counts as activity. */
     public InputStream stream() {
         return new FilterInputStream(raw) {
-            @Override public int read() throws IOException {
+            @Override
+            public int read() throws IOException {
                 int b = super.read();
                 lastActivity = System.nanoTime();
                 return b;
             }
 
-            @Override public int read(byte[] buf, int off, int len) throws IOException {
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
                 int n = super.read(buf, off, len);
                 lastActivity = System.nanoTime();
                 return n;
@@ -67,8 +76,13 @@ public final class IdleWatchdog implements AutoCloseable {
         };
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         check.cancel(false);
-        try { raw.close(); } catch (IOException ignored) { /* closing a finished body cannot fail usefully */ }
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            /* closing a finished body cannot fail usefully */
+        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.edgeai.chat;
 
-import dev.edgeai.chat.ChatException;
-import dev.edgeai.chat.ModelInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +14,8 @@ public final class ModelResolver {
     private ModelResolver() {}
 
     public static String resolve(String requested, List<ModelInfo> available) {
-        return find(requested, available.stream().map(ModelInfo::id).toList()).orElseThrow(() -> unknown(requested, available));
+        return find(requested, available.stream().map(ModelInfo::id).toList())
+                .orElseThrow(() -> unknown(requested, available));
     }
 
     public static Optional<String> find(String requested, List<String> ids) {
@@ -25,20 +24,29 @@ public final class ModelResolver {
         for (String id : ids) if (id.equals(want)) return Optional.of(id);
         for (String id : ids) if (id.equalsIgnoreCase(want)) return Optional.of(id);
         String wantBase = stripVersion(want).toLowerCase(Locale.ROOT);
-        List<String> sameBase = ids.stream().filter(id -> stripVersion(id).toLowerCase(Locale.ROOT).equals(wantBase)).toList();
+        List<String> sameBase = ids.stream()
+                .filter(id -> stripVersion(id).toLowerCase(Locale.ROOT).equals(wantBase))
+                .toList();
         if (!sameBase.isEmpty()) return Optional.of(best(sameBase));
-        List<String> prefixed = ids.stream().filter(id -> id.toLowerCase(Locale.ROOT).startsWith(wantBase + "-")).toList();
+        List<String> prefixed = ids.stream()
+                .filter(id -> id.toLowerCase(Locale.ROOT).startsWith(wantBase + "-"))
+                .toList();
         if (!prefixed.isEmpty()) return Optional.of(best(prefixed));
         String loose = squash(wantBase);
-        List<String> looseMatches = ids.stream().filter(id -> squash(stripVersion(id)).equals(loose)
-                || squash(id).equals(loose) || squash(id).startsWith(loose)).toList();
+        List<String> looseMatches = ids.stream()
+                .filter(id -> squash(stripVersion(id)).equals(loose)
+                        || squash(id).equals(loose)
+                        || squash(id).startsWith(loose))
+                .toList();
         return looseMatches.isEmpty() ? Optional.empty() : Optional.of(best(looseMatches));
     }
 
     public static ChatException unknown(String requested, List<ModelInfo> available) {
-        String ids = available.isEmpty() ? "none (no model is loaded: e.g. `foundry model run phi-4-mini` or `ollama pull qwen2.5:7b`)"
+        String ids = available.isEmpty()
+                ? "none (no model is loaded: e.g. `foundry model run phi-4-mini` or `ollama pull qwen2.5:7b`)"
                 : String.join(", ", available.stream().map(ModelInfo::id).toList());
-        return new ChatException(ChatException.Kind.UNKNOWN_MODEL, "unknown model '" + requested + "'; available: " + ids);
+        return new ChatException(
+                ChatException.Kind.UNKNOWN_MODEL, "unknown model '" + requested + "'; available: " + ids);
     }
 
     /** "Phi-4-mini-instruct-generic-cpu:4" → "Phi-4-mini-instruct-generic-cpu"; "llama3.2:latest" → "llama3.2". */
@@ -56,11 +64,12 @@ public final class ModelResolver {
      * device — a server only lists what it can run), then the highest version suffix, then the shortest id.
      */
     private static String best(List<String> ids) {
-        return ids.stream().min(Comparator
-                .comparingInt((String id) -> accelerated(id) ? 0 : 1)
-                .thenComparing(id -> -version(id))
-                .thenComparingInt(String::length)
-                .thenComparing(Comparator.naturalOrder())).orElseThrow();
+        return ids.stream()
+                .min(Comparator.comparingInt((String id) -> accelerated(id) ? 0 : 1)
+                        .thenComparing(id -> -version(id))
+                        .thenComparingInt(String::length)
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElseThrow();
     }
 
     private static boolean accelerated(String id) {

@@ -14,5 +14,7 @@ public interface StreamListener {
     default void onReasoning(String text) {}
 
     /** Polled between chunks: return true to stop generation early; the result then ends with "cancelled". */
-    default boolean isCancelled() { return false; }
+    default boolean isCancelled() {
+        return false;
+    }
 }

@@ -13,7 +13,7 @@ public final class Terminal {
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\u001b') {            // ESC: skip the whole CSI/OSC sequence, not just the ESC
+            if (c == '\u001b') { // ESC: skip the whole CSI/OSC sequence, not just the ESC
                 i = skipEscape(s, i);
             } else if (c == '\n' || c == '\t' || !(c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
                 out.append(c);
@@ -26,18 +26,18 @@ public final class Terminal {
     private static int skipEscape(String s, int esc) {
         if (esc + 1 >= s.length()) return esc;
         char kind = s.charAt(esc + 1);
-        if (kind == '[') {                   // CSI: parameters, then one final byte in @..~
+        if (kind == '[') { // CSI: parameters, then one final byte in @..~
             int i = esc + 2;
             while (i < s.length() && (s.charAt(i) < 0x40 || s.charAt(i) > 0x7e)) i++;
             return Math.min(i, s.length() - 1);
         }
-        if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') {   // OSC/DCS/APC/PM: up to BEL or ST
+        if (kind == ']' || kind == 'P' || kind == '_' || kind == '^') { // OSC/DCS/APC/PM: up to BEL or ST
             for (int i = esc + 2; i < s.length(); i++) {
                 if (s.charAt(i) == '\u0007') return i;
                 if (s.charAt(i) == '\u001b' && i + 1 < s.length() && s.charAt(i + 1) == '\\') return i + 1;
             }
             return s.length() - 1;
         }
-        return esc + 1;                      // two-character escape such as ESC c (reset)
+        return esc + 1; // two-character escape such as ESC c (reset)
     }
 }

@@ -5,5 +5,7 @@ package dev.edgeai.chat;
  * counted or approximated by us: never report a silent zero (DESIGN.md §3).
  */
 public record Usage(int promptTokens, int completionTokens, boolean estimated) {
-    public int totalTokens() { return promptTokens + completionTokens; }
+    public int totalTokens() {
+        return promptTokens + completionTokens;
+    }
 }

@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.edgeai.chat.ChatException;
-import dev.edgeai.chat.ModelInfo;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ModelResolverTest {
-    static final List<ModelInfo> FOUNDRY = models("Phi-4-mini-instruct-generic-cpu:4", "Phi-4-mini-instruct-generic-cpu:3",
-            "qwen2.5-7b-instruct-generic-cpu:3", "gpt-oss-20b-cuda-gpu:1", "gpt-oss-20b-generic-cpu:1");
+    static final List<ModelInfo> FOUNDRY = models(
+            "Phi-4-mini-instruct-generic-cpu:4",
+            "Phi-4-mini-instruct-generic-cpu:3",
+            "qwen2.5-7b-instruct-generic-cpu:3",
+            "gpt-oss-20b-cuda-gpu:1",
+            "gpt-oss-20b-generic-cpu:1");
     static final List<ModelInfo> OLLAMA = models("qwen2.5:7b", "llama3.2:latest", "phi4-mini:latest");
 
     static List<ModelInfo> models(String... ids) {
@@ -22,19 +24,24 @@ class ModelResolverTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "Phi-4-mini-instruct-generic-cpu:3, Phi-4-mini-instruct-generic-cpu:3", // exact id wins
-            "phi-4-mini-instruct-generic-cpu:3, Phi-4-mini-instruct-generic-cpu:3", // case-insensitive
-            "Phi-4-mini-instruct-generic-cpu, Phi-4-mini-instruct-generic-cpu:4",   // no version: highest
-            "phi-4-mini, Phi-4-mini-instruct-generic-cpu:4",                         // alias prefix
-            "qwen2.5-7b, qwen2.5-7b-instruct-generic-cpu:3",
-            "gpt-oss-20b, gpt-oss-20b-cuda-gpu:1",                                   // accelerated variant first
+        "Phi-4-mini-instruct-generic-cpu:3, Phi-4-mini-instruct-generic-cpu:3", // exact id wins
+        "phi-4-mini-instruct-generic-cpu:3, Phi-4-mini-instruct-generic-cpu:3", // case-insensitive
+        "Phi-4-mini-instruct-generic-cpu, Phi-4-mini-instruct-generic-cpu:4", // no version: highest
+        "phi-4-mini, Phi-4-mini-instruct-generic-cpu:4", // alias prefix
+        "qwen2.5-7b, qwen2.5-7b-instruct-generic-cpu:3",
+        "gpt-oss-20b, gpt-oss-20b-cuda-gpu:1", // accelerated variant first
     })
     void resolvesFoundryStyle(String requested, String expected) {
         assertEquals(expected, ModelResolver.resolve(requested, FOUNDRY));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"qwen2.5:7b, qwen2.5:7b", "llama3.2, llama3.2:latest", "qwen2.5-7b, qwen2.5:7b", "phi-4-mini, phi4-mini:latest"})
+    @CsvSource({
+        "qwen2.5:7b, qwen2.5:7b",
+        "llama3.2, llama3.2:latest",
+        "qwen2.5-7b, qwen2.5:7b",
+        "phi-4-mini, phi4-mini:latest"
+    })
     void resolvesOllamaTags(String requested, String expected) {
         assertEquals(expected, ModelResolver.resolve(requested, OLLAMA));
     }

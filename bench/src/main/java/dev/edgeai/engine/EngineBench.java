@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.StreamListener;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -39,23 +38,39 @@ public final class EngineBench {
         for (int i = 1; i < args.length; i++) folders.add(Path.of(args[i]));
         if (folders.isEmpty()) {
             Path root = Path.of("testdata/models");
-            folders = List.of(root.resolve("tiny-random-LlamaForCausalLM-fp16"), root.resolve("tiny-random-gpt2-fp32"),
+            folders = List.of(
+                    root.resolve("tiny-random-LlamaForCausalLM-fp16"),
+                    root.resolve("tiny-random-gpt2-fp32"),
                     root.resolve("tiny-graph-capture-gqa"));
         }
-        System.out.printf("EngineBench: ONNX Runtime %s (Java API), Java %s (%s), %s %s, %d cores; %d greedy tokens from the same prompt ids,%n"
+        System.out.printf(
+                "EngineBench: ONNX Runtime %s (Java API), Java %s (%s), %s %s, %d cores; %d greedy tokens from the same prompt ids,%n"
                         + "%d reps after 2 warm-up; per rep each variant runs %d times interleaved (order rotated) and keeps its fastest run;%n"
                         + "ratio = per-rep engine time / bare time; columns other than p10–p90 are medians over reps;%n"
                         + "ORT intra-op threads %s, spinning %s%n%n",
-                OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), TOKENS, reps, ROUNDS,
-                LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default", LoadedModel.SPINNING ? "on (ORT default)" : "off");
-        System.out.println("| model | engine tok/s | engine µs/token | decoder-only µs/token | bare tok/s | bare µs/token | engine/bare median | p10–p90 | engine−decoder µs/token | same tokens |");
+                OrtEnvironment.getEnvironment().getVersion(),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(),
+                TOKENS,
+                reps,
+                ROUNDS,
+                LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default",
+                LoadedModel.SPINNING ? "on (ORT default)" : "off");
+        System.out.println(
+                "| model | engine tok/s | engine µs/token | decoder-only µs/token | bare tok/s | bare µs/token | engine/bare median | p10–p90 | engine−decoder µs/token | same tokens |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         StringBuilder ids = new StringBuilder();
         for (Path f : folders) {
             try (LoadedModel m = LoadedModel.load(f)) {
                 int[] prompt = promptIds(m);
-                double[] engine = new double[reps], bare = new double[reps], dec = new double[reps], ratio = new double[reps], over = new double[reps];
+                double[] engine = new double[reps],
+                        bare = new double[reps],
+                        dec = new double[reps],
+                        ratio = new double[reps],
+                        over = new double[reps];
                 boolean same = true;
                 int[] lastTokens = null, bareTokens = null, decoderTokens = null;
                 for (int r = -2; r < reps; r++) {
@@ -69,22 +84,46 @@ public final class EngineBench {
                             default -> decoderRun(m, prompt);
                         };
                         switch (Math.floorMod(r + k, 3)) {
-                            case 0 -> { e = Math.min(e, run.nanosPerToken); lastTokens = run.tokens; }
-                            case 1 -> { b = Math.min(b, run.nanosPerToken); bareTokens = run.tokens; }
-                            default -> { d = Math.min(d, run.nanosPerToken); decoderTokens = run.tokens; }
+                            case 0 -> {
+                                e = Math.min(e, run.nanosPerToken);
+                                lastTokens = run.tokens;
+                            }
+                            case 1 -> {
+                                b = Math.min(b, run.nanosPerToken);
+                                bareTokens = run.tokens;
+                            }
+                            default -> {
+                                d = Math.min(d, run.nanosPerToken);
+                                decoderTokens = run.tokens;
+                            }
                         }
                     }
                     same &= Arrays.equals(lastTokens, bareTokens) && Arrays.equals(decoderTokens, bareTokens);
                     if (r >= 0) {
-                        engine[r] = e; bare[r] = b; dec[r] = d;
+                        engine[r] = e;
+                        bare[r] = b;
+                        dec[r] = d;
                         ratio[r] = e / b;
                         over[r] = e - d;
                     }
                 }
-                ids.append(String.format("- %s: prompt ids %s; first generated ids %s%n", m.id(), join(prompt, prompt.length), join(lastTokens, 8)));
+                ids.append(String.format(
+                        "- %s: prompt ids %s; first generated ids %s%n",
+                        m.id(), join(prompt, prompt.length), join(lastTokens, 8)));
                 double me = median(engine), mb = median(bare), md = median(dec);
-                System.out.printf("| %s | %.0f | %.1f | %.1f | %.0f | %.1f | %.3f | %.3f–%.3f | %.1f | %s |%n", m.id(), 1e9 / me, me / 1e3, md / 1e3,
-                        1e9 / mb, mb / 1e3, median(ratio), percentile(ratio, 0.10), percentile(ratio, 0.90), median(over) / 1e3, same ? "yes" : "NO");
+                System.out.printf(
+                        "| %s | %.0f | %.1f | %.1f | %.0f | %.1f | %.3f | %.3f–%.3f | %.1f | %s |%n",
+                        m.id(),
+                        1e9 / me,
+                        me / 1e3,
+                        md / 1e3,
+                        1e9 / mb,
+                        mb / 1e3,
+                        median(ratio),
+                        percentile(ratio, 0.10),
+                        percentile(ratio, 0.90),
+                        median(over) / 1e3,
+                        same ? "yes" : "NO");
             }
         }
         System.out.printf("%n%s", ids);
@@ -92,13 +131,16 @@ public final class EngineBench {
 
     private static String join(int[] v, int n) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(n, v.length); i++) b.append(i == 0 ? "" : " ").append(v[i]);
+        for (int i = 0; i < Math.min(n, v.length); i++)
+            b.append(i == 0 ? "" : " ").append(v[i]);
         return b.toString();
     }
 
     /** The benchmark prompt: ids the GPT-2 fixture accepts (< 1000), else "Hello, my name is" with BOS. */
     static int[] promptIds(LoadedModel m) {
-        return m.id().contains("gpt2") ? new int[]{98, 15, 286, 262, 11, 314} : m.tokenizer().encode("Hello, my name is", true);
+        return m.id().contains("gpt2")
+                ? new int[] {98, 15, 286, 262, 11, 314}
+                : m.tokenizer().encode("Hello, my name is", true);
     }
 
     record Run(int[] tokens, double nanosPerToken) {}
@@ -106,7 +148,11 @@ public final class EngineBench {
     /** Our loop as the backend runs it: sampler, detokenizer and stop matcher included. */
     static Run engineRun(LoadedModel m, int[] prompt) {
         long start = System.nanoTime();
-        var out = m.generator().generate(prompt, new Generator.Settings(TOKENS, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
+        var out = m.generator()
+                .generate(
+                        prompt,
+                        new Generator.Settings(TOKENS, Sampler.GREEDY, Set.of(), List.of()),
+                        StreamListener.NONE);
         long[] steps = out.stepNanos();
         return new Run(out.tokens(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length);
     }
@@ -136,21 +182,27 @@ public final class EngineBench {
         int cap = prompt.length + TOKENS, n = kv.pastNames().size(), vocab = d.vocabSize();
         long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
         ByteBuffer[] a = new ByteBuffer[n], b = new ByteBuffer[n];
-        for (int i = 0; i < n; i++) { a[i] = alloc(bytes); b[i] = alloc(bytes); }
+        for (int i = 0; i < n; i++) {
+            a[i] = alloc(bytes);
+            b[i] = alloc(bytes);
+        }
         ByteBuffer logitsBuf = alloc((long) vocab * (d.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4));
-        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[]{1, 1, vocab}, d.logitsType());
+        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[] {1, 1, vocab}, d.logitsType());
         float[] row = new float[vocab];
         int[] tokens = new int[TOKENS];
         int len = 0;
         long t0 = 0;
         List<OnnxTensor> tmp = new ArrayList<>();
         for (int step = 0; step <= TOKENS - 1; step++) {
-            int[] feed = step == 0 ? prompt : new int[]{tokens[step - 1]};
+            int[] feed = step == 0 ? prompt : new int[] {tokens[step - 1]};
             int total = len + feed.length;
             Map<String, OnnxTensor> in = new HashMap<>();
             Map<String, OnnxValue> outs = new HashMap<>();
             long[] pos = new long[feed.length], ids = new long[feed.length], mask = new long[total];
-            for (int i = 0; i < feed.length; i++) { ids[i] = feed[i]; pos[i] = len + i; }
+            for (int i = 0; i < feed.length; i++) {
+                ids[i] = feed[i];
+                pos[i] = len + i;
+            }
             Arrays.fill(mask, 1);
             in.put(d.inputIds(), idTensor(env, ids, i32, tmp));
             if (d.attentionMask() != null) in.put(d.attentionMask(), idTensor(env, mask, i32, tmp));
@@ -160,10 +212,14 @@ public final class EngineBench {
                 in.put(kv.pastNames().get(i), past);
                 outs.put(kv.presentNames().get(i), share ? past : slice(env, b[i], kv, total, tmp));
             }
-            if (feed.length > 1) {   // prefill: whole prompt, logits of its last row only
+            if (feed.length > 1) { // prefill: whole prompt, logits of its last row only
                 try (OrtSession.Result r = s.run(in, Set.of(d.logits()), outs)) {
                     OnnxTensor l = (OnnxTensor) r.get(d.logits()).orElseThrow();
-                    toFloats(l.getByteBuffer().order(ByteOrder.nativeOrder()), (feed.length - 1) * vocab, d.logitsType(), row);
+                    toFloats(
+                            l.getByteBuffer().order(ByteOrder.nativeOrder()),
+                            (feed.length - 1) * vocab,
+                            d.logitsType(),
+                            row);
                 }
             } else {
                 outs.put(d.logits(), logits);
@@ -172,7 +228,11 @@ public final class EngineBench {
             }
             tmp.forEach(OnnxTensor::close);
             tmp.clear();
-            if (!share) { ByteBuffer[] t = a; a = b; b = t; }
+            if (!share) {
+                ByteBuffer[] t = a;
+                a = b;
+                b = t;
+            }
             len = total;
             if (step == 0) t0 = System.nanoTime();
             tokens[step] = Sampler.GREEDY.sample(row);
@@ -183,15 +243,20 @@ public final class EngineBench {
     }
 
     private static void toFloats(ByteBuffer buf, int offset, OnnxJavaType type, float[] row) {
-        if (type == OnnxJavaType.FLOAT16) for (int i = 0; i < row.length; i++) row[i] = Float.float16ToFloat(buf.getShort((offset + i) * 2));
+        if (type == OnnxJavaType.FLOAT16)
+            for (int i = 0; i < row.length; i++) row[i] = Float.float16ToFloat(buf.getShort((offset + i) * 2));
         else for (int i = 0; i < row.length; i++) row[i] = buf.getFloat((offset + i) * 4);
     }
 
     // Shared with RealSizeBench: the bare loop both benches measure against builds its tensors the same way.
-    static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp) throws OrtException {
+    static OnnxTensor slice(OrtEnvironment env, ByteBuffer buf, KvCacheSpec kv, int seq, List<OnnxTensor> tmp)
+            throws OrtException {
         int bytes = (int) (kv.elementsPerPosition() * seq * kv.bytesPerElement());
-        OnnxTensor t = OnnxTensor.createTensor(env, buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
-                kv.shapeFor(seq), kv.type());
+        OnnxTensor t = OnnxTensor.createTensor(
+                env,
+                buf.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder()),
+                kv.shapeFor(seq),
+                kv.type());
         tmp.add(t);
         return t;
     }
@@ -201,15 +266,17 @@ public final class EngineBench {
         if (i32) {
             int[] x = new int[v.length];
             for (int i = 0; i < v.length; i++) x[i] = (int) v[i];
-            t = OnnxTensor.createTensor(env, new int[][]{x});
+            t = OnnxTensor.createTensor(env, new int[][] {x});
         } else {
-            t = OnnxTensor.createTensor(env, new long[][]{v});
+            t = OnnxTensor.createTensor(env, new long[][] {v});
         }
         tmp.add(t);
         return t;
     }
 
-    static ByteBuffer alloc(long bytes) { return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder()); }
+    static ByteBuffer alloc(long bytes) {
+        return ByteBuffer.allocateDirect((int) Math.max(8, bytes)).order(ByteOrder.nativeOrder());
+    }
 
     /** Nearest-rank percentile, q in [0, 1]. */
     static double percentile(double[] v, double q) {

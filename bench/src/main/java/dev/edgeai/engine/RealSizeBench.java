@@ -7,9 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.StreamListener;
-
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +37,10 @@ public final class RealSizeBench {
         List<Path> folders = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--prompts" -> prompts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--prompts" ->
+                    prompts = Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--tokens" -> tokens = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--bare" -> bare = Boolean.parseBoolean(args[++i]);
@@ -47,25 +48,41 @@ public final class RealSizeBench {
             }
         }
         if (folders.isEmpty()) {
-            System.err.println("usage: RealSizeBench [--prompts 128,1024] [--tokens 32] [--reps 3] [--bare true|false] folders...\n"
-                    + "  make the folders with: /usr/bin/python3 tools/fixtures/make_fixtures.py --bench DIR");
+            System.err.println(
+                    "usage: RealSizeBench [--prompts 128,1024] [--tokens 32] [--reps 3] [--bare true|false] folders...\n"
+                            + "  make the folders with: /usr/bin/python3 tools/fixtures/make_fixtures.py --bench DIR");
             System.exit(2);
         }
-        int threads = LoadedModel.THREADS > 0 ? LoadedModel.THREADS : Runtime.getRuntime().availableProcessors();
+        int threads = LoadedModel.THREADS > 0
+                ? LoadedModel.THREADS
+                : Runtime.getRuntime().availableProcessors();
         double bw = copyBandwidth(threads);
-        System.out.printf("RealSizeBench: ONNX Runtime %s, Java %s, %d cores, load average %s; ORT intra-op threads %s, spinning %s, "
-                        + "graph optimization %s%n", OrtEnvironment.getEnvironment().getVersion(), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), loadAverage(), LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default",
-                LoadedModel.SPINNING ? "on" : "off", LoadedModel.OPT_LEVEL);
-        System.out.printf("copy bandwidth (%d threads, read+write bytes / time, best of 5): %.1f GB/s%n", threads, bw / 1e9);
-        System.out.printf("%d decode tokens after each prompt; medians of %d reps after a short warm-up per model; bound = bandwidth / (weight bytes per "
-                + "token + KV bytes at the mean decode context)%n%n", tokens, reps);
-        System.out.println("| model | prompt | variant | prefill tok/s | decode tok/s | bytes/token (MB) | bound tok/s | decode / bound | prefill / bound |");
+        System.out.printf(
+                "RealSizeBench: ONNX Runtime %s, Java %s, %d cores, load average %s; ORT intra-op threads %s, spinning %s, "
+                        + "graph optimization %s%n",
+                OrtEnvironment.getEnvironment().getVersion(),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage(),
+                LoadedModel.THREADS > 0 ? LoadedModel.THREADS : "ORT default",
+                LoadedModel.SPINNING ? "on" : "off",
+                LoadedModel.OPT_LEVEL);
+        System.out.printf(
+                "copy bandwidth (%d threads, read+write bytes / time, best of 5): %.1f GB/s%n", threads, bw / 1e9);
+        System.out.printf(
+                "%d decode tokens after each prompt; medians of %d reps after a short warm-up per model; bound = bandwidth / (weight bytes per "
+                        + "token + KV bytes at the mean decode context)%n%n",
+                tokens, reps);
+        System.out.println(
+                "| model | prompt | variant | prefill tok/s | decode tok/s | bytes/token (MB) | bound tok/s | decode / bound | prefill / bound |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Path f : folders) {
-            long weightBytes = ModelFolder.readJson(f.resolve("bench_info.json")).path("weight_bytes_read_per_token").asLong();
+            long weightBytes = ModelFolder.readJson(f.resolve("bench_info.json"))
+                    .path("weight_bytes_read_per_token")
+                    .asLong();
             try (LoadedModel m = LoadedModel.load(f)) {
-                // One short warm-up per model and variant (first-run allocations, lazy kernel setup), then every run counts.
+                // One short warm-up per model and variant (first-run allocations, lazy kernel setup), then every run
+                // counts.
                 engineRun(m, promptIds(32), 4);
                 if (bare) bareRun(m, promptIds(32), 4);
                 KvCacheSpec kv = m.descriptor().kv();
@@ -89,9 +106,19 @@ public final class RealSizeBench {
                         }
                     }
                     for (int v = 0; v < variants.size(); v++) {
-                        double prefillTps = p / (EngineBench.median(pre[v]) / 1e9), decodeTps = 1e9 / EngineBench.median(dec[v]);
-                        System.out.printf("| %s | %d | %s | %.0f | %.1f | %.0f | %.1f | %.2f | %.3f |%n", m.id(), p, variants.get(v), prefillTps,
-                                decodeTps, bytes / 1e6, bound, decodeTps / bound, prefillTps / prefillBound);
+                        double prefillTps = p / (EngineBench.median(pre[v]) / 1e9),
+                                decodeTps = 1e9 / EngineBench.median(dec[v]);
+                        System.out.printf(
+                                "| %s | %d | %s | %.0f | %.1f | %.0f | %.1f | %.2f | %.3f |%n",
+                                m.id(),
+                                p,
+                                variants.get(v),
+                                prefillTps,
+                                decodeTps,
+                                bytes / 1e6,
+                                bound,
+                                decodeTps / bound,
+                                prefillTps / prefillBound);
                     }
                 }
             }
@@ -108,9 +135,15 @@ public final class RealSizeBench {
     /** {prefill nanos, decode nanos per token} of our generation loop (sampler, detokenizer, stop matcher included). */
     static double[] engineRun(LoadedModel m, int[] prompt, int tokens) {
         long start = System.nanoTime();
-        var out = m.generator().generate(prompt, new Generator.Settings(tokens, Sampler.GREEDY, Set.of(), List.of()), StreamListener.NONE);
+        var out = m.generator()
+                .generate(
+                        prompt,
+                        new Generator.Settings(tokens, Sampler.GREEDY, Set.of(), List.of()),
+                        StreamListener.NONE);
         long[] steps = out.stepNanos();
-        return new double[]{out.prefillNanos(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length};
+        return new double[] {
+            out.prefillNanos(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length
+        };
     }
 
     /**
@@ -126,20 +159,26 @@ public final class RealSizeBench {
         int cap = prompt.length + tokens, n = kv.pastNames().size(), vocab = d.vocabSize();
         long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
         ByteBuffer[] a = new ByteBuffer[n], b = new ByteBuffer[n];
-        for (int i = 0; i < n; i++) { a[i] = EngineBench.alloc(bytes); b[i] = share ? null : EngineBench.alloc(bytes); }
+        for (int i = 0; i < n; i++) {
+            a[i] = EngineBench.alloc(bytes);
+            b[i] = share ? null : EngineBench.alloc(bytes);
+        }
         ByteBuffer logitsBuf = EngineBench.alloc((long) vocab * 4);
-        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[]{1, 1, vocab}, OnnxJavaType.FLOAT);
+        OnnxTensor logits = OnnxTensor.createTensor(env, logitsBuf, new long[] {1, 1, vocab}, OnnxJavaType.FLOAT);
         float[] row = new float[vocab];
         int len = 0, last = 0;
         long t0 = System.nanoTime(), prefill = 0;
         List<OnnxTensor> tmp = new ArrayList<>();
         for (int step = 0; step < tokens; step++) {
-            int[] feed = step == 0 ? prompt : new int[]{last};
+            int[] feed = step == 0 ? prompt : new int[] {last};
             int total = len + feed.length;
             Map<String, OnnxTensor> in = new HashMap<>();
             Map<String, OnnxValue> outs = new HashMap<>();
             long[] pos = new long[feed.length], ids = new long[feed.length], mask = new long[total];
-            for (int i = 0; i < feed.length; i++) { ids[i] = feed[i]; pos[i] = len + i; }
+            for (int i = 0; i < feed.length; i++) {
+                ids[i] = feed[i];
+                pos[i] = len + i;
+            }
             Arrays.fill(mask, 1);
             in.put(d.inputIds(), EngineBench.idTensor(env, ids, i32, tmp));
             if (d.attentionMask() != null) in.put(d.attentionMask(), EngineBench.idTensor(env, mask, i32, tmp));
@@ -151,7 +190,9 @@ public final class RealSizeBench {
             }
             if (feed.length > 1) {
                 try (OrtSession.Result r = s.run(in, Set.of(d.logits()), outs)) {
-                    ((OnnxTensor) r.get(d.logits()).orElseThrow()).getFloatBuffer().get((feed.length - 1) * vocab, row);
+                    ((OnnxTensor) r.get(d.logits()).orElseThrow())
+                            .getFloatBuffer()
+                            .get((feed.length - 1) * vocab, row);
                 }
             } else {
                 outs.put(d.logits(), logits);
@@ -160,14 +201,21 @@ public final class RealSizeBench {
             }
             tmp.forEach(OnnxTensor::close);
             tmp.clear();
-            if (!share) { ByteBuffer[] t = a; a = b; b = t; }
+            if (!share) {
+                ByteBuffer[] t = a;
+                a = b;
+                b = t;
+            }
             len = total;
             last = Sampler.GREEDY.sample(row);
-            if (step == 0) { prefill = System.nanoTime() - t0; t0 = System.nanoTime(); }
+            if (step == 0) {
+                prefill = System.nanoTime() - t0;
+                t0 = System.nanoTime();
+            }
         }
         long t1 = System.nanoTime();
         logits.close();
-        return new double[]{prefill, (double) (t1 - t0) / (tokens - 1)};
+        return new double[] {prefill, (double) (t1 - t0) / (tokens - 1)};
     }
 
     /** Bytes moved per second (read + write) by {@code threads} threads each copying its own 256 MB; best of 5. */
@@ -181,7 +229,11 @@ public final class RealSizeBench {
             for (int t = 0; t < threads; t++) {
                 int k = t;
                 Thread.ofPlatform().start(() -> {
-                    try { go.await(); } catch (InterruptedException e) { return; }
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                     System.arraycopy(src[k], 0, dst[k], 0, longs);
                     done.countDown();
                 });

@@ -39,24 +39,36 @@ public final class RetrievalBench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--docs" -> docs = Path.of(args[++i]);
-                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--sizes" ->
+                    sizes = Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 default -> {
-                    System.err.println("usage: RetrievalBench [--docs DIR] [--sizes 1000,10000] [--rounds N] [--quick]");
+                    System.err.println(
+                            "usage: RetrievalBench [--docs DIR] [--sizes 1000,10000] [--rounds N] [--quick]");
                     System.exit(2);
                 }
             }
         }
         List<Chunk> base = new ArrayList<>();
-        for (Document d : Document.loadFolder(docs)) base.addAll(Chunker.defaults().chunk(d));
+        for (Document d : Document.loadFolder(docs))
+            base.addAll(Chunker.defaults().chunk(d));
         Embedder embedder = Embedder.miniLm();
         embedder.embed("warm up the ONNX session");
 
-        System.out.printf("Retrieval benchmark: %d base chunks from %s, MiniLM %s, %d CPUs, Java %s, %d queries x %d rounds%n%n",
-                base.size(), docs, embedder.modelName(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), QUERIES.size(), rounds);
-        System.out.println("| chunks | index chunks/s | BM25 ms/query p50 | BM25 p95 | query embed ms p50 | dense ms/query p50 | hybrid ms/query p50 | hybrid p95 |");
+        System.out.printf(
+                "Retrieval benchmark: %d base chunks from %s, MiniLM %s, %d CPUs, Java %s, %d queries x %d rounds%n%n",
+                base.size(),
+                docs,
+                embedder.modelName(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                QUERIES.size(),
+                rounds);
+        System.out.println(
+                "| chunks | index chunks/s | BM25 ms/query p50 | BM25 p95 | query embed ms p50 | dense ms/query p50 | hybrid ms/query p50 | hybrid p95 |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<float[]> embeddedPool = new ArrayList<>();
         for (int n : sizes) {
@@ -64,7 +76,8 @@ public final class RetrievalBench {
             System.err.printf("indexing %d chunks...%n", n);
             long t0 = System.nanoTime();
             int toEmbed = quick ? Math.min(n, 1000) : n;
-            List<float[]> vectors = new ArrayList<>(embedder.embedAll(chunks.subList(0, toEmbed).stream().map(Chunk::indexText).toList()));
+            List<float[]> vectors = new ArrayList<>(embedder.embedAll(
+                    chunks.subList(0, toEmbed).stream().map(Chunk::indexText).toList()));
             if (embeddedPool.size() < vectors.size()) embeddedPool = vectors;
             Random rnd = new Random(n);
             for (int i = toEmbed; i < n; i++) vectors.add(jitter(embeddedPool.get(i % embeddedPool.size()), rnd));
@@ -77,11 +90,22 @@ public final class RetrievalBench {
             Stats bm25 = time(index, opt, rounds);
             Stats dense = time(index, opt.withMode(Mode.DENSE), rounds);
             Stats hybrid = time(index, opt.withMode(Mode.HYBRID), rounds);
-            System.out.printf("| %d | %.0f%s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", n, n / indexS, toEmbed < n ? "*" : "",
-                    bm25.p50(), bm25.p95(), embed.p50(), dense.p50(), hybrid.p50(), hybrid.p95());
+            System.out.printf(
+                    "| %d | %.0f%s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                    n,
+                    n / indexS,
+                    toEmbed < n ? "*" : "",
+                    bm25.p50(),
+                    bm25.p95(),
+                    embed.p50(),
+                    dense.p50(),
+                    hybrid.p50(),
+                    hybrid.p95());
             System.out.flush();
         }
-        if (quick) System.out.println("\n* --quick: only 1,000 chunks were embedded; the rest reuse those vectors with noise.");
+        if (quick)
+            System.out.println(
+                    "\n* --quick: only 1,000 chunks were embedded; the rest reuse those vectors with noise.");
         System.out.println("\nNot timed: reading and chunking files. Dense and hybrid include embedding the query.");
     }
 
@@ -116,7 +140,8 @@ public final class RetrievalBench {
             Chunk b = base.get(i % base.size());
             int copy = i / base.size();
             String text = copy == 0 ? b.text() : perturb(b.text(), copy);
-            out.add(new Chunk("synthetic#" + i, "copy" + copy + "/" + b.source(), b.headingPath(), 0, text.length(), text));
+            out.add(new Chunk(
+                    "synthetic#" + i, "copy" + copy + "/" + b.source(), b.headingPath(), 0, text.length(), text));
         }
         return out;
     }

@@ -28,15 +28,28 @@ public final class ServeBench {
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         try (EmbeddedBackend engine = EmbeddedBackend.load(folder);
-             OpenAiServer server = OpenAiServer.builder().port(0).maxQueue(256).start(engine);
-             OpenAiClient client = OpenAiClient.of(server.baseUrl())) {
+                OpenAiServer server =
+                        OpenAiServer.builder().port(0).maxQueue(256).start(engine);
+                OpenAiClient client = OpenAiClient.of(server.baseUrl())) {
             String id = engine.models().getFirst().id();
             // temperature 0: both paths generate the same tokens, so TPOT compares like with like
-            ChatRequest req = ChatRequest.builder(id).user("Write a short story about a robot who learns to paint.")
-                    .maxTokens(maxTokens).temperature(0.0).build();
-            for (int i = 0; i < Math.max(10, pairs / 10); i++) { engine.chat(req); client.chat(req); }
-            List<Double> dTtft = new ArrayList<>(), sTtft = new ArrayList<>(), dTpot = new ArrayList<>(), sTpot = new ArrayList<>();
-            List<Double> diffTtft = new ArrayList<>(), diffTpot = new ArrayList<>(), serverTtft = new ArrayList<>(), wire = new ArrayList<>();
+            ChatRequest req = ChatRequest.builder(id)
+                    .user("Write a short story about a robot who learns to paint.")
+                    .maxTokens(maxTokens)
+                    .temperature(0.0)
+                    .build();
+            for (int i = 0; i < Math.max(10, pairs / 10); i++) {
+                engine.chat(req);
+                client.chat(req);
+            }
+            List<Double> dTtft = new ArrayList<>(),
+                    sTtft = new ArrayList<>(),
+                    dTpot = new ArrayList<>(),
+                    sTpot = new ArrayList<>();
+            List<Double> diffTtft = new ArrayList<>(),
+                    diffTpot = new ArrayList<>(),
+                    serverTtft = new ArrayList<>(),
+                    wire = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
                 boolean directFirst = i % 2 == 0;
                 ChatResult a = run(directFirst ? engine : client, req);
@@ -45,30 +58,60 @@ public final class ServeBench {
                 if (direct.usage().completionTokens() != served.usage().completionTokens())
                     throw new IllegalStateException("the two paths generated different token counts");
                 if (Double.isNaN(direct.timings().ttftMs()) || direct.usage().completionTokens() < 2)
-                    throw new IllegalStateException(id + " streamed no text (its tokens decode to nothing?): TTFT and TPOT "
-                            + "cannot be measured on it; pick a model with a real tokenizer");
+                    throw new IllegalStateException(
+                            id + " streamed no text (its tokens decode to nothing?): TTFT and TPOT "
+                                    + "cannot be measured on it; pick a model with a real tokenizer");
                 dTtft.add(direct.timings().ttftMs());
                 sTtft.add(served.timings().ttftMs());
                 dTpot.add(direct.tpotMs());
                 sTpot.add(served.tpotMs());
                 diffTtft.add(served.timings().ttftMs() - direct.timings().ttftMs());
                 diffTpot.add(served.tpotMs() - direct.tpotMs());
-                double atServer = server.recent().getLast().ttftMs();   // arrival in the handler → first token to the socket
+                double atServer =
+                        server.recent().getLast().ttftMs(); // arrival in the handler → first token to the socket
                 serverTtft.add(atServer);
                 wire.add(served.timings().ttftMs() - atServer);
             }
             Stats dt = Stats.of(dTtft), st = Stats.of(sTtft), dp = Stats.of(dTpot), sp = Stats.of(sTpot);
-            System.out.printf(Locale.ROOT, "model %s, %d pairs, %d tokens each, %d cores%n", id, pairs,
-                    engine.chat(req).usage().completionTokens(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "model %s, %d pairs, %d tokens each, %d cores%n",
+                    id,
+                    pairs,
+                    engine.chat(req).usage().completionTokens(),
+                    Runtime.getRuntime().availableProcessors());
             System.out.println("| path | TTFT p50 ms | TTFT p95 ms | TPOT p50 ms | TPOT p95 ms |");
             System.out.println("| --- | ---: | ---: | ---: | ---: |");
-            System.out.printf(Locale.ROOT, "| engine direct | %.3f | %.3f | %.4f | %.4f |%n", dt.p50(), dt.p95(), dp.p50(), dp.p95());
-            System.out.printf(Locale.ROOT, "| through OpenAiServer | %.3f | %.3f | %.4f | %.4f |%n", st.p50(), st.p95(), sp.p50(), sp.p95());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| engine direct | %.3f | %.3f | %.4f | %.4f |%n",
+                    dt.p50(),
+                    dt.p95(),
+                    dp.p50(),
+                    dp.p95());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| through OpenAiServer | %.3f | %.3f | %.4f | %.4f |%n",
+                    st.p50(),
+                    st.p95(),
+                    sp.p50(),
+                    sp.p95());
             Stats ddt = Stats.of(diffTtft), ddp = Stats.of(diffTpot), srv = Stats.of(serverTtft), w = Stats.of(wire);
-            System.out.printf(Locale.ROOT, "| served - direct, paired median | %+.3f (%+.1f%%) | | %+.4f (%+.1f%%) | |%n",
-                    ddt.p50(), 100 * ddt.p50() / dt.p50(), ddp.p50(), 100 * ddp.p50() / dp.p50());
-            System.out.printf(Locale.ROOT, "TTFT through the server, split: handler arrival -> first token written p50 %.3f ms (p95 %.3f); "
-                    + "client send -> handler + socket -> client listener p50 %.3f ms (p95 %.3f)%n", srv.p50(), srv.p95(), w.p50(), w.p95());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| served - direct, paired median | %+.3f (%+.1f%%) | | %+.4f (%+.1f%%) | |%n",
+                    ddt.p50(),
+                    100 * ddt.p50() / dt.p50(),
+                    ddp.p50(),
+                    100 * ddp.p50() / dp.p50());
+            System.out.printf(
+                    Locale.ROOT,
+                    "TTFT through the server, split: handler arrival -> first token written p50 %.3f ms (p95 %.3f); "
+                            + "client send -> handler + socket -> client listener p50 %.3f ms (p95 %.3f)%n",
+                    srv.p50(),
+                    srv.p95(),
+                    w.p50(),
+                    w.p95());
         }
     }
 

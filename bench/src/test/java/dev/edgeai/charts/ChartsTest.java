@@ -42,7 +42,8 @@ class ChartsTest {
         List<Charts.NamedFigure> figs = Charts.figures(r);
         assertEquals(5, figs.size(), "ttft, tpot, throughput, tokens, decomposition");
         for (Charts.NamedFigure f : figs) {
-            Matcher m = Pattern.compile("<div id=\"(fig_" + f.id() + "_\\d+)\" class=\"edgeai-chart\"></div>").matcher(html);
+            Matcher m = Pattern.compile("<div id=\"(fig_" + f.id() + "_\\d+)\" class=\"edgeai-chart\"></div>")
+                    .matcher(html);
             assertTrue(m.find(), "div for " + f.id());
             assertTrue(html.contains("document.getElementById('" + m.group(1) + "')"), "script for " + f.id());
         }
@@ -52,7 +53,10 @@ class ChartsTest {
         String rest = withoutPlotly(html);
         assertFalse(rest.toLowerCase().contains("cdn"), "no CDN");
         assertFalse(rest.contains("https://") || rest.contains("http://"), "no remote URL");
-        assertFalse(Pattern.compile("<script[^>]*\\bsrc\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+        assertFalse(
+                Pattern.compile("<script[^>]*\\bsrc\\s*=", Pattern.CASE_INSENSITIVE)
+                        .matcher(html)
+                        .find(),
                 "no script src anywhere");
         assertTrue(html.contains("EXAMPLE DATA"), "synthetic data is labelled");
     }
@@ -62,13 +66,30 @@ class ChartsTest {
         RunResult base = ExampleResults.benchmark(2);
         List<Sample> samples = new ArrayList<>();
         for (Sample s : base.samples()) {
-            samples.add(new Sample(s.model().equals("phi-4-mini") ? EVIL : s.model() + "\\'\"", s.group(), s.round(),
-                    s.warmup(), s.concurrency(), s.ttftMs(), s.e2eMs(), s.tpotMs(), s.decodeTps(), s.promptTokens(),
-                    s.completionTokens(), s.tokensEstimated(), s.itlMs(), s.prompt(), s.text(), s.finishReason(), null));
+            samples.add(new Sample(
+                    s.model().equals("phi-4-mini") ? EVIL : s.model() + "\\'\"",
+                    s.group(),
+                    s.round(),
+                    s.warmup(),
+                    s.concurrency(),
+                    s.ttftMs(),
+                    s.e2eMs(),
+                    s.tpotMs(),
+                    s.decodeTps(),
+                    s.promptTokens(),
+                    s.completionTokens(),
+                    s.tokensEstimated(),
+                    s.itlMs(),
+                    s.prompt(),
+                    s.text(),
+                    s.finishReason(),
+                    null));
         }
         RunMeta m = base.meta();
-        RunResult r = RunResult.of(new RunMeta(m.tool(), m.time(), m.environment(), m.backend(), List.of(EVIL),
-                m.options()), samples).incomplete("died: " + EVIL);
+        RunResult r = RunResult.of(
+                        new RunMeta(m.tool(), m.time(), m.environment(), m.backend(), List.of(EVIL), m.options()),
+                        samples)
+                .incomplete("died: " + EVIL);
         String html = HtmlReport.render("report " + EVIL, r);
         assertEquals(1, count(html, "<script>/* plotly.js"), "only our own script tags");
         assertEquals(count(html, "<script>"), 1 + Charts.figures(r).size());
@@ -100,8 +121,8 @@ class ChartsTest {
         Files.writeString(res.resolve("broken.json"), "{\"schema\":\"edgeai.results/v1\",");
         Files.writeString(res.resolve("package.json"), "{\"name\":\"x\"}");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ChartRegenerator.Outcome o = ChartRegenerator.regenerate(res, null, new PrintStream(err, true,
-                StandardCharsets.UTF_8), true);
+        ChartRegenerator.Outcome o =
+                ChartRegenerator.regenerate(res, null, new PrintStream(err, true, StandardCharsets.UTF_8), true);
         assertEquals(2, o.written().size());
         assertTrue(Files.isRegularFile(res.resolve("a.html")));
         assertTrue(Files.isRegularFile(res.resolve("sub/b.html")));

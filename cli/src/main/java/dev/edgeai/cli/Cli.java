@@ -1,7 +1,7 @@
 package dev.edgeai.cli;
 
-import dev.edgeai.chat.Terminal;
 import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.Terminal;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -51,7 +51,8 @@ public final class Cli {
     private static int badOption(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String msg = oneLine(ex.getMessage()) + fromEnv(ex, System.getenv());
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getSuggestions().isEmpty()) {
             msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
         }
         PrintWriter err = cmd.getErr();
@@ -72,7 +73,9 @@ public final class Cli {
     }
 
     private static boolean isExpected(Throwable ex) {
-        return ex instanceof ChatException || ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException
+        return ex instanceof ChatException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof UncheckedIOException
                 || ex instanceof IllegalStateException;
     }
 

@@ -20,9 +20,15 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
         String s = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
         try {
             if (s.startsWith("p")) return Duration.parse(s.toUpperCase(Locale.ROOT));
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
-            if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 1000));
-            if (s.endsWith("m")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 60_000));
+            if (s.endsWith("ms"))
+                return Duration.ofMillis(
+                        Long.parseLong(s.substring(0, s.length() - 2).strip()));
+            if (s.endsWith("s"))
+                return Duration.ofMillis(Math.round(
+                        Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 1000));
+            if (s.endsWith("m"))
+                return Duration.ofMillis(Math.round(
+                        Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 60_000));
             return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
         } catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("'" + value + "' is not a duration (accepted: 30s, 500ms, 2m, PT30S)");

@@ -19,7 +19,9 @@ public final class Flags {
         return switch (v) {
             case "1", "true", "yes", "on", "y" -> true;
             case "0", "false", "no", "off", "n" -> false;
-            default -> throw new IllegalArgumentException("'" + value + "' is not a yes/no value (accepted: " + ACCEPTED + ")");
+            default ->
+                throw new IllegalArgumentException(
+                        "'" + value + "' is not a yes/no value (accepted: " + ACCEPTED + ")");
         };
     }
 

@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 
 /** The results folder option every measuring script shares: {@code @Mixin ResultsOptions results;}. */
 public class ResultsOptions {
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-data/results}",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "${env:RESULTS_DIR:-data/results}",
             description = "Folder for results files (env RESULTS_DIR; default: ${DEFAULT-VALUE}).")
     public Path out;
 

@@ -48,7 +48,9 @@ public final class SaveOnInterrupt implements AutoCloseable {
         return s;
     }
 
-    public boolean interrupted() { return interrupted; }
+    public boolean interrupted() {
+        return interrupted;
+    }
 
     /**
      * The script's own write (first writer wins); a result that looks complete is marked incomplete when the run

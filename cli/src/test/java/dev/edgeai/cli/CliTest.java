@@ -1,32 +1,45 @@
 package dev.edgeai.cli;
 
-import dev.edgeai.chat.Terminal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeai.chat.Terminal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 class CliTest {
-    enum Mode { BM25, HYBRID }
+    enum Mode {
+        BM25,
+        HYBRID
+    }
 
     @Command(name = "demo", mixinStandardHelpOptions = true)
     static class Demo implements Callable<Integer> {
-        @Option(names = "--stream", arity = "1", defaultValue = "true", description = "x") boolean stream;
-        @Option(names = "--fallback") boolean fallback;
-        @Option(names = "--mode", defaultValue = "hybrid") Mode mode;
-        @Option(names = "--rounds", defaultValue = "3") int rounds;
+        @Option(names = "--stream", arity = "1", defaultValue = "true", description = "x")
+        boolean stream;
 
-        @Override public Integer call() { return stream ? 10 : 20; }
+        @Option(names = "--fallback")
+        boolean fallback;
+
+        @Option(names = "--mode", defaultValue = "hybrid")
+        Mode mode;
+
+        @Option(names = "--rounds", defaultValue = "3")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            return stream ? 10 : 20;
+        }
     }
 
     @ParameterizedTest
@@ -54,7 +67,12 @@ class CliTest {
         assertEquals(2, code);
         String text = err.toString().strip();
         assertEquals(1, text.lines().count(), text);
-        assertTrue(text.contains("--stream") && text.contains("'maybe'") && text.contains(Flags.ACCEPTED) && text.endsWith("see --help"), text);
+        assertTrue(
+                text.contains("--stream")
+                        && text.contains("'maybe'")
+                        && text.contains(Flags.ACCEPTED)
+                        && text.endsWith("see --help"),
+                text);
         assertFalse(text.contains("Usage"), text);
     }
 

@@ -19,16 +19,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** scripts/benchmark.java and scripts/charts.java through ./jbang against a real scripted server. */
 class BenchmarkScriptTest {
-    @TempDir Path out;
+    @TempDir
+    Path out;
 
     @Test
     void sweepsConcurrencyWritesJsonCsvAndHtmlAndTheServerSeesOverlap() throws Exception {
         try (ScriptedServer server = ScriptedServer.builder()
-                .model("phi-4-mini", Script.builder().ttftMs(80).itlMs(20).tokenCount(8).build())
+                .model(
+                        "phi-4-mini",
+                        Script.builder().ttftMs(80).itlMs(20).tokenCount(8).build())
                 .start()) {
-            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
-                    "scripts/benchmark.java", "--endpoint", server.baseUrl(), "--concurrency", "1,4", "--requests", "8",
-                    "--out", out.toString(), "--no-progress");
+            var r = ScriptRunner.jbang(
+                    Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
+                    "scripts/benchmark.java",
+                    "--endpoint",
+                    server.baseUrl(),
+                    "--concurrency",
+                    "1,4",
+                    "--requests",
+                    "8",
+                    "--out",
+                    out.toString(),
+                    "--no-progress");
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(4, server.maxInFlight(), "the server must see 4 requests at once");
             assertTrue(r.stdout().contains("phi-4-mini"), r::toString);
@@ -56,10 +68,13 @@ class BenchmarkScriptTest {
     @Test
     void endpointDyingMidRunKeepsPartialResultsMarkedIncomplete() throws Exception {
         ScriptedServer server = ScriptedServer.builder()
-                .model("phi-4-mini", Script.builder().ttftMs(20).itlMs(10).tokenCount(10).build()).start();
+                .model(
+                        "phi-4-mini",
+                        Script.builder().ttftMs(20).itlMs(10).tokenCount(10).build())
+                .start();
         var killer = new Thread(() -> {
             try {
-                while (server.requestCount() < 12) Thread.sleep(20);   // let some requests finish, then die
+                while (server.requestCount() < 12) Thread.sleep(20); // let some requests finish, then die
             } catch (InterruptedException e) {
                 return;
             }
@@ -67,14 +82,23 @@ class BenchmarkScriptTest {
         });
         killer.start();
         try {
-            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
-                    "scripts/benchmark.java", "--endpoint", server.baseUrl(), "--requests", "400",
-                    "--out", out.toString(), "--no-progress");
+            var r = ScriptRunner.jbang(
+                    Map.of("BENCH_MODELS", "phi-4-mini", "BENCH_PROMPT", "Say hi"),
+                    "scripts/benchmark.java",
+                    "--endpoint",
+                    server.baseUrl(),
+                    "--requests",
+                    "400",
+                    "--out",
+                    out.toString(),
+                    "--no-progress");
             assertNotEquals(0, r.exitCode(), r::toString);
             assertTrue(r.stderr().contains("incomplete"), r::toString);
             RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
             assertFalse(res.complete(), "marked incomplete");
-            assertTrue(res.samples().stream().filter(s -> s.ok() && !s.warmup()).count() >= 5, "finished requests are kept");
+            assertTrue(
+                    res.samples().stream().filter(s -> s.ok() && !s.warmup()).count() >= 5,
+                    "finished requests are kept");
             assertTrue(res.samples().stream().anyMatch(s -> !s.ok()), "failed requests are recorded");
         } finally {
             killer.interrupt();
@@ -84,9 +108,18 @@ class BenchmarkScriptTest {
 
     @Test
     void badOptionsFailBeforeAnyServerIsContacted() throws Exception {
-        for (String[] bad : new String[][] {{"--rounds", "0"}, {"--concurrency", "0"}, {"--prompts", "/nonexistent/prompts.jsonl"}}) {
-            var r = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--endpoint", "http://127.0.0.1:" + ScriptRunner.deadPort() + "/v1",
-                    "--out", out.toString(), bad[0], bad[1]);
+        for (String[] bad :
+                new String[][] {{"--rounds", "0"}, {"--concurrency", "0"}, {"--prompts", "/nonexistent/prompts.jsonl"}
+                }) {
+            var r = ScriptRunner.jbang(
+                    Map.of(),
+                    "scripts/benchmark.java",
+                    "--endpoint",
+                    "http://127.0.0.1:" + ScriptRunner.deadPort() + "/v1",
+                    "--out",
+                    out.toString(),
+                    bad[0],
+                    bad[1]);
             assertNotEquals(0, r.exitCode(), r::toString);
             assertFalse(r.stderr().contains("cannot reach"), () -> "validated before connecting: " + r);
             assertFalse(r.stderr().contains("\tat "), r::toString);
@@ -95,11 +128,21 @@ class BenchmarkScriptTest {
 
     @Test
     void unknownModelListsWhatExists() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start()) {
-            var r = ScriptRunner.jbang(Map.of("BENCH_MODELS", "phi-4-mini,llama-70b"), "scripts/benchmark.java",
-                    "--endpoint", server.baseUrl(), "--out", out.toString(), "--no-progress");
+        try (ScriptedServer server =
+                ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start()) {
+            var r = ScriptRunner.jbang(
+                    Map.of("BENCH_MODELS", "phi-4-mini,llama-70b"),
+                    "scripts/benchmark.java",
+                    "--endpoint",
+                    server.baseUrl(),
+                    "--out",
+                    out.toString(),
+                    "--no-progress");
             assertNotEquals(0, r.exitCode());
-            assertTrue(r.stderr().contains("unknown model 'llama-70b'") && r.stderr().contains("phi-4-mini"), r::toString);
+            assertTrue(
+                    r.stderr().contains("unknown model 'llama-70b'")
+                            && r.stderr().contains("phi-4-mini"),
+                    r::toString);
             assertFalse(r.stderr().contains("\tat "), r::toString);
             assertTrue(ScriptRunner.jsonFiles(out).isEmpty());
         }
@@ -112,18 +155,26 @@ class BenchmarkScriptTest {
         for (Path p : ScriptRunner.jsonFiles(examples)) Files.copy(p, dir.resolve(p.getFileName()));
         Files.writeString(dir.resolve("broken.json"), "{\"schema\": \"edgeai.results/v1\", \"meta\": ");
 
-        var cmp = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--compare",
-                dir.resolve("benchmark-example.json").toString(), dir.resolve("benchmark-example.json").toString());
+        var cmp = ScriptRunner.jbang(
+                Map.of(),
+                "scripts/benchmark.java",
+                "--compare",
+                dir.resolve("benchmark-example.json").toString(),
+                dir.resolve("benchmark-example.json").toString());
         assertEquals(0, cmp.exitCode(), cmp::toString);
         assertTrue(cmp.stdout().contains("1.00"), cmp::toString);
 
-        var bad = ScriptRunner.jbang(Map.of(), "scripts/benchmark.java", "--compare",
-                dir.resolve("broken.json").toString(), dir.resolve("benchmark-example.json").toString());
+        var bad = ScriptRunner.jbang(
+                Map.of(),
+                "scripts/benchmark.java",
+                "--compare",
+                dir.resolve("broken.json").toString(),
+                dir.resolve("benchmark-example.json").toString());
         assertNotEquals(0, bad.exitCode());
         assertTrue(bad.stderr().contains("broken.json"), bad::toString);
 
         var charts = ScriptRunner.jbang(Map.of(), "scripts/charts.java", dir.toString());
-        assertEquals(1, charts.exitCode(), charts::toString);   // one file skipped
+        assertEquals(1, charts.exitCode(), charts::toString); // one file skipped
         assertTrue(charts.stderr().contains("broken.json"), charts::toString);
         assertTrue(Files.exists(dir.resolve("benchmark-example.html")), charts::toString);
         assertTrue(Files.exists(dir.resolve("model_compare-example.html")), charts::toString);

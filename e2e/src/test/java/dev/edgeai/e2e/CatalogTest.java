@@ -23,9 +23,13 @@ class CatalogTest {
     private static final Pattern README_ALIAS = Pattern.compile("\\./jbang\\s+([A-Za-z0-9_-]+)@\\.");
 
     static Map<String, String> aliases() throws Exception {
-        JsonNode catalog = new ObjectMapper().readTree(ROOT.resolve("jbang-catalog.json").toFile());
+        JsonNode catalog =
+                new ObjectMapper().readTree(ROOT.resolve("jbang-catalog.json").toFile());
         Map<String, String> out = new java.util.TreeMap<>();
-        catalog.path("aliases").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().path("script-ref").asText()));
+        catalog.path("aliases")
+                .fields()
+                .forEachRemaining(
+                        e -> out.put(e.getKey(), e.getValue().path("script-ref").asText()));
         return out;
     }
 
@@ -34,13 +38,15 @@ class CatalogTest {
         Map<String, String> aliases = aliases();
         List<String> missing = new ArrayList<>();
         try (Stream<Path> scripts = Files.list(ROOT.resolve("scripts"))) {
-            for (Path s : scripts.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+            for (Path s :
+                    scripts.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 String ref = "scripts/" + s.getFileName();
                 if (!aliases.containsValue(ref)) missing.add(ref);
             }
         }
         assertEquals(List.of(), missing, "scripts without an alias in jbang-catalog.json");
-        aliases.forEach((alias, ref) -> assertTrue(Files.isRegularFile(ROOT.resolve(ref)), alias + " → missing " + ref));
+        aliases.forEach(
+                (alias, ref) -> assertTrue(Files.isRegularFile(ROOT.resolve(ref)), alias + " → missing " + ref));
     }
 
     @Test
@@ -51,7 +57,8 @@ class CatalogTest {
         assertTrue(used.contains("rag_chat"), "README shows ./jbang rag_chat@. --help: " + used);
         Map<String, String> aliases = aliases();
         for (String alias : used) {
-            assertTrue(aliases.containsKey(alias), "README uses " + alias + "@. but jbang-catalog.json has no such alias");
+            assertTrue(
+                    aliases.containsKey(alias), "README uses " + alias + "@. but jbang-catalog.json has no such alias");
             var r = ScriptRunner.jbang(Map.of(), alias + "@.", "--help");
             assertEquals(0, r.exitCode(), () -> alias + "@. --help: " + r);
             assertTrue(r.stdout().toLowerCase().contains("usage"), () -> alias + "@. --help printed no usage: " + r);

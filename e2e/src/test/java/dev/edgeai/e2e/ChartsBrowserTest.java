@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.awt.image.BufferedImage;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,32 +18,39 @@ import org.openqa.selenium.By;
 
 /** Regenerated chart reports open offline in real headless Chromium, render their plots, and can be screenshot. */
 class ChartsBrowserTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void reportsRenderOfflineWithoutConsoleErrorsAndPngsAreWritten() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("results"));
-        for (Path p : ScriptRunner.jsonFiles(ScriptRunner.ROOT.resolve("data/results/examples"))) Files.copy(p, dir.resolve(p.getFileName()));
+        for (Path p : ScriptRunner.jsonFiles(ScriptRunner.ROOT.resolve("data/results/examples")))
+            Files.copy(p, dir.resolve(p.getFileName()));
         var r = ScriptRunner.jbang(600, Map.of(), "scripts/charts.java", dir.toString(), "--png", "--svg");
         assertEquals(0, r.exitCode(), r::toString);
         assertFalse(r.stderr().contains("images of"), r::toString);
 
-        try (Browser browser = Browser.start()) {   // --host-resolver-rules: any network request would fail loudly
+        try (Browser browser = Browser.start()) { // --host-resolver-rules: any network request would fail loudly
             for (String name : new String[] {"benchmark-example", "model_compare-example", "evaluate-example"}) {
                 Path png = dir.resolve(name + ".png");
                 assertTrue(Files.isRegularFile(png) && Files.size(png) > 10_000, "screenshot " + png);
                 browser.driver.get(dir.resolve(name + ".html").toUri().toString());
                 int plots = browser.waitFor(20).until(d -> {
-                    int n = d.findElements(By.cssSelector(".js-plotly-plot svg.main-svg")).size();
+                    int n = d.findElements(By.cssSelector(".js-plotly-plot svg.main-svg"))
+                            .size();
                     return n > 0 ? n : null;
                 });
-                int divs = browser.driver.findElements(By.cssSelector(".js-plotly-plot")).size();
+                int divs = browser.driver
+                        .findElements(By.cssSelector(".js-plotly-plot"))
+                        .size();
                 assertTrue(plots >= divs && divs >= 2, name + ": " + divs + " plot divs, " + plots + " rendered svgs");
                 // One slide-sized image per chart, named after it, each with real content.
                 List<Path> perChart;
                 try (var files = Files.list(dir)) {
                     perChart = files.filter(p -> p.getFileName().toString().startsWith(name + "-")
-                            && p.getFileName().toString().endsWith(".png")).sorted().toList();
+                                    && p.getFileName().toString().endsWith(".png"))
+                            .sorted()
+                            .toList();
                 }
                 assertEquals(divs, perChart.size(), name + ": one PNG per chart: " + perChart);
                 for (Path p : perChart) {
@@ -56,8 +63,10 @@ class ChartsBrowserTest {
                 }
                 BufferedImage page = ImageIO.read(png.toFile());
                 assertTrue(page.getHeight() > 900, "full-page screenshot, not just the top: " + page.getHeight());
-                int bottom = page.getHeight() - 40;   // cut to the page: the last rows are page, not empty window
-                assertTrue(distinctColours(page.getSubimage(0, 0, page.getWidth(), bottom)) > 20, "page screenshot has content");
+                int bottom = page.getHeight() - 40; // cut to the page: the last rows are page, not empty window
+                assertTrue(
+                        distinctColours(page.getSubimage(0, 0, page.getWidth(), bottom)) > 20,
+                        "page screenshot has content");
                 assertTrue(browser.driver.getPageSource().contains("EXAMPLE DATA"), "synthetic examples are labelled");
                 var errors = browser.consoleErrors();
                 assertTrue(errors.isEmpty(), () -> name + " console errors: " + errors);
@@ -69,7 +78,8 @@ class ChartsBrowserTest {
     /** Distinct RGB values on a sparse grid: a blank or single-colour image has one or two. */
     static int distinctColours(BufferedImage img) {
         Set<Integer> seen = new HashSet<>();
-        for (int y = 0; y < img.getHeight(); y += 3) for (int x = 0; x < img.getWidth(); x += 3) seen.add(img.getRGB(x, y) & 0xffffff);
+        for (int y = 0; y < img.getHeight(); y += 3)
+            for (int x = 0; x < img.getWidth(); x += 3) seen.add(img.getRGB(x, y) & 0xffffff);
         return seen.size();
     }
 }

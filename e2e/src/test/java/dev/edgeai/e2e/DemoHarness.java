@@ -23,21 +23,33 @@ final class DemoHarness implements AutoCloseable {
 
     /** serve's server over {@code backend} (e.g. an OpenAiClient to the testkit's ScriptedServer) with the demo. */
     static DemoHarness serving(ChatBackend backend, OrtWebAssets ort) {
-        return new DemoHarness(OpenAiServer.builder().port(0).extension(cfg -> DemoPage.mount(cfg, ort)).start(backend), null);
+        return new DemoHarness(
+                OpenAiServer.builder()
+                        .port(0)
+                        .extension(cfg -> DemoPage.mount(cfg, ort))
+                        .start(backend),
+                null);
     }
 
     /** The page alone: its {@code /v1} answers 404, like a server without a model endpoint. */
     static DemoHarness pageOnly(OrtWebAssets ort) {
-        return new DemoHarness(null, Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.startup.showJavalinBanner = false;
-            DemoPage.mount(cfg, ort);
-        }).start(0));
+        return new DemoHarness(
+                null,
+                Javalin.create(cfg -> {
+                            cfg.jetty.host = "127.0.0.1";
+                            cfg.startup.showJavalinBanner = false;
+                            DemoPage.mount(cfg, ort);
+                        })
+                        .start(0));
     }
 
-    String url() { return origin() + DemoPage.PATH; }
+    String url() {
+        return origin() + DemoPage.PATH;
+    }
 
-    String origin() { return "http://127.0.0.1:" + port; }
+    String origin() {
+        return "http://127.0.0.1:" + port;
+    }
 
     @Override
     public void close() {

@@ -1,21 +1,12 @@
 package dev.edgeai.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.web.OrtWebAssets;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +22,29 @@ import org.openqa.selenium.support.ui.Select;
 class DemoServeScriptTest {
     static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
     static final String GQA = "tiny-graph-capture-gqa";
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void serveJavaHostsTheDemoWithStreamingFromBothModelsAndMiniLmInThePage() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
+        Assumptions.assumeTrue(
+                Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
                 "needs /usr/bin/chromium and /usr/bin/chromedriver (apt install chromium chromium-driver)");
-        try (ServeProcess p = ServeProcess.start(tmp, List.of("scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
-                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA))) {
+        try (ServeProcess p = ServeProcess.start(
+                tmp,
+                List.of(
+                        "scripts/serve.java",
+                        "--port",
+                        "0",
+                        "--model",
+                        ScriptRunner.fixture(LLAMA).toString(),
+                        "--model",
+                        ScriptRunner.fixture(GQA).toString(),
+                        "--alias",
+                        "phi-4-mini=" + LLAMA,
+                        "--alias",
+                        "gpt-oss-20b=" + GQA))) {
             String url = p.awaitUrl();
             String page = url.replace("/v1", "/demo/");
             try (var b = DemoBrowserTest.Chromium.start(false)) {
@@ -47,7 +53,7 @@ class DemoServeScriptTest {
                 assertTrue(status.startsWith("4 models at "), status);
                 new Select(b.driver().findElement(By.id("model-slm"))).selectByValue("phi-4-mini");
                 new Select(b.driver().findElement(By.id("model-llm"))).selectByValue("gpt-oss-20b");
-                b.driver().findElement(By.id("use-docs")).click();   // the GQA fixture holds 128 tokens in all
+                b.driver().findElement(By.id("use-docs")).click(); // the GQA fixture holds 128 tokens in all
                 var max = b.driver().findElement(By.id("max-tokens"));
                 max.clear();
                 max.sendKeys("24");
@@ -57,26 +63,47 @@ class DemoServeScriptTest {
                 for (int run = 1; run <= 2; run++) {
                     b.driver().findElement(By.id("send-both")).click();
                     int expected = run;
-                    b.waitFor(120).until(d -> DemoBrowserTest.chartPoints(b).equals(List.of(expected, expected, expected, expected))
-                            || !d.findElements(By.cssSelector(".answer-card .error")).isEmpty());
-                    assertTrue(b.driver().findElements(By.cssSelector(".answer-card .error")).isEmpty(),
-                            () -> b.driver().findElement(By.cssSelector(".answer-card .error")).getText());
+                    b.waitFor(120)
+                            .until(d -> DemoBrowserTest.chartPoints(b)
+                                            .equals(List.of(expected, expected, expected, expected))
+                                    || !d.findElements(By.cssSelector(".answer-card .error"))
+                                            .isEmpty());
+                    assertTrue(
+                            b.driver()
+                                    .findElements(By.cssSelector(".answer-card .error"))
+                                    .isEmpty(),
+                            () -> b.driver()
+                                    .findElement(By.cssSelector(".answer-card .error"))
+                                    .getText());
                 }
                 for (WebElement card : b.driver().findElements(By.cssSelector(".answer-card"))) {
                     var m = card.findElement(By.cssSelector(".metrics"));
                     int tokens = Integer.parseInt(m.getDomAttribute("data-tokens"));
                     assertTrue(tokens >= 1 && tokens <= 24, card.getText());
                     // counted by the server (usage), not estimated from chunks
-                    assertTrue(m.getText().matches("TTFT [\\d.]+ m?s · total [\\d.]+ m?s · \\d+ tokens · ([\\d.]+|–) tok/s"), m.getText());
-                    assertTrue(!card.findElement(By.cssSelector(".answer")).getText().isBlank(), card.getText());
+                    assertTrue(
+                            m.getText()
+                                    .matches("TTFT [\\d.]+ m?s · total [\\d.]+ m?s · \\d+ tokens · ([\\d.]+|–) tok/s"),
+                            m.getText());
+                    assertTrue(
+                            !card.findElement(By.cssSelector(".answer"))
+                                    .getText()
+                                    .isBlank(),
+                            card.getText());
                 }
 
-                if (OrtWebAssets.fromEnvironment().installed()) {   // DemoBrowserTest installs it from the cached tarball
+                if (OrtWebAssets.fromEnvironment().installed()) { // DemoBrowserTest installs it from the cached tarball
                     new Select(b.driver().findElement(By.id("ep"))).selectByValue("wasm");
                     b.driver().findElement(By.id("match")).click();
-                    b.waitFor(120).until(d -> d.findElement(By.id("ort-status")).getText().startsWith("Best match")
-                            || d.findElement(By.id("ort-status")).getDomAttribute("class").contains("error"));
-                    assertEquals("wasm", b.driver().findElement(By.id("ep-used")).getDomAttribute("data-ep"),
+                    b.waitFor(120)
+                            .until(d ->
+                                    d.findElement(By.id("ort-status")).getText().startsWith("Best match")
+                                            || d.findElement(By.id("ort-status"))
+                                                    .getDomAttribute("class")
+                                                    .contains("error"));
+                    assertEquals(
+                            "wasm",
+                            b.driver().findElement(By.id("ep-used")).getDomAttribute("data-ep"),
                             b.driver().findElement(By.id("ort-status")).getText());
                 }
                 b.screenshot("demo-serve-java");

@@ -32,20 +32,35 @@ class EvaluateScriptTest {
             """;
     static ScriptedServer server;
 
-    @TempDir Path out;
+    @TempDir
+    Path out;
 
     @BeforeAll
     static void start() {
         server = ScriptedServer.builder()
-                .model(SLM, Script.builder().ttftMs(20).itlMs(1)
-                        .reply("Ollama listen", "11434")
-                        .reply("k1 and b", "I don't know.")
-                        .reply("H100", "I don't know based on the provided documents.").build())
-                .model(LLM, Script.builder().ttftMs(50).itlMs(2)
-                        .reply("Ollama listen", "Ollama listens on port 11434.")
-                        .reply("k1 and b", "k1 = 1.2 and b = 0.75.")
-                        .reply("H100", "About 2 dollars per hour.").build())
-                .model("judge-model", Script.builder().tokens("{\"coherence\": 4, \"factuality\": 3, \"brevity\": 5}").build())
+                .model(
+                        SLM,
+                        Script.builder()
+                                .ttftMs(20)
+                                .itlMs(1)
+                                .reply("Ollama listen", "11434")
+                                .reply("k1 and b", "I don't know.")
+                                .reply("H100", "I don't know based on the provided documents.")
+                                .build())
+                .model(
+                        LLM,
+                        Script.builder()
+                                .ttftMs(50)
+                                .itlMs(2)
+                                .reply("Ollama listen", "Ollama listens on port 11434.")
+                                .reply("k1 and b", "k1 = 1.2 and b = 0.75.")
+                                .reply("H100", "About 2 dollars per hour.")
+                                .build())
+                .model(
+                        "judge-model",
+                        Script.builder()
+                                .tokens("{\"coherence\": 4, \"factuality\": 3, \"brevity\": 5}")
+                                .build())
                 .start();
     }
 
@@ -61,21 +76,47 @@ class EvaluateScriptTest {
     }
 
     static SystemReport report(RunResult r, String system) {
-        return r.reports().stream().filter(x -> x.system().equals(system)).findFirst().orElseThrow();
+        return r.reports().stream()
+                .filter(x -> x.system().equals(system))
+                .findFirst()
+                .orElseThrow();
     }
 
     static List<Double> scores(RunResult r, String system) {
-        return r.samples().stream().filter(s -> !s.warmup() && s.model().equals(system)).map(s -> s.scores().get("score")).toList();
+        return r.samples().stream()
+                .filter(s -> !s.warmup() && s.model().equals(system))
+                .map(s -> s.scores().get("score"))
+                .toList();
     }
 
     @Test
     void scoresMatchHandComputedValuesAndTheJudgeIsCached() throws Exception {
         Path qa = Files.writeString(out.resolve("qa.jsonl"), QA);
         Path cache = out.resolve("judge-cache");
-        var r = evaluate(Map.of(), "--endpoint", server.baseUrl(), "--slm", "phi-4-mini", "--llm", "gpt-oss-20b", "--qa", qa.toString(),
-                "--judge", "judge-model", "--judge-cache", cache.toString());
+        var r = evaluate(
+                Map.of(),
+                "--endpoint",
+                server.baseUrl(),
+                "--slm",
+                "phi-4-mini",
+                "--llm",
+                "gpt-oss-20b",
+                "--qa",
+                qa.toString(),
+                "--judge",
+                "judge-model",
+                "--judge-cache",
+                cache.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        for (String s : List.of(SLM, LLM, "hybrid", "Cost of this run", "gpt-4o-mini USD", "ESTIMATE", "Which model for which job", "judge coh/fact/brev")) {
+        for (String s : List.of(
+                SLM,
+                LLM,
+                "hybrid",
+                "Cost of this run",
+                "gpt-4o-mini USD",
+                "ESTIMATE",
+                "Which model for which job",
+                "judge coh/fact/brev")) {
             assertTrue(r.stdout().contains(s), () -> "missing " + s + "\n" + r);
         }
         // 9 answers, but the hybrid's three equal answers already judged (its kept draft is the SLM's, its refinements
@@ -85,7 +126,9 @@ class EvaluateScriptTest {
 
         List<Path> files = ScriptRunner.jsonFiles(out);
         assertEquals(1, files.size(), r::toString);
-        assertTrue(Files.exists(Path.of(files.get(0).toString().replace(".json", ".html"))), "HTML report beside the JSON");
+        assertTrue(
+                Files.exists(Path.of(files.get(0).toString().replace(".json", ".html"))),
+                "HTML report beside the JSON");
         RunResult res = ResultsFile.read(files.get(0));
         assertEquals("evaluate", res.meta().tool());
         assertEquals(List.of(SLM, LLM), res.meta().models());
@@ -99,7 +142,10 @@ class EvaluateScriptTest {
         assertEquals(1.0, report(res, SLM).value("brevity"), 1e-9);
         assertEquals(3.0, report(res, "hybrid").value("judge_factuality"), 1e-9);
         // "k1 = 1.2 and b = 0.75." is 7 chunks, "About 2 dollars per hour." 5: the hybrid adds them to the SLM's tokens
-        assertEquals(report(res, SLM).value("completion_tokens_total") + 12, report(res, "hybrid").value("completion_tokens_total"), 1e-9);
+        assertEquals(
+                report(res, SLM).value("completion_tokens_total") + 12,
+                report(res, "hybrid").value("completion_tokens_total"),
+                1e-9);
         for (Sample s : res.samples()) {
             if (s.warmup()) continue;
             assertTrue(s.ttftMs() >= (s.model().equals(LLM) ? 50 : 20), s::toString);
@@ -107,25 +153,52 @@ class EvaluateScriptTest {
         // the server is this test's JVM, found by its port: RSS is a real reading
         assertTrue(report(res, SLM).value("rss_mb") > 10, () -> report(res, SLM).toString());
 
-        var again = evaluate(Map.of(), "--endpoint", server.baseUrl(), "--slm", "phi-4-mini", "--llm", "gpt-oss-20b", "--qa", qa.toString(),
-                "--judge", "judge-model", "--judge-cache", cache.toString());
+        var again = evaluate(
+                Map.of(),
+                "--endpoint",
+                server.baseUrl(),
+                "--slm",
+                "phi-4-mini",
+                "--llm",
+                "gpt-oss-20b",
+                "--qa",
+                qa.toString(),
+                "--judge",
+                "judge-model",
+                "--judge-cache",
+                cache.toString());
         assertEquals(0, again.exitCode(), again::toString);
         assertTrue(again.stderr().contains("judge: 0 calls, 9 cached"), again::toString);
     }
 
     @Test
     void withNoOptionsItEvaluatesBothModelsAndTheHybridOnTheDefaultSet() throws Exception {
-        long qaLines = Files.readAllLines(ScriptRunner.ROOT.resolve("data/qa/workshop.jsonl")).stream().filter(l -> !l.isBlank()).count();
-        var r = ScriptRunner.jbang(Map.of("OPENAI_BASE_URL", server.baseUrl(), "SLM_ALIAS", "phi-4-mini", "LLM_ALIAS", "gpt-oss-20b",
-                "RESULTS_DIR", out.toString()), "scripts/evaluate.java");
+        long qaLines = Files.readAllLines(ScriptRunner.ROOT.resolve("data/qa/workshop.jsonl")).stream()
+                .filter(l -> !l.isBlank())
+                .count();
+        var r = ScriptRunner.jbang(
+                Map.of(
+                        "OPENAI_BASE_URL",
+                        server.baseUrl(),
+                        "SLM_ALIAS",
+                        "phi-4-mini",
+                        "LLM_ALIAS",
+                        "gpt-oss-20b",
+                        "RESULTS_DIR",
+                        out.toString()),
+                "scripts/evaluate.java");
         assertEquals(0, r.exitCode(), r::toString);
         RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
-        assertEquals(List.of(SLM, LLM, "hybrid"), res.reports().stream().map(SystemReport::system).toList());
+        assertEquals(
+                List.of(SLM, LLM, "hybrid"),
+                res.reports().stream().map(SystemReport::system).toList());
         assertEquals(2 + 3 * qaLines, res.samples().size());
         assertEquals(0.0, res.meta().options().get("temperature"));
         assertEquals(42, res.meta().options().get("seed"));
         // the hybrid escalates exactly the SLM's refusals (its scripted "I don't know" replies); nothing else fires
-        long refusals = res.samples().stream().filter(s -> !s.warmup() && s.model().equals(SLM) && s.scores().get("refusal") == 1.0).count();
+        long refusals = res.samples().stream()
+                .filter(s -> !s.warmup() && s.model().equals(SLM) && s.scores().get("refusal") == 1.0)
+                .count();
         assertEquals(refusals / (double) qaLines, report(res, "hybrid").value("escalated_share"), 1e-9);
         assertTrue(refusals >= 2, "the BM25 and H100 questions are in the default set");
     }
@@ -133,12 +206,29 @@ class EvaluateScriptTest {
     @Test
     void ragGroundsEverySystemAndAddsTheEscalationPipeline() throws Exception {
         Path qa = Files.writeString(out.resolve("qa.jsonl"), QA);
-        var r = evaluate(Map.of(), "--endpoint", server.baseUrl(), "--slm", "phi-4-mini", "--llm", "gpt-oss-20b", "--qa", qa.toString(), "--rag");
+        var r = evaluate(
+                Map.of(),
+                "--endpoint",
+                server.baseUrl(),
+                "--slm",
+                "phi-4-mini",
+                "--llm",
+                "gpt-oss-20b",
+                "--qa",
+                qa.toString(),
+                "--rag");
         assertEquals(0, r.exitCode(), r::toString);
         RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
-        assertEquals(List.of(SLM, LLM, "hybrid", "rag-escalation"), res.reports().stream().map(SystemReport::system).toList());
-        assertTrue(server.requests().stream().anyMatch(q -> q.body().contains("Context:\\n[1]")), "models got the retrieved context");
-        Sample port = res.samples().stream().filter(s -> "rag-escalation".equals(s.model()) && "port".equals(s.item())).findFirst().orElseThrow();
+        assertEquals(
+                List.of(SLM, LLM, "hybrid", "rag-escalation"),
+                res.reports().stream().map(SystemReport::system).toList());
+        assertTrue(
+                server.requests().stream().anyMatch(q -> q.body().contains("Context:\\n[1]")),
+                "models got the retrieved context");
+        Sample port = res.samples().stream()
+                .filter(s -> "rag-escalation".equals(s.model()) && "port".equals(s.item()))
+                .findFirst()
+                .orElseThrow();
         assertEquals(0.0, port.scores().get("escalated"), "a grounded 11434 is kept");
         assertTrue(port.stagesMs().get("answer.prep_ms") > 0, "input prep includes retrieval");
     }
@@ -146,22 +236,33 @@ class EvaluateScriptTest {
     @Test
     void embeddedModelsReportLoadTimeMemoryAndCpu() throws Exception {
         Path qa = Files.writeString(out.resolve("qa.jsonl"), QA);
-        var r = evaluate(Map.of(), "--model-slm", ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
-                "--model-llm", ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(), "--qa", qa.toString(), "--max-tokens", "8");
+        var r = evaluate(
+                Map.of(),
+                "--model-slm",
+                ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
+                "--model-llm",
+                ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(),
+                "--qa",
+                qa.toString(),
+                "--max-tokens",
+                "8");
         assertEquals(0, r.exitCode(), r::toString);
         RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
         assertEquals("embedded", res.meta().backend().kind());
         for (String m : List.of("tiny-graph-capture-gqa", "tiny-random-LlamaForCausalLM-fp16")) {
             SystemReport s = report(res, m);
             assertTrue(s.value("load_ms") > 0, s::toString);
-            assertTrue(s.value("rss_after_load_mb") > s.value("rss_before_load_mb"), () -> "loading models grows the JVM's RSS: " + s);
+            assertTrue(
+                    s.value("rss_after_load_mb") > s.value("rss_before_load_mb"),
+                    () -> "loading models grows the JVM's RSS: " + s);
             assertTrue(s.value("rss_mb") > 0 && s.value("heap_mb") > 0, s::toString);
             // Plausible for the work done: something was measured (per-thread counters resolve nanoseconds, so a
             // few milliseconds of tiny-model decoding register), and no more than every core busy the whole time.
             assertTrue(s.value("cpu_resolution_s") > 0 && s.value("cpu_resolution_s") <= 0.01, s::toString);
             assertTrue(s.value("cpu_s_per_token") > 0, "CPU time of this JVM per generated token: " + s);
             double wallS = s.value("e2e_ms") * s.value("n") / 1000;
-            assertTrue(s.value("cpu_s") <= wallS * Runtime.getRuntime().availableProcessors() + s.value("n") * 0.01 + 0.1,
+            assertTrue(
+                    s.value("cpu_s") <= wallS * Runtime.getRuntime().availableProcessors() + s.value("n") * 0.01 + 0.1,
                     () -> "CPU time cannot exceed wall time x cores: " + s);
             assertTrue(s.value("cold_ttft_ms") > 0 && s.value("warm_ttft_ms") > 0, s::toString);
         }
@@ -171,15 +272,34 @@ class EvaluateScriptTest {
     void helpAndBadInput() throws Exception {
         var help = ScriptRunner.jbang(Map.of(), "scripts/evaluate.java", "--help");
         assertEquals(0, help.exitCode(), help::toString);
-        for (String s : List.of("--slm", "SLM_ALIAS", "--llm", "LLM_ALIAS", "--models", "--qa", "--rag", "--judge", "--escalate-topics",
-                "--prices", "--watts", "--seed", "--endpoint", "--model-slm", "--out")) {
+        for (String s : List.of(
+                "--slm",
+                "SLM_ALIAS",
+                "--llm",
+                "LLM_ALIAS",
+                "--models",
+                "--qa",
+                "--rag",
+                "--judge",
+                "--escalate-topics",
+                "--prices",
+                "--watts",
+                "--seed",
+                "--endpoint",
+                "--model-slm",
+                "--out")) {
             assertTrue(help.stdout().contains(s), () -> "help lacks " + s + "\n" + help);
         }
-        Path bad = Files.writeString(out.resolve("bad.jsonl"), "{\"id\":\"a\",\"question\":\"q?\",\"keywords\":[\"x\"]}\nnot json\n");
+        Path bad = Files.writeString(
+                out.resolve("bad.jsonl"), "{\"id\":\"a\",\"question\":\"q?\",\"keywords\":[\"x\"]}\nnot json\n");
         var r = evaluate(Map.of(), "--endpoint", server.baseUrl(), "--qa", bad.toString());
         assertNotEquals(0, r.exitCode());
         assertTrue(r.stderr().contains("bad.jsonl:2 is not a JSON object"), r::toString);
-        assertEquals(2, r.stderr().lines().filter(l -> !l.isBlank()).count(), () -> "one error line and the --verbose hint\n" + r);
-        assertTrue(ScriptRunner.jsonFiles(out).stream().noneMatch(p -> p.getFileName().toString().startsWith("evaluate-")));
+        assertEquals(
+                2,
+                r.stderr().lines().filter(l -> !l.isBlank()).count(),
+                () -> "one error line and the --verbose hint\n" + r);
+        assertTrue(ScriptRunner.jsonFiles(out).stream()
+                .noneMatch(p -> p.getFileName().toString().startsWith("evaluate-")));
     }
 }

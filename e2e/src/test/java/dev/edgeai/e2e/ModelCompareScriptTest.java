@@ -10,7 +10,6 @@ import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +24,26 @@ class ModelCompareScriptTest {
     static final String LLM = "gpt-oss-20b-generic-cpu:1";
     static ScriptedServer server;
 
-    @TempDir Path out;
+    @TempDir
+    Path out;
 
     @BeforeAll
     static void start() {
         server = ScriptedServer.builder()
-                .model(SLM, Script.builder().ttftMs(60).itlMs(5).tokens("Small", " models", " run", " on", " laptops.").build())
-                .model(LLM, Script.builder().ttftMs(150).itlMs(10).tokens("Large", " models", " know", " more", " but", " are", " slower.").build())
+                .model(
+                        SLM,
+                        Script.builder()
+                                .ttftMs(60)
+                                .itlMs(5)
+                                .tokens("Small", " models", " run", " on", " laptops.")
+                                .build())
+                .model(
+                        LLM,
+                        Script.builder()
+                                .ttftMs(150)
+                                .itlMs(10)
+                                .tokens("Large", " models", " know", " more", " but", " are", " slower.")
+                                .build())
                 .start();
     }
 
@@ -48,11 +60,23 @@ class ModelCompareScriptTest {
 
     @Test
     void comparesTwoModelsPrintsTableAndWritesResults() throws Exception {
-        var r = compare(Map.of("SLM_ALIAS", "phi-4-mini", "LLM_ALIAS", "gpt-oss-20b"),
-                "--endpoint", server.baseUrl(), "--rounds", "2", "--warmup", "1");
+        var r = compare(
+                Map.of("SLM_ALIAS", "phi-4-mini", "LLM_ALIAS", "gpt-oss-20b"),
+                "--endpoint",
+                server.baseUrl(),
+                "--rounds",
+                "2",
+                "--warmup",
+                "1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.stdout().contains(SLM) && r.stdout().contains(LLM), r::toString);
-        for (String row : List.of("TTFT mean (ms)", "E2E mean (ms)", "TPOT mean (ms/token)", "completion tokens", "decode tok/s", "answer")) {
+        for (String row : List.of(
+                "TTFT mean (ms)",
+                "E2E mean (ms)",
+                "TPOT mean (ms/token)",
+                "completion tokens",
+                "decode tok/s",
+                "answer")) {
             assertTrue(r.stdout().contains(row), () -> "missing row " + row + "\n" + r);
         }
         assertTrue(r.stdout().contains("Small models run on laptops."), r::toString);
@@ -67,18 +91,31 @@ class ModelCompareScriptTest {
         assertEquals(2, res.samples().stream().filter(Sample::warmup).count());
         for (Sample s : res.samples()) {
             double injected = s.group().equals("slm") ? 60 : 150;
-            assertTrue(s.ttftMs() >= injected && s.ttftMs() < injected + 200, () -> "TTFT " + s.ttftMs() + " vs injected " + injected);
+            assertTrue(
+                    s.ttftMs() >= injected && s.ttftMs() < injected + 200,
+                    () -> "TTFT " + s.ttftMs() + " vs injected " + injected);
         }
-        assertEquals(5, res.summaries().get(0).metrics().get("completion_tokens").mean());
+        assertEquals(
+                5, res.summaries().get(0).metrics().get("completion_tokens").mean());
     }
 
     @Test
     void runsBothModelsInProcessOnTheEmbeddedEngine() throws Exception {
-        var r = compare(Map.of(), "--model-slm", ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
-                "--model-llm", ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(),
-                "--rounds", "2", "--max-tokens", "24");
+        var r = compare(
+                Map.of(),
+                "--model-slm",
+                ScriptRunner.fixture("tiny-graph-capture-gqa").toString(),
+                "--model-llm",
+                ScriptRunner.fixture("tiny-random-LlamaForCausalLM-fp16").toString(),
+                "--rounds",
+                "2",
+                "--max-tokens",
+                "24");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.stdout().contains("tiny-graph-capture-gqa") && r.stdout().contains("tiny-random-LlamaForCausalLM-fp16"), r::toString);
+        assertTrue(
+                r.stdout().contains("tiny-graph-capture-gqa")
+                        && r.stdout().contains("tiny-random-LlamaForCausalLM-fp16"),
+                r::toString);
         RunResult res = ResultsFile.read(ScriptRunner.jsonFiles(out).get(0));
         assertEquals("embedded", res.meta().backend().kind());
         for (Sample s : res.samples()) {
@@ -103,8 +140,22 @@ class ModelCompareScriptTest {
     void helpListsEveryOptionWithItsEnvVar() throws Exception {
         var r = ScriptRunner.jbang(Map.of(), "scripts/model_compare.java", "--help");
         assertEquals(0, r.exitCode(), r::toString);
-        for (String s : List.of("--slm", "SLM_ALIAS", "--llm", "LLM_ALIAS", "--prompt", "COMPARE_PROMPT", "--rounds", "--warmup",
-                "--max-tokens", "--endpoint", "--model-slm", "SLM_MODEL", "--model-llm", "--out", "--verbose")) {
+        for (String s : List.of(
+                "--slm",
+                "SLM_ALIAS",
+                "--llm",
+                "LLM_ALIAS",
+                "--prompt",
+                "COMPARE_PROMPT",
+                "--rounds",
+                "--warmup",
+                "--max-tokens",
+                "--endpoint",
+                "--model-slm",
+                "SLM_MODEL",
+                "--model-llm",
+                "--out",
+                "--verbose")) {
             assertTrue(r.stdout().contains(s), () -> "help lacks " + s + "\n" + r);
         }
     }

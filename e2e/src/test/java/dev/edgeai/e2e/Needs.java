@@ -25,7 +25,7 @@ final class Needs {
         try {
             return v != null && !v.isBlank() && Flags.parse(v);
         } catch (IllegalArgumentException notAFlag) {
-            return true;   // CI=github or similar: some CI systems set a name, not a flag
+            return true; // CI=github or similar: some CI systems set a name, not a flag
         }
     }
 }

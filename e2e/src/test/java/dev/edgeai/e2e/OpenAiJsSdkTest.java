@@ -24,31 +24,67 @@ class OpenAiJsSdkTest {
     void officialSdkTalksToTheServer() throws Exception {
         installSdk();
         try (EmbeddedBackend backend = EmbeddedBackend.load(ScriptRunner.fixture(LLAMA));
-             OpenAiServer server = OpenAiServer.builder().port(0).apiKey("sk-local").alias("phi-4-mini", LLAMA).start(backend)) {
-            var r = ScriptRunner.run(Map.of("OPENAI_BASE_URL", server.baseUrl(), "OPENAI_API_KEY", "sk-local", "MODEL", "phi-4-mini"),
-                    120, List.of("node", JS.resolve("sdk-test.mjs").toString()));
+                OpenAiServer server = OpenAiServer.builder()
+                        .port(0)
+                        .apiKey("sk-local")
+                        .alias("phi-4-mini", LLAMA)
+                        .start(backend)) {
+            var r = ScriptRunner.run(
+                    Map.of("OPENAI_BASE_URL", server.baseUrl(), "OPENAI_API_KEY", "sk-local", "MODEL", "phi-4-mini"),
+                    120,
+                    List.of("node", JS.resolve("sdk-test.mjs").toString()));
             assertEquals(0, r.exitCode(), r::toString);
-            for (String check : List.of("ok models", "ok blocking", "ok stream", "ok stop", "ok unknown model", "ok n=2",
-                    "ok max_tokens 1 -> length", "ok wrong key", "ok abort")) {
+            for (String check : List.of(
+                    "ok models",
+                    "ok blocking",
+                    "ok stream",
+                    "ok stop",
+                    "ok unknown model",
+                    "ok n=2",
+                    "ok max_tokens 1 -> length",
+                    "ok wrong key",
+                    "ok abort")) {
                 assertTrue(r.stdout().contains(check), () -> check + " missing\n" + r);
             }
-            String aborted = r.stdout().lines().filter(l -> l.startsWith("aborted ")).findFirst().orElseThrow().substring(8);
+            String aborted = r.stdout()
+                    .lines()
+                    .filter(l -> l.startsWith("aborted "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(8);
             OpenAiServer.RequestRecord rec = null;
             for (int i = 0; i < 300 && rec == null; i++) {
-                rec = server.recent().stream().filter(x -> aborted.equals(x.id())).findFirst().orElse(null);
+                rec = server.recent().stream()
+                        .filter(x -> aborted.equals(x.id()))
+                        .findFirst()
+                        .orElse(null);
                 if (rec == null) Thread.sleep(10);
             }
-            assertTrue(rec != null && "cancelled".equals(rec.finishReason()) && rec.completionTokens() < 1500, String.valueOf(rec));
+            assertTrue(
+                    rec != null && "cancelled".equals(rec.finishReason()) && rec.completionTokens() < 1500,
+                    String.valueOf(rec));
         }
     }
 
     /** `npm ci` from the committed lock file when node_modules lacks the locked version (node_modules is git-ignored). */
     static void installSdk() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        String locked = json.readTree(JS.resolve("package-lock.json").toFile()).path("packages").path("node_modules/openai").path("version").asText();
+        String locked = json.readTree(JS.resolve("package-lock.json").toFile())
+                .path("packages")
+                .path("node_modules/openai")
+                .path("version")
+                .asText();
         Path installed = JS.resolve("node_modules/openai/package.json");
-        if (Files.isRegularFile(installed) && locked.equals(json.readTree(installed.toFile()).path("version").asText())) return;
-        var r = ScriptRunner.run(Map.of(), 300, List.of("npm", "--prefix", JS.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"));
-        assertEquals(0, r.exitCode(), () -> "npm ci in e2e/openai-js failed (node + npm and the npm registry are needed):\n" + r);
+        if (Files.isRegularFile(installed)
+                && locked.equals(
+                        json.readTree(installed.toFile()).path("version").asText())) return;
+        var r = ScriptRunner.run(
+                Map.of(),
+                300,
+                List.of("npm", "--prefix", JS.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"));
+        assertEquals(
+                0,
+                r.exitCode(),
+                () -> "npm ci in e2e/openai-js failed (node + npm and the npm registry are needed):\n" + r);
     }
 }

@@ -37,26 +37,52 @@ class RagChatBrowserTest {
     static OpenAiClient backend;
     static RagChatApp app;
     static Browser browser;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ScriptedServer.builder().model("phi-4-mini", answer(30)).model("slow-model",
-                Script.builder().ttftMs(50).itlMs(150).tokenCount(200).build()).start();
+        server = ScriptedServer.builder()
+                .model("phi-4-mini", answer(30))
+                .model(
+                        "slow-model",
+                        Script.builder().ttftMs(50).itlMs(150).tokenCount(200).build())
+                .start();
         backend = OpenAiClient.builder().baseUrl(server.baseUrl()).build();
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         try (Stream<Path> s = Files.list(ScriptRunner.ROOT.resolve("data/docs"))) {
-            for (Path p : s.filter(p -> p.toString().endsWith(".md")).toList()) Files.copy(p, docs.resolve(p.getFileName()));
+            for (Path p : s.filter(p -> p.toString().endsWith(".md")).toList())
+                Files.copy(p, docs.resolve(p.getFileName()));
         }
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withCacheDir(tmp.resolve("index")));
-        app = RagChatApp.start(backend, retriever, RagChatApp.Config.defaults(tmp.resolve("data")).withModel("phi-4-mini")
-                .withMaxUploadBytes(20_000));
+        app = RagChatApp.start(
+                backend,
+                retriever,
+                RagChatApp.Config.defaults(tmp.resolve("data"))
+                        .withModel("phi-4-mini")
+                        .withMaxUploadBytes(20_000));
         browser = Browser.start();
     }
 
     static Script answer(long itlMs) {
-        return Script.builder().ttftMs(120).itlMs(itlMs).tokens("TTFT ", "is ", "the ", "time ", "to ", "the ", "first ",
-                "token [1]. ", HOSTILE, " **Measured** ", "per ", "request.").build();
+        return Script.builder()
+                .ttftMs(120)
+                .itlMs(itlMs)
+                .tokens(
+                        "TTFT ",
+                        "is ",
+                        "the ",
+                        "time ",
+                        "to ",
+                        "the ",
+                        "first ",
+                        "token [1]. ",
+                        HOSTILE,
+                        " **Measured** ",
+                        "per ",
+                        "request.")
+                .build();
     }
 
     @AfterAll
@@ -86,7 +112,9 @@ class RagChatBrowserTest {
     }
 
     void awaitDone(WebElement answer) {
-        browser.waitFor(20).until(d -> !answer.findElements(By.cssSelector(".latency, .error")).isEmpty());
+        browser.waitFor(20)
+                .until(d ->
+                        !answer.findElements(By.cssSelector(".latency, .error")).isEmpty());
     }
 
     @Test
@@ -110,10 +138,13 @@ class RagChatBrowserTest {
 
         String latency = msg.findElement(By.cssSelector(".latency .metrics")).getText();
         assertTrue(latency.contains("TTFT") && latency.contains("total") && latency.contains("tokens"), latency);
-        assertTrue(msg.findElement(By.cssSelector("details.retrieval summary")).getText().contains("chunk"));
+        assertTrue(msg.findElement(By.cssSelector("details.retrieval summary"))
+                .getText()
+                .contains("chunk"));
 
         answer.findElement(By.cssSelector("a.cite")).click();
-        WebElement panel = browser.waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("source-panel")));
+        WebElement panel =
+                browser.waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("source-panel")));
         assertTrue(panel.findElement(By.id("source-title")).getText().contains("[1]"));
         assertTrue(panel.findElement(By.id("source-title")).getText().contains(".md"), "citation names its file");
         assertFalse(panel.findElement(By.id("source-text")).getText().isBlank());
@@ -140,24 +171,34 @@ class RagChatBrowserTest {
     void measuresTheAppOverheadAboveBackendTtft() {
         List<Double> overhead = new ArrayList<>();
         List<Double> retrieval = new ArrayList<>();
-        List<String> questions = List.of("What does TTFT measure?", "How does int4 quantization save memory?", "What is WebGPU?",
-                "How do I find Foundry Local's port?", "Why pick a small language model?", "What is BM25?",
-                "What does ONNX Runtime do?", "How is TPOT computed?", "What is a KV cache?", "What is RAG?");
+        List<String> questions = List.of(
+                "What does TTFT measure?",
+                "How does int4 quantization save memory?",
+                "What is WebGPU?",
+                "How do I find Foundry Local's port?",
+                "Why pick a small language model?",
+                "What is BM25?",
+                "What does ONNX Runtime do?",
+                "How is TPOT computed?",
+                "What is a KV cache?",
+                "What is RAG?");
         for (String q : questions) {
             WebElement msg = ask(q);
             awaitDone(msg);
             var line = msg.findElement(By.cssSelector(".latency"));
-            if (line.getDomAttribute("data-ttft-ms").isEmpty()) continue;   // "no relevant context": no model call
+            if (line.getDomAttribute("data-ttft-ms").isEmpty()) continue; // "no relevant context": no model call
             double ttft = Double.parseDouble(line.getDomAttribute("data-ttft-ms"));
             double shown = Double.parseDouble(line.getDomAttribute("data-shown-first-token-ms"));
             overhead.add(shown - ttft);
             retrieval.add(Double.parseDouble(line.getDomAttribute("data-retrieval-ms")));
         }
         assertTrue(overhead.size() >= 5, "enough answered questions: " + overhead);
-        var o = dev.edgeai.metrics.Stats.of(overhead.subList(1, overhead.size()));   // the first pays JIT warmup
+        var o = dev.edgeai.metrics.Stats.of(overhead.subList(1, overhead.size())); // the first pays JIT warmup
         var rt = dev.edgeai.metrics.Stats.of(retrieval.subList(1, retrieval.size()));
-        System.out.printf("RAG app overhead (browser first token - backend TTFT) over %d questions: median %.1f ms, p95 %.1f ms;"
-                + " of which retrieval median %.1f ms; first question %.1f ms%n", o.n(), o.p50(), o.p95(), rt.p50(), overhead.get(0));
+        System.out.printf(
+                "RAG app overhead (browser first token - backend TTFT) over %d questions: median %.1f ms, p95 %.1f ms;"
+                        + " of which retrieval median %.1f ms; first question %.1f ms%n",
+                o.n(), o.p50(), o.p95(), rt.p50(), overhead.get(0));
         assertTrue(o.p50() > 0, "the browser cannot show a token before the backend made it");
     }
 
@@ -165,10 +206,12 @@ class RagChatBrowserTest {
     void conversationSurvivesReloadAndFeedbackIsSaved() throws Exception {
         WebElement msg = ask("How does int4 quantization save memory?");
         awaitDone(msg);
-        for (WebElement b : msg.findElements(By.cssSelector("button.feedback"))) {   // icons that need no emoji font
+        for (WebElement b : msg.findElements(By.cssSelector("button.feedback"))) { // icons that need no emoji font
             assertTrue(b.getText().isBlank(), "no emoji text: " + b.getText());
             assertFalse(b.findElements(By.cssSelector("svg path")).isEmpty(), "inline SVG icon");
-            assertTrue(List.of("Good answer", "Bad answer").contains(b.getDomAttribute("aria-label")), b.getDomAttribute("aria-label"));
+            assertTrue(
+                    List.of("Good answer", "Bad answer").contains(b.getDomAttribute("aria-label")),
+                    b.getDomAttribute("aria-label"));
             assertEquals(b.getDomAttribute("aria-label"), b.getDomAttribute("title"));
             assertTrue(b.getSize().getWidth() >= 16 && b.getSize().getHeight() >= 16, "visible: " + b.getSize());
         }
@@ -182,9 +225,16 @@ class RagChatBrowserTest {
         assertTrue(line.contains("\"rating\":\"up\"") && line.contains("int4"), line);
 
         browser.driver.navigate().refresh();
-        browser.waitFor(10).until(d -> d.findElements(By.cssSelector(".msg.user")).size() == 1);
-        assertTrue(browser.driver.findElement(By.cssSelector(".msg.user")).getText().contains("int4"));
-        assertFalse(browser.driver.findElement(By.cssSelector(".msg.assistant .answer")).getText().isBlank());
+        browser.waitFor(10)
+                .until(d -> d.findElements(By.cssSelector(".msg.user")).size() == 1);
+        assertTrue(browser.driver
+                .findElement(By.cssSelector(".msg.user"))
+                .getText()
+                .contains("int4"));
+        assertFalse(browser.driver
+                .findElement(By.cssSelector(".msg.assistant .answer"))
+                .getText()
+                .isBlank());
     }
 
     @Test
@@ -197,7 +247,8 @@ class RagChatBrowserTest {
     @Test
     void uploadIsIndexedAndCitedAndBadUploadsAreRefused() throws Exception {
         browser.driver.findElement(By.id("settings-toggle")).click();
-        Path note = Files.writeString(tmp.resolve("zorblat-notes.md"),
+        Path note = Files.writeString(
+                tmp.resolve("zorblat-notes.md"),
                 "# Zorblat accelerator\n\nThe Zorblat accelerator runs quantized zorblat kernels at 42 petaflops on a single chip.\n");
         upload(note);
         String status = browser.waitFor(10).until(d -> {
@@ -213,7 +264,8 @@ class RagChatBrowserTest {
         assertTrue(browser.driver.findElement(By.id("source-title")).getText().contains("uploads/zorblat-notes.md"));
 
         // a restarted app (same data folder, fresh index) still knows the upload
-        Retriever fresh = Retriever.open(tmp.resolve("docs"), Retriever.Options.defaults().withCacheDir(tmp.resolve("index")));
+        Retriever fresh =
+                Retriever.open(tmp.resolve("docs"), Retriever.Options.defaults().withCacheDir(tmp.resolve("index")));
         try (RagChatApp again = RagChatApp.start(backend, fresh, RagChatApp.Config.defaults(tmp.resolve("data")))) {
             var hits = fresh.search("How fast is the Zorblat accelerator?").hits();
             assertEquals("uploads/zorblat-notes.md", hits.get(0).source(), "upload re-indexed after restart");
@@ -222,10 +274,12 @@ class RagChatBrowserTest {
 
         Path big = Files.writeString(tmp.resolve("big.md"), "word ".repeat(10_000));
         upload(big);
-        browser.waitFor(10).until(d -> d.findElement(By.id("upload-status")).getText().contains("too large"));
+        browser.waitFor(10)
+                .until(d -> d.findElement(By.id("upload-status")).getText().contains("too large"));
         Path exe = Files.write(tmp.resolve("tool.exe"), new byte[] {0x4d, 0x5a, 0, 0});
         upload(exe);
-        browser.waitFor(10).until(d -> d.findElement(By.id("upload-status")).getText().contains("file type not allowed"));
+        browser.waitFor(10)
+                .until(d -> d.findElement(By.id("upload-status")).getText().contains("file type not allowed"));
         browser.screenshot("rag-upload-refused");
     }
 
@@ -238,10 +292,13 @@ class RagChatBrowserTest {
 
     @Test
     void stopButtonEndsGeneration() {
-        browser.driver.findElement(By.id("settings-toggle")).click();   // the model picker lives in the settings panel
-        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("model"))).selectByValue("slow-model");
+        browser.driver.findElement(By.id("settings-toggle")).click(); // the model picker lives in the settings panel
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("model")))
+                .selectByValue("slow-model");
         WebElement msg = ask("What does TTFT measure?");
-        browser.waitFor(10).until(d -> !msg.findElement(By.cssSelector(".answer")).getText().isEmpty());
+        browser.waitFor(10)
+                .until(d ->
+                        !msg.findElement(By.cssSelector(".answer")).getText().isEmpty());
         browser.driver.findElement(By.id("stop")).click();
         awaitDone(msg);
         browser.waitFor(10).until(d -> server.inFlight() == 0);
@@ -255,24 +312,35 @@ class RagChatBrowserTest {
     void pathTraversalAndMalformedRequestsAreRefused() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String boundary = "b0undary";
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../evil.md\"\r\n"
-                + "Content-Type: text/markdown\r\n\r\n# evil\r\n--" + boundary + "--\r\n";
-        var up = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body =
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../evil.md\"\r\n"
+                        + "Content-Type: text/markdown\r\n\r\n# evil\r\n--" + boundary + "--\r\n";
+        var up = http.send(
+                HttpRequest.newBuilder(URI.create(app.url() + "api/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(400, up.statusCode(), up.body());
         assertTrue(up.body().contains("file name not allowed"), up.body());
         assertFalse(Files.exists(tmp.resolve("evil.md")) || Files.exists(tmp.resolve("data/evil.md")));
 
-        for (String path : List.of("api/chunk/..%2F..%2Fetc%2Fpasswd", "..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd")) {
-            var r = http.send(HttpRequest.newBuilder(URI.create(app.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        for (String path : List.of(
+                "api/chunk/..%2F..%2Fetc%2Fpasswd", "..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd")) {
+            var r = http.send(
+                    HttpRequest.newBuilder(URI.create(app.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(r.statusCode() >= 400 && !r.body().contains("root:"), path + " -> " + r.statusCode());
         }
-        var hist = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/history?session=../../x")).build(),
+        var hist = http.send(
+                HttpRequest.newBuilder(URI.create(app.url() + "api/history?session=../../x"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, hist.statusCode());
-        var notJson = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/chat"))
-                .POST(HttpRequest.BodyPublishers.ofString("hello", StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        var notJson = http.send(
+                HttpRequest.newBuilder(URI.create(app.url() + "api/chat"))
+                        .POST(HttpRequest.BodyPublishers.ofString("hello", StandardCharsets.UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(400, notJson.statusCode());
     }
 }

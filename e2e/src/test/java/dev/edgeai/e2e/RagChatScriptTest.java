@@ -19,11 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `./jbang scripts/rag_chat.java` starts, prints its loopback URL, and serves the app. */
 class RagChatScriptTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void startsOnLoopbackAndAnswersAChat() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokens("Keys", " and", " values [1].").build()).start()) {
+        try (ScriptedServer server = ScriptedServer.builder()
+                .model(
+                        "phi-4-mini",
+                        Script.builder().tokens("Keys", " and", " values [1].").build())
+                .start()) {
             String body = chat("phi-4-mini", "--endpoint", server.baseUrl());
             assertTrue(body.contains("event: done") && body.contains("class=\\\"cite\\\""), body);
         }
@@ -32,13 +37,26 @@ class RagChatScriptTest {
     @Test
     void escalatesARefusalToTheLargerModel() throws Exception {
         try (ScriptedServer server = ScriptedServer.builder()
-                .model("phi-4-mini", Script.builder().tokens("I", " don't", " know.").build())
-                .model("gpt-oss-20b", Script.builder().tokens("Keys", " and", " values", " of", " past", " tokens [1].").build()).start()) {
+                .model(
+                        "phi-4-mini",
+                        Script.builder().tokens("I", " don't", " know.").build())
+                .model(
+                        "gpt-oss-20b",
+                        Script.builder()
+                                .tokens("Keys", " and", " values", " of", " past", " tokens [1].")
+                                .build())
+                .start()) {
             String body = chat("phi-4-mini", "--endpoint", server.baseUrl(), "--escalate-to", "gpt-oss-20b");
             assertTrue(body.contains("[escalated to gpt-oss-20b: refusal]"), body);
-            assertTrue(body.contains("\"escalated\":\"refusal\"") && body.contains("Escalated to gpt-oss-20b (refusal)"), body);
+            assertTrue(
+                    body.contains("\"escalated\":\"refusal\"") && body.contains("Escalated to gpt-oss-20b (refusal)"),
+                    body);
             assertTrue(body.contains("\"model\":\"gpt-oss-20b\""), "the answer shown is the larger model's: " + body);
-            assertEquals(2, server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count());
+            assertEquals(
+                    2,
+                    server.requests().stream()
+                            .filter(r -> r.path().endsWith("/chat/completions"))
+                            .count());
         }
     }
 
@@ -52,26 +70,49 @@ class RagChatScriptTest {
     @Test
     void withTheBackendGoneItAnswersJsonLogsOneLinePerFailureAndCtrlCEndsItWithinTwoSeconds() throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
-        Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
-        ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.builder().tokenCount(3).build()).start();
+        Files.writeString(
+                docs.resolve("kv.md"),
+                "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
+        ScriptedServer server = ScriptedServer.builder()
+                .model("phi-4-mini", Script.builder().tokenCount(3).build())
+                .start();
         // env --default-signal: a JVM started from a background job inherits SIGINT ignored.
-        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT", ScriptRunner.ROOT.resolve("jbang").toString(),
-                "scripts/rag_chat.java", "--port", "0", "--docs", docs.toString(), "--data", tmp.resolve("data").toString(),
-                "--endpoint", server.baseUrl()).directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "env",
+                        "--default-signal=INT",
+                        ScriptRunner.ROOT.resolve("jbang").toString(),
+                        "scripts/rag_chat.java",
+                        "--port",
+                        "0",
+                        "--docs",
+                        docs.toString(),
+                        "--data",
+                        tmp.resolve("data").toString(),
+                        "--endpoint",
+                        server.baseUrl())
+                .directory(ScriptRunner.ROOT.toFile())
+                .redirectError(tmp.resolve("stderr.txt").toFile());
         pb.environment().put("EDGEAI_QUIET", "1");
         Process p = pb.start();
         try {
             String line = ScriptRunner.firstLine(p, 120);
             assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
-            String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
-            server.close();   // the backend goes away
+            String url =
+                    line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+            server.close(); // the backend goes away
             HttpClient http = HttpClient.newHttpClient();
-            var cfg = http.send(HttpRequest.newBuilder(URI.create(url + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
+            var cfg = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "api/config")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(503, cfg.statusCode(), cfg.body());
             assertTrue(cfg.body().startsWith("{\"error\":") && cfg.body().contains("cannot reach"), cfg.body());
-            var chat = http.send(HttpRequest.newBuilder(URI.create(url + "api/chat")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            var chat = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "api/chat"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(503, chat.statusCode(), chat.body());
             assertTrue(chat.body().contains("error"), chat.body());
 
@@ -82,7 +123,8 @@ class RagChatScriptTest {
             System.out.printf("rag_chat exited %.2f s after SIGINT%n", s);
             assertTrue(s < 2.5, "Ctrl+C took " + s + " s");
             String err = read(tmp.resolve("stderr.txt"));
-            assertFalse(err.contains("\tat ") || err.contains("Exception in"), "no stack traces on the console:\n" + err);
+            assertFalse(
+                    err.contains("\tat ") || err.contains("Exception in"), "no stack traces on the console:\n" + err);
             assertTrue(err.lines().filter(l -> l.startsWith("request failed:")).count() >= 2, err);
         } finally {
             p.destroyForcibly();
@@ -93,30 +135,49 @@ class RagChatScriptTest {
     /** Starts the script with extra args, checks config and one chat turn over SSE, returns the SSE body. */
     String chat(String expectedModel, String... extra) throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
-        Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
+        Files.writeString(
+                docs.resolve("kv.md"),
+                "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
         {
-            var cmd = new java.util.ArrayList<>(java.util.List.of(ScriptRunner.ROOT.resolve("jbang").toString(), "scripts/rag_chat.java", "--port", "0",
-                    "--docs", docs.toString(), "--data", tmp.resolve("data").toString()));
+            var cmd = new java.util.ArrayList<>(java.util.List.of(
+                    ScriptRunner.ROOT.resolve("jbang").toString(),
+                    "scripts/rag_chat.java",
+                    "--port",
+                    "0",
+                    "--docs",
+                    docs.toString(),
+                    "--data",
+                    tmp.resolve("data").toString()));
             cmd.addAll(java.util.List.of(extra));
             ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .directory(ScriptRunner.ROOT.toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
+                    .directory(ScriptRunner.ROOT.toFile())
+                    .redirectError(tmp.resolve("stderr.txt").toFile());
             pb.environment().put("EDGEAI_QUIET", "1");
             Process p = pb.start();
             try {
                 String line = ScriptRunner.firstLine(p, 120);
                 assertNotNull(line, () -> "no output; stderr: " + read(tmp.resolve("stderr.txt")));
                 assertTrue(line.startsWith("RAG chat running at http://127.0.0.1:"), line);
-                String url = line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
+                String url = line.substring(line.indexOf("http://"), line.indexOf("  ("))
+                        .trim();
 
                 HttpClient http = HttpClient.newHttpClient();
-                var cfg = http.send(HttpRequest.newBuilder(URI.create(url + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
+                var cfg = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "api/config")).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, cfg.statusCode());
                 assertTrue(cfg.body().contains("\"defaultModel\":\"" + expectedModel + "\""), cfg.body());
-                var chat = http.send(HttpRequest.newBuilder(URI.create(url + "api/chat")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                var chat = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "api/chat"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, chat.statusCode());
-                assertTrue(chat.body().contains("event: retrieval") && chat.body().contains("kv.md"), chat.body());
+                assertTrue(
+                        chat.body().contains("event: retrieval") && chat.body().contains("kv.md"), chat.body());
                 return chat.body();
             } finally {
                 p.destroy();

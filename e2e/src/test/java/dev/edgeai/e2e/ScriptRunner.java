@@ -30,7 +30,8 @@ final class ScriptRunner {
     }
 
     /** With a longer limit, for scripts that drive slow tools (headless Chromium on a loaded machine). */
-    static Result jbang(long timeoutS, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    static Result jbang(long timeoutS, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("jbang").toString());
         cmd.addAll(List.of(args));
@@ -44,37 +45,43 @@ final class ScriptRunner {
     }
 
     /** Runs a command from the repository root, isolated from whatever model servers the developer runs. */
-    static Result run(Map<String, String> env, long timeoutS, List<String> cmd) throws IOException, InterruptedException {
+    static Result run(Map<String, String> env, long timeoutS, List<String> cmd)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
         Map<String, String> e = pb.environment();
-        // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama and serve.java on dead ports.
+        // Isolate from whatever the developer runs: no real endpoints, no Foundry CLI, Ollama and serve.java on dead
+        // ports.
         e.remove("OPENAI_BASE_URL");
         e.remove("FOUNDRY_LOCAL_ENDPOINT");
         e.remove("OPENAI_API_KEY");
         e.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());
-        e.put("EDGEAI_SERVE_PORT", String.valueOf(deadPort()));   // nor a serve.java someone runs on 5273
+        e.put("EDGEAI_SERVE_PORT", String.valueOf(deadPort())); // nor a serve.java someone runs on 5273
         e.putAll(env);
         long t0 = System.nanoTime();
-        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         CompletableFuture<String> out = read(p.getInputStream());
         CompletableFuture<String> err = read(p.getErrorStream());
         if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutS + " s\n" + out.getNow("") + err.getNow(""));
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutS + " s\n" + out.getNow("")
+                    + err.getNow(""));
         }
         return new Result(p.exitValue(), out.join(), err.join(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** The first line a long-running script prints on stdout (its URL), or null when it printed none within timeoutS. */
     static String firstLine(Process p, long timeoutS) throws Exception {
-        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var reader =
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(timeoutS, TimeUnit.SECONDS);
+                    try {
+                        return reader.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                })
+                .get(timeoutS, TimeUnit.SECONDS);
     }
 
     private static CompletableFuture<String> read(java.io.InputStream in) {

@@ -1,5 +1,8 @@
 package dev.edgeai.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** serve.java started through ./jbang as attendees start it, its stderr kept in {@code dir/serve.err}; close() stops it. */
 final class ServeProcess implements AutoCloseable {
@@ -23,16 +23,21 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static ServeProcess start(Path dir, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ScriptRunner.ROOT.resolve("jbang").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(ScriptRunner.ROOT.resolve("jbang").toString()));
         cmd.addAll(args);
         Path err = dir.resolve("serve.err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(ScriptRunner.ROOT.toFile()).redirectError(err.toFile());
         Map<String, String> e = pb.environment();
         e.put("EDGEAI_QUIET", "1");
         e.remove("EDGEAI_SERVE_PORT");
         e.remove("SERVE_API_KEY");
-        e.put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort());   // never the real hub
-        return new ServeProcess(pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start(), err);
+        e.put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort()); // never the real hub
+        return new ServeProcess(
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start(),
+                err);
     }
 
     /** The base URL from serve.java's first stdout line ("serve.java: OpenAI-compatible endpoint at http://…/v1  (…)"). */

@@ -2,25 +2,17 @@ package dev.edgeai.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Summary;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeScriptTest {
     static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
     static final String GQA = "tiny-graph-capture-gqa";
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void modelCompareAndBenchmarkUseServeJava() throws Exception {
         boolean defaultPort = free(5273);
-        List<String> args = new ArrayList<>(List.of("scripts/serve.java", "--model", ScriptRunner.fixture(LLAMA).toString(),
-                "--model", ScriptRunner.fixture(GQA).toString(), "--alias", "phi-4-mini=" + LLAMA, "--alias", "gpt-oss-20b=" + GQA));
+        List<String> args = new ArrayList<>(List.of(
+                "scripts/serve.java",
+                "--model",
+                ScriptRunner.fixture(LLAMA).toString(),
+                "--model",
+                ScriptRunner.fixture(GQA).toString(),
+                "--alias",
+                "phi-4-mini=" + LLAMA,
+                "--alias",
+                "gpt-oss-20b=" + GQA));
         if (!defaultPort) args.addAll(List.of("--port", "0"));
         try (ServeProcess p = ServeProcess.start(tmp, args)) {
             String url = p.awaitUrl();
@@ -47,28 +49,53 @@ class ServeScriptTest {
             Map<String, String> env = defaultPort ? Map.of("EDGEAI_SERVE_PORT", "") : Map.of();
             List<String> where = defaultPort ? List.of("--verbose") : List.of("--endpoint", url);
 
-            List<String> compare = new ArrayList<>(List.of("scripts/model_compare.java", "--rounds", "2", "--warmup", "1",
-                    "--max-tokens", "12", "--out", tmp.resolve("compare").toString()));
+            List<String> compare = new ArrayList<>(List.of(
+                    "scripts/model_compare.java",
+                    "--rounds",
+                    "2",
+                    "--warmup",
+                    "1",
+                    "--max-tokens",
+                    "12",
+                    "--out",
+                    tmp.resolve("compare").toString()));
             compare.addAll(where);
             var c = ScriptRunner.jbang(env, compare.toArray(String[]::new));
             assertEquals(0, c.exitCode(), c::toString);
             assertTrue(c.stderr().contains("backend: serve at " + url), c::toString);
             if (defaultPort) assertTrue(c.stderr().contains("discovery: serve.java at " + url), c::toString);
-            RunResult cr = ResultsFile.read(ScriptRunner.jsonFiles(tmp.resolve("compare")).getFirst());
+            RunResult cr = ResultsFile.read(
+                    ScriptRunner.jsonFiles(tmp.resolve("compare")).getFirst());
             assertEquals(url, cr.meta().backend().url());
             assertEquals("serve", cr.meta().backend().kind());
             for (Summary s : cr.summaries()) {
                 assertEquals(2, s.ok(), s::toString);
                 assertEquals(0, s.errors(), s::toString);
             }
-            assertTrue(cr.samples().stream().filter(s -> s.ok()).allMatch(s -> !s.tokensEstimated()), "usage from the server");
+            assertTrue(
+                    cr.samples().stream().filter(s -> s.ok()).allMatch(s -> !s.tokensEstimated()),
+                    "usage from the server");
 
-            List<String> bench = new ArrayList<>(List.of("scripts/benchmark.java", "--models", "phi-4-mini,gpt-oss-20b", "--prompt", "Say hi",
-                    "--requests", "8", "--concurrency", "1,4", "--max-tokens", "16", "--no-progress", "--out", tmp.resolve("bench").toString()));
+            List<String> bench = new ArrayList<>(List.of(
+                    "scripts/benchmark.java",
+                    "--models",
+                    "phi-4-mini,gpt-oss-20b",
+                    "--prompt",
+                    "Say hi",
+                    "--requests",
+                    "8",
+                    "--concurrency",
+                    "1,4",
+                    "--max-tokens",
+                    "16",
+                    "--no-progress",
+                    "--out",
+                    tmp.resolve("bench").toString()));
             bench.addAll(where);
             var b = ScriptRunner.jbang(env, bench.toArray(String[]::new));
             assertEquals(0, b.exitCode(), b::toString);
-            RunResult br = ResultsFile.read(ScriptRunner.jsonFiles(tmp.resolve("bench")).getFirst());
+            RunResult br = ResultsFile.read(
+                    ScriptRunner.jsonFiles(tmp.resolve("bench")).getFirst());
             assertEquals(4, br.summaries().size());
             for (Summary s : br.summaries()) {
                 assertEquals(8, s.ok(), s::toString);
@@ -79,10 +106,18 @@ class ServeScriptTest {
 
     @Test
     void badAliasFailsWithOneLine() throws Exception {
-        var r = ScriptRunner.jbang(Map.of(), "scripts/serve.java", "--port", "0", "--model", ScriptRunner.fixture(LLAMA).toString(),
-                "--alias", "phi-4-mini=llama-70b");
+        var r = ScriptRunner.jbang(
+                Map.of(),
+                "scripts/serve.java",
+                "--port",
+                "0",
+                "--model",
+                ScriptRunner.fixture(LLAMA).toString(),
+                "--alias",
+                "phi-4-mini=llama-70b");
         assertNotEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.stderr().contains("--alias target 'llama-70b' is not served; served models: " + LLAMA), r::toString);
+        assertTrue(
+                r.stderr().contains("--alias target 'llama-70b' is not served; served models: " + LLAMA), r::toString);
         assertTrue(!r.stderr().contains("\tat "), r::toString);
     }
 

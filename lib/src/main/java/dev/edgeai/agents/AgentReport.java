@@ -20,9 +20,15 @@ public final class AgentReport {
     public static String line(Step s) {
         String head = String.format("step %d %-10s r%d %s", s.index(), s.role(), s.round(), s.model());
         if (!s.ok()) return head + " FAILED: " + s.sample().error();
-        return head + String.format(": TTFT %s ms, E2E %s ms, tokens %d→%d%s%s", ms(s.ttftMs()), ms(s.e2eMs()),
-                s.promptTokens(), s.completionTokens(), s.sample().tokensEstimated() ? " (est.)" : "",
-                s.note() == null ? "" : " · " + s.note());
+        return head
+                + String.format(
+                        ": TTFT %s ms, E2E %s ms, tokens %d→%d%s%s",
+                        ms(s.ttftMs()),
+                        ms(s.e2eMs()),
+                        s.promptTokens(),
+                        s.completionTokens(),
+                        s.sample().tokensEstimated() ? " (est.)" : "",
+                        s.note() == null ? "" : " · " + s.note());
     }
 
     /** The step log as a table, then totals per model and for the whole flow. */
@@ -32,27 +38,61 @@ public final class AgentReport {
         boolean est = false;
         for (Step s : steps) {
             est |= s.sample().tokensEstimated();
-            rows.add(new String[] {String.valueOf(s.index()), s.role(), String.valueOf(s.round()), s.model(),
-                    s.ok() ? ms(s.ttftMs()) : "-", s.ok() ? ms(s.e2eMs()) : "-", s.ok() ? String.valueOf(s.promptTokens()) : "-",
-                    s.ok() ? s.completionTokens() + (s.sample().tokensEstimated() ? "*" : "") : "-",
-                    s.ok() ? Objects.toString(s.note(), "") : "FAILED: " + Orchestrator.oneLine(s.sample().error(), 70)});
+            rows.add(new String[] {
+                String.valueOf(s.index()),
+                s.role(),
+                String.valueOf(s.round()),
+                s.model(),
+                s.ok() ? ms(s.ttftMs()) : "-",
+                s.ok() ? ms(s.e2eMs()) : "-",
+                s.ok() ? String.valueOf(s.promptTokens()) : "-",
+                s.ok() ? s.completionTokens() + (s.sample().tokensEstimated() ? "*" : "") : "-",
+                s.ok()
+                        ? Objects.toString(s.note(), "")
+                        : "FAILED: " + Orchestrator.oneLine(s.sample().error(), 70)
+            });
         }
         AgentRun.Totals t = AgentRun.Totals.of(steps);
         for (var e : t.tokensByModel().entrySet()) {
-            double e2e = steps.stream().filter(s -> s.ok() && e.getKey().equals(s.model())).mapToDouble(Step::e2eMs).filter(Double::isFinite).sum();
-            long n = steps.stream().filter(s -> s.ok() && e.getKey().equals(s.model())).count();
-            rows.add(new String[] {"", "total", n + " steps", e.getKey(), "", ms(e2e), String.valueOf(e.getValue()[0]),
-                    String.valueOf(e.getValue()[1]), ""});
+            double e2e = steps.stream()
+                    .filter(s -> s.ok() && e.getKey().equals(s.model()))
+                    .mapToDouble(Step::e2eMs)
+                    .filter(Double::isFinite)
+                    .sum();
+            long n = steps.stream()
+                    .filter(s -> s.ok() && e.getKey().equals(s.model()))
+                    .count();
+            rows.add(new String[] {
+                "",
+                "total",
+                n + " steps",
+                e.getKey(),
+                "",
+                ms(e2e),
+                String.valueOf(e.getValue()[0]),
+                String.valueOf(e.getValue()[1]),
+                ""
+            });
         }
-        rows.add(new String[] {"", "TOTAL", t.steps() + " steps", t.failed() > 0 ? t.failed() + " failed" : "", "", ms(t.e2eMs()),
-                String.valueOf(t.promptTokens()), String.valueOf(t.completionTokens()), est ? "* estimated token counts" : ""});
+        rows.add(new String[] {
+            "",
+            "TOTAL",
+            t.steps() + " steps",
+            t.failed() > 0 ? t.failed() + " failed" : "",
+            "",
+            ms(t.e2eMs()),
+            String.valueOf(t.promptTokens()),
+            String.valueOf(t.completionTokens()),
+            est ? "* estimated token counts" : ""
+        });
         return render(rows, steps.size());
     }
 
     private static String render(List<String[]> rows, int stepRows) {
         int cols = rows.get(0).length;
         int[] w = new int[cols];
-        for (String[] r : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], clean(r[i]).length());
+        for (String[] r : rows)
+            for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], clean(r[i]).length());
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows.size(); i++) {
             if (i == 1 || i == stepRows + 1) {
@@ -64,7 +104,11 @@ public final class AgentReport {
             for (int c = 0; c < cols; c++) {
                 boolean num = c >= 4 && c <= 7;
                 String cell = clean(r[c]);
-                line.append(c == 0 ? "" : "  ").append(num ? " ".repeat(w[c] - cell.length()) + cell : cell + " ".repeat(w[c] - cell.length()));
+                line.append(c == 0 ? "" : "  ")
+                        .append(
+                                num
+                                        ? " ".repeat(w[c] - cell.length()) + cell
+                                        : cell + " ".repeat(w[c] - cell.length()));
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
@@ -85,7 +129,8 @@ public final class AgentReport {
      * summaries per (model, role); the outcome (accepted, rounds, sub-tasks) and the step notes in meta.options.
      * An aborted flow is written {@code complete = false} with the error as note.
      */
-    public static RunResult toResult(String tool, AgentRun run, BackendInfo backend, Map<String, Object> scriptOptions, String started) {
+    public static RunResult toResult(
+            String tool, AgentRun run, BackendInfo backend, Map<String, Object> scriptOptions, String started) {
         List<Sample> samples = run.steps().stream().map(Step::sample).toList();
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.put("task", run.task());
@@ -93,10 +138,22 @@ public final class AgentReport {
         options.put("accepted", run.accepted());
         options.put("rounds", run.rounds());
         options.put("max_rounds", run.maxRounds());
-        options.put("step_notes", run.steps().stream().map(s -> Objects.toString(s.note(), "")).toList());
+        options.put(
+                "step_notes",
+                run.steps().stream().map(s -> Objects.toString(s.note(), "")).toList());
         if (run.answer() != null) options.put("answer", run.answer());
-        List<String> models = samples.stream().map(Sample::model).filter(Objects::nonNull).distinct().toList();
-        RunMeta meta = new RunMeta(tool, started == null ? Instant.now().toString() : started, Environment.current(), backend, models, options);
+        List<String> models = samples.stream()
+                .map(Sample::model)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        RunMeta meta = new RunMeta(
+                tool,
+                started == null ? Instant.now().toString() : started,
+                Environment.current(),
+                backend,
+                models,
+                options);
         RunResult r = RunResult.of(meta, samples);
         return run.ok() ? r : r.incomplete(run.error());
     }
@@ -108,7 +165,10 @@ public final class AgentReport {
         List<Step> out = new ArrayList<>();
         for (int i = 0; i < r.samples().size(); i++) {
             Sample s = r.samples().get(i);
-            String note = i < n.size() && n.get(i) != null && !n.get(i).toString().isEmpty() ? n.get(i).toString() : null;
+            String note =
+                    i < n.size() && n.get(i) != null && !n.get(i).toString().isEmpty()
+                            ? n.get(i).toString()
+                            : null;
             out.add(new Step(i + 1, s.group(), s.round(), s, note));
         }
         return out;

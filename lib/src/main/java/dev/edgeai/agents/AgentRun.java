@@ -12,26 +12,45 @@ import java.util.Map;
  * @param rounds   how many drafts the writer produced
  * @param error    null when every step succeeded, else the failed step's one-line error (the flow stopped there)
  */
-public record AgentRun(String task, List<String> subtasks, List<Step> steps, String answer, boolean accepted,
-                       int rounds, int maxRounds, String error) {
+public record AgentRun(
+        String task,
+        List<String> subtasks,
+        List<Step> steps,
+        String answer,
+        boolean accepted,
+        int rounds,
+        int maxRounds,
+        String error) {
     public AgentRun {
         subtasks = List.copyOf(subtasks);
         steps = List.copyOf(steps);
     }
 
-    public boolean ok() { return error == null; }
+    public boolean ok() {
+        return error == null;
+    }
 
-    public Totals totals() { return Totals.of(steps); }
+    public Totals totals() {
+        return Totals.of(steps);
+    }
 
     /** Sums over steps: the cost of the whole flow, and per model. */
-    public record Totals(int steps, int failed, int promptTokens, int completionTokens, double e2eMs,
-                         Map<String, int[]> tokensByModel) {
+    public record Totals(
+            int steps,
+            int failed,
+            int promptTokens,
+            int completionTokens,
+            double e2eMs,
+            Map<String, int[]> tokensByModel) {
         public static Totals of(List<Step> steps) {
             int p = 0, c = 0, failed = 0;
             double e2e = 0;
             Map<String, int[]> byModel = new LinkedHashMap<>();
             for (Step s : steps) {
-                if (!s.ok()) { failed++; continue; }
+                if (!s.ok()) {
+                    failed++;
+                    continue;
+                }
                 p += s.promptTokens();
                 c += s.completionTokens();
                 if (Double.isFinite(s.e2eMs())) e2e += s.e2eMs();

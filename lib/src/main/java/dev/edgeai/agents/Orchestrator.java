@@ -42,7 +42,9 @@ public final class Orchestrator {
             if (topK < 1) throw new IllegalArgumentException("top-k must be >= 1, was " + topK);
         }
 
-        public static Options defaults() { return new Options(2, 3, 3, 600); }
+        public static Options defaults() {
+            return new Options(2, 3, 3, 600);
+        }
     }
 
     private final ChatBackend backend;
@@ -59,7 +61,8 @@ public final class Orchestrator {
     }
 
     public AgentRun run(String task, Consumer<Step> onStep) {
-        if (task == null || task.isBlank()) throw new IllegalArgumentException("the task is empty: give a task or omit it for the default");
+        if (task == null || task.isBlank())
+            throw new IllegalArgumentException("the task is empty: give a task or omit it for the default");
         Team t = team.resolve(backend.models());
         StepLog log = new StepLog(backend, onStep);
         List<String> subtasks = List.of(task);
@@ -77,27 +80,46 @@ public final class Orchestrator {
                 String user;
                 String note;
                 if (retriever == null) {
-                    user = "Sub-question: " + q + "\n\n(no documents are available: answer briefly from general knowledge)";
+                    user = "Sub-question: " + q
+                            + "\n\n(no documents are available: answer briefly from general knowledge)";
                     note = "no retriever";
                 } else {
-                    SearchResult found = retriever.search(q, retriever.options().search().mode(), options.topK());
-                    user = "Context:\n" + ContextBuilder.context(found.hits(), options.contextChars()) + "\n\nSub-question: " + q;
+                    SearchResult found =
+                            retriever.search(q, retriever.options().search().mode(), options.topK());
+                    user = "Context:\n" + ContextBuilder.context(found.hits(), options.contextChars())
+                            + "\n\nSub-question: " + q;
                     note = retrievalNote(found);
                 }
                 ChatResult r = log.call(t.researcher(), 1, user, note);
-                notes.append("Notes on \"").append(q).append("\":\n").append(r.text().strip()).append("\n\n");
+                notes.append("Notes on \"")
+                        .append(q)
+                        .append("\":\n")
+                        .append(r.text().strip())
+                        .append("\n\n");
             }
 
             String feedback = null;
             while (rounds < options.maxRounds()) {
                 rounds++;
                 String writerInput = "Task: " + task + "\n\nResearch notes:\n" + notes
-                        + (draft == null ? "" : "Previous draft:\n" + draft + "\n\nReviewer feedback: " + feedback + "\n");
-                draft = log.call(t.writer(), rounds, writerInput.strip(), rounds == 1 ? null : "revision " + (rounds - 1)).text().strip();
+                        + (draft == null
+                                ? ""
+                                : "Previous draft:\n" + draft + "\n\nReviewer feedback: " + feedback + "\n");
+                draft = log.call(
+                                t.writer(),
+                                rounds,
+                                writerInput.strip(),
+                                rounds == 1 ? null : "revision " + (rounds - 1))
+                        .text()
+                        .strip();
                 String reviewInput = "Task: " + task + "\n\nResearch notes:\n" + notes + "Review the draft:\n" + draft;
-                ChatResult review = log.callNoted(t.reviewer(), rounds, reviewInput, r -> verdictNote(Verdict.parse(r.text())));
+                ChatResult review =
+                        log.callNoted(t.reviewer(), rounds, reviewInput, r -> verdictNote(Verdict.parse(r.text())));
                 Verdict v = Verdict.parse(review.text());
-                if (v.accepted()) { accepted = true; break; }
+                if (v.accepted()) {
+                    accepted = true;
+                    break;
+                }
                 feedback = v.feedback();
             }
             return new AgentRun(task, subtasks, log.steps(), draft, accepted, rounds, options.maxRounds(), null);
@@ -129,7 +151,9 @@ public final class Orchestrator {
     private static String retrievalNote(SearchResult found) {
         if (found.noRelevantContext()) return String.format("retrieval: nothing relevant (%.1f ms)", found.tookMs());
         List<String> sources = found.hits().stream().map(Hit::source).distinct().toList();
-        return String.format("retrieval: %d passages in %.1f ms from %s", found.hits().size(), found.tookMs(), String.join(", ", sources));
+        return String.format(
+                "retrieval: %d passages in %.1f ms from %s",
+                found.hits().size(), found.tookMs(), String.join(", ", sources));
     }
 
     static String oneLine(String s, int max) {

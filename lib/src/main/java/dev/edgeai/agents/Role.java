@@ -14,9 +14,13 @@ public record Role(String name, String model, String systemPrompt, int maxTokens
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(systemPrompt, "systemPrompt");
         if (model == null || model.isBlank()) throw new IllegalArgumentException("role '" + name + "' needs a model");
-        if (maxTokens < 1) throw new IllegalArgumentException("role '" + name + "': max tokens must be >= 1, was " + maxTokens);
-        if (temperature < 0) throw new IllegalArgumentException("role '" + name + "': temperature must be >= 0, was " + temperature);
+        if (maxTokens < 1)
+            throw new IllegalArgumentException("role '" + name + "': max tokens must be >= 1, was " + maxTokens);
+        if (temperature < 0)
+            throw new IllegalArgumentException("role '" + name + "': temperature must be >= 0, was " + temperature);
     }
 
-    public Role withModel(String m) { return new Role(name, m, systemPrompt, maxTokens, temperature); }
+    public Role withModel(String m) {
+        return new Role(name, m, systemPrompt, maxTokens, temperature);
+    }
 }

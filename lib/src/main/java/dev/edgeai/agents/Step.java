@@ -11,15 +11,27 @@ import dev.edgeai.results.Sample;
  * @param note  what else happened in the step: retrieval hits, the reviewer's verdict, the router's reason
  */
 public record Step(int index, String role, int round, Sample sample, String note) {
-    public boolean ok() { return sample.ok(); }
+    public boolean ok() {
+        return sample.ok();
+    }
 
-    public String model() { return sample.model(); }
+    public String model() {
+        return sample.model();
+    }
 
-    public double ttftMs() { return sample.ttftMs() == null ? Double.NaN : sample.ttftMs(); }
+    public double ttftMs() {
+        return sample.ttftMs() == null ? Double.NaN : sample.ttftMs();
+    }
 
-    public double e2eMs() { return sample.e2eMs() == null ? Double.NaN : sample.e2eMs(); }
+    public double e2eMs() {
+        return sample.e2eMs() == null ? Double.NaN : sample.e2eMs();
+    }
 
-    public int promptTokens() { return sample.promptTokens() == null ? 0 : sample.promptTokens(); }
+    public int promptTokens() {
+        return sample.promptTokens() == null ? 0 : sample.promptTokens();
+    }
 
-    public int completionTokens() { return sample.completionTokens() == null ? 0 : sample.completionTokens(); }
+    public int completionTokens() {
+        return sample.completionTokens() == null ? 0 : sample.completionTokens();
+    }
 }

@@ -22,7 +22,7 @@ public final class StepLog {
 
     public StepLog(ChatBackend backend, Consumer<Step> listener) {
         this.backend = backend;
-        this.listener = listener == null ? s -> { } : listener;
+        this.listener = listener == null ? s -> {} : listener;
     }
 
     /** One streamed request (so TTFT exists) as {@code role} with its system prompt; returns the answer text. */
@@ -32,14 +32,22 @@ public final class StepLog {
 
     /** Like {@link #call(Role, int, String, String)} with a note made from the answer (e.g. the reviewer's verdict). */
     public ChatResult callNoted(Role role, int round, String user, Function<ChatResult, String> note) {
-        ChatRequest req = ChatRequest.builder(role.model()).system(role.systemPrompt()).user(user)
-                .maxTokens(role.maxTokens()).temperature(role.temperature()).build();
+        ChatRequest req = ChatRequest.builder(role.model())
+                .system(role.systemPrompt())
+                .user(user)
+                .maxTokens(role.maxTokens())
+                .temperature(role.temperature())
+                .build();
         try {
             ChatResult r = backend.chat(req);
             add(role.name(), round, Sample.of(role.name(), round, false, 1, user, r), note.apply(r));
             return r;
         } catch (ChatException e) {
-            Step failed = add(role.name(), round, Sample.failed(role.model(), role.name(), round, false, 1, user, e.getMessage()), null);
+            Step failed = add(
+                    role.name(),
+                    round,
+                    Sample.failed(role.model(), role.name(), round, false, 1, user, e.getMessage()),
+                    null);
             throw new StepFailedException(failed, e);
         }
     }
@@ -51,17 +59,24 @@ public final class StepLog {
         return s;
     }
 
-    public List<Step> steps() { return List.copyOf(steps); }
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
 
     /** A step's model call failed; the step (with its error) is already in the log. */
     public static final class StepFailedException extends RuntimeException {
         private final Step step;
 
         StepFailedException(Step step, ChatException cause) {
-            super("step " + step.index() + " (" + step.role() + ", " + step.model() + ") failed: " + cause.getMessage(), cause);
+            super(
+                    "step " + step.index() + " (" + step.role() + ", " + step.model() + ") failed: "
+                            + cause.getMessage(),
+                    cause);
             this.step = step;
         }
 
-        public Step step() { return step; }
+        public Step step() {
+            return step;
+        }
     }
 }

@@ -28,17 +28,23 @@ public record Team(Role planner, Role researcher, Role writer, Role reviewer) {
      * researching and writing, where most tokens are spent.
      */
     public static Team of(String slm, String llm, int maxSubtasks, int maxTokens, double temperature) {
-        return new Team(new Role("planner", llm, PLANNER_PROMPT.formatted(maxSubtasks), maxTokens, temperature),
+        return new Team(
+                new Role("planner", llm, PLANNER_PROMPT.formatted(maxSubtasks), maxTokens, temperature),
                 new Role("researcher", slm, RESEARCHER_PROMPT, maxTokens, temperature),
                 new Role("writer", slm, WRITER_PROMPT, maxTokens, temperature),
                 new Role("reviewer", llm, REVIEWER_PROMPT, maxTokens, temperature));
     }
 
-    public List<Role> roles() { return List.of(planner, researcher, writer, reviewer); }
+    public List<Role> roles() {
+        return List.of(planner, researcher, writer, reviewer);
+    }
 
     /** Each role's model resolved to an id the backend lists (aliases like "phi-4-mini"); unknown models fail here, before any step. */
     public Team resolve(List<ModelInfo> available) {
-        return new Team(resolve(planner, available), resolve(researcher, available), resolve(writer, available),
+        return new Team(
+                resolve(planner, available),
+                resolve(researcher, available),
+                resolve(writer, available),
                 resolve(reviewer, available));
     }
 

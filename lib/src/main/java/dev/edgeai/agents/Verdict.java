@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  */
 public record Verdict(boolean accepted, String feedback) {
     private static final Pattern APPROVED = Pattern.compile("^[\\W_]*(approved|accepted|accept|lgtm)\\b.*");
-    private static final Pattern REVISE = Pattern.compile("(?is).*?\\b(revise|changes needed|reject(ed)?)\\b\\s*[:\\-]?\\s*(.*)");
+    private static final Pattern REVISE =
+            Pattern.compile("(?is).*?\\b(revise|changes needed|reject(ed)?)\\b\\s*[:\\-]?\\s*(.*)");
 
     public static Verdict parse(String reviewerText) {
         String text = reviewerText == null ? "" : reviewerText.strip();

@@ -21,8 +21,9 @@ import java.util.Objects;
  */
 public final class BenchCompare {
     /** Metrics compared, with whether higher is better. */
-    public static final Map<String, Boolean> METRICS = Map.of("ttft_ms", false, "tpot_ms", false, "e2e_ms", false,
-            "decode_tps", true);
+    public static final Map<String, Boolean> METRICS =
+            Map.of("ttft_ms", false, "tpot_ms", false, "e2e_ms", false, "decode_tps", true);
+
     private static final List<String> ORDER = List.of("ttft_ms", "tpot_ms", "e2e_ms", "decode_tps");
 
     private BenchCompare() {}
@@ -36,7 +37,9 @@ public final class BenchCompare {
             this.file = file;
         }
 
-        public Path file() { return file; }
+        public Path file() {
+            return file;
+        }
     }
 
     /** Reads a results file; corrupt or foreign files fail with a {@link ResultsLoadException} naming the file. */
@@ -57,28 +60,40 @@ public final class BenchCompare {
      * @param ratio   headline ratio new/old (p50 for latencies, mean for decode t/s); NaN when either side is missing
      * @param spread  ± on the ratio of means (NaN when unknown)
      */
-    public record MetricDelta(String metric, double old, double neu, double ratio, double meanRatio, double spread,
-                              boolean regression) {}
+    public record MetricDelta(
+            String metric, double old, double neu, double ratio, double meanRatio, double spread, boolean regression) {}
 
     public record CellDelta(String model, String group, int concurrency, List<MetricDelta> metrics) {
-        public boolean regression() { return metrics.stream().anyMatch(MetricDelta::regression); }
+        public boolean regression() {
+            return metrics.stream().anyMatch(MetricDelta::regression);
+        }
 
         public MetricDelta metric(String name) {
-            return metrics.stream().filter(m -> m.metric().equals(name)).findFirst().orElse(null);
+            return metrics.stream()
+                    .filter(m -> m.metric().equals(name))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
     /** The comparison; {@code onlyOld}/{@code onlyNew} name cells as "model/group/c=N". */
     public record Comparison(double threshold, List<CellDelta> cells, List<String> onlyOld, List<String> onlyNew) {
-        public boolean anyRegression() { return cells.stream().anyMatch(CellDelta::regression); }
+        public boolean anyRegression() {
+            return cells.stream().anyMatch(CellDelta::regression);
+        }
 
         /** A Markdown table: one row per cell, "ratio (±spread)" per metric, regressions marked with ▲ REGRESSION. */
         public String toMarkdown() {
             StringBuilder sb = new StringBuilder();
-            sb.append("| model | group | c | TTFT p50 new/old | TPOT p50 new/old | E2E p50 new/old | decode t/s new/old | verdict |\n");
+            sb.append(
+                    "| model | group | c | TTFT p50 new/old | TPOT p50 new/old | E2E p50 new/old | decode t/s new/old | verdict |\n");
             sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
             for (CellDelta c : cells) {
-                sb.append("| ").append(cell(c.model())).append(" | ").append(cell(c.group())).append(" | ")
+                sb.append("| ")
+                        .append(cell(c.model()))
+                        .append(" | ")
+                        .append(cell(c.group()))
+                        .append(" | ")
                         .append(c.concurrency());
                 for (String m : ORDER) {
                     MetricDelta d = c.metric(m);
@@ -86,15 +101,21 @@ public final class BenchCompare {
                 }
                 sb.append(" | ").append(c.regression() ? "REGRESSION" : "ok").append(" |\n");
             }
-            if (!onlyOld.isEmpty()) sb.append("\nOnly in old: ").append(String.join(", ", onlyOld)).append('\n');
-            if (!onlyNew.isEmpty()) sb.append("\nOnly in new: ").append(String.join(", ", onlyNew)).append('\n');
-            sb.append(String.format(Locale.ROOT, "%nRatios are new/old (latency: lower is better, decode t/s: higher "
-                    + "is better); ± is the ratio of means times the combined relative stddev; threshold %.0f%%.%n",
+            if (!onlyOld.isEmpty())
+                sb.append("\nOnly in old: ").append(String.join(", ", onlyOld)).append('\n');
+            if (!onlyNew.isEmpty())
+                sb.append("\nOnly in new: ").append(String.join(", ", onlyNew)).append('\n');
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nRatios are new/old (latency: lower is better, decode t/s: higher "
+                            + "is better); ± is the ratio of means times the combined relative stddev; threshold %.0f%%.%n",
                     threshold * 100));
             return sb.toString();
         }
 
-        private static String cell(String s) { return s == null ? "" : s.replace("|", "\\|"); }
+        private static String cell(String s) {
+            return s == null ? "" : s.replace("|", "\\|");
+        }
 
         private static String fmt(MetricDelta d) {
             if (!Double.isFinite(d.ratio())) return "-";
@@ -142,8 +163,8 @@ public final class BenchCompare {
             double rb = b.stddev() / b.mean();
             spread = Math.abs(meanRatio) * Math.sqrt(ra * ra + rb * rb);
         }
-        boolean regression = Double.isFinite(ratio)
-                && (higherBetter ? ratio < 1.0 / (1.0 + threshold) : ratio > 1.0 + threshold);
+        boolean regression =
+                Double.isFinite(ratio) && (higherBetter ? ratio < 1.0 / (1.0 + threshold) : ratio > 1.0 + threshold);
         return new MetricDelta(metric, oldV, newV, ratio, meanRatio, spread, regression);
     }
 

@@ -22,9 +22,19 @@ import java.util.Objects;
  * @param maxConsecutiveErrors stop the run (incomplete) after this many failures in a row; 0 = never
  * @param systemPrompt         optional system message sent with every prompt
  */
-public record BenchConfig(List<String> models, PromptSet prompts, int warmup, Integer rounds, Integer requests,
-                          Duration duration, Integer maxTokens, double temperature, List<Integer> concurrency,
-                          int maxConsecutiveErrors, String systemPrompt, String tool) {
+public record BenchConfig(
+        List<String> models,
+        PromptSet prompts,
+        int warmup,
+        Integer rounds,
+        Integer requests,
+        Duration duration,
+        Integer maxTokens,
+        double temperature,
+        List<Integer> concurrency,
+        int maxConsecutiveErrors,
+        String systemPrompt,
+        String tool) {
 
     public static final int DEFAULT_ROUNDS = 3;
     public static final int DEFAULT_WARMUP = 1;
@@ -40,12 +50,14 @@ public record BenchConfig(List<String> models, PromptSet prompts, int warmup, In
         if (budgets > 1) throw new IllegalArgumentException("give only one of rounds, requests, duration");
         if (budgets == 0) rounds = DEFAULT_ROUNDS;
         if (rounds != null && rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
-        if (requests != null && requests < 1) throw new IllegalArgumentException("requests must be >= 1, was " + requests);
+        if (requests != null && requests < 1)
+            throw new IllegalArgumentException("requests must be >= 1, was " + requests);
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new IllegalArgumentException("duration must be > 0, was " + duration);
         }
         for (int c : concurrency) if (c < 1) throw new IllegalArgumentException("concurrency must be >= 1, was " + c);
-        if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
+        if (maxTokens != null && maxTokens < 1)
+            throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
         if (temperature < 0) throw new IllegalArgumentException("temperature must be >= 0, was " + temperature);
         if (maxConsecutiveErrors < 0) throw new IllegalArgumentException("maxConsecutiveErrors must be >= 0");
         if (tool == null) tool = "benchmark";
@@ -76,9 +88,13 @@ public record BenchConfig(List<String> models, PromptSet prompts, int warmup, In
         return m;
     }
 
-    public static Builder builder(PromptSet prompts, String... models) { return new Builder(prompts, List.of(models)); }
+    public static Builder builder(PromptSet prompts, String... models) {
+        return new Builder(prompts, List.of(models));
+    }
 
-    public static Builder builder(PromptSet prompts, List<String> models) { return new Builder(prompts, models); }
+    public static Builder builder(PromptSet prompts, List<String> models) {
+        return new Builder(prompts, models);
+    }
 
     public static final class Builder {
         private final PromptSet prompts;
@@ -94,23 +110,80 @@ public record BenchConfig(List<String> models, PromptSet prompts, int warmup, In
         private String systemPrompt;
         private String tool = "benchmark";
 
-        private Builder(PromptSet prompts, List<String> models) { this.prompts = prompts; this.models = models; }
+        private Builder(PromptSet prompts, List<String> models) {
+            this.prompts = prompts;
+            this.models = models;
+        }
 
-        public Builder warmup(int v) { warmup = v; return this; }
-        public Builder rounds(Integer v) { rounds = v; return this; }
-        public Builder requests(Integer v) { requests = v; return this; }
-        public Builder duration(Duration v) { duration = v; return this; }
-        public Builder maxTokens(Integer v) { maxTokens = v; return this; }
-        public Builder temperature(double v) { temperature = v; return this; }
-        public Builder concurrency(List<Integer> v) { concurrency = v; return this; }
-        public Builder concurrency(Integer... v) { concurrency = List.of(v); return this; }
-        public Builder maxConsecutiveErrors(int v) { maxConsecutiveErrors = v; return this; }
-        public Builder systemPrompt(String v) { systemPrompt = v; return this; }
-        public Builder tool(String v) { tool = v; return this; }
+        public Builder warmup(int v) {
+            warmup = v;
+            return this;
+        }
+
+        public Builder rounds(Integer v) {
+            rounds = v;
+            return this;
+        }
+
+        public Builder requests(Integer v) {
+            requests = v;
+            return this;
+        }
+
+        public Builder duration(Duration v) {
+            duration = v;
+            return this;
+        }
+
+        public Builder maxTokens(Integer v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder temperature(double v) {
+            temperature = v;
+            return this;
+        }
+
+        public Builder concurrency(List<Integer> v) {
+            concurrency = v;
+            return this;
+        }
+
+        public Builder concurrency(Integer... v) {
+            concurrency = List.of(v);
+            return this;
+        }
+
+        public Builder maxConsecutiveErrors(int v) {
+            maxConsecutiveErrors = v;
+            return this;
+        }
+
+        public Builder systemPrompt(String v) {
+            systemPrompt = v;
+            return this;
+        }
+
+        public Builder tool(String v) {
+            tool = v;
+            return this;
+        }
 
         public BenchConfig build() {
-            return new BenchConfig(models, prompts, warmup, rounds, requests, duration, maxTokens, temperature,
-                    concurrency, maxConsecutiveErrors, systemPrompt, tool);
+            return new BenchConfig(
+                    models,
+                    prompts,
+                    warmup,
+                    rounds,
+                    requests,
+                    duration,
+                    maxTokens,
+                    temperature,
+                    concurrency,
+                    maxConsecutiveErrors,
+                    systemPrompt,
+                    tool);
         }
     }
 }

@@ -24,9 +24,13 @@ public record BenchRow(Summary summary, boolean tokensEstimated) {
 
     /** The row for one summary, given the samples of its cell (or all samples of the run). */
     public static BenchRow of(Summary s, List<Sample> samples) {
-        boolean est = samples.stream().anyMatch(x -> !x.warmup() && x.ok() && x.tokensEstimated()
-                && Objects.equals(x.model(), s.model()) && Objects.equals(x.group(), s.group())
-                && x.concurrency() == s.concurrency());
+        boolean est = samples.stream()
+                .anyMatch(x -> !x.warmup()
+                        && x.ok()
+                        && x.tokensEstimated()
+                        && Objects.equals(x.model(), s.model())
+                        && Objects.equals(x.group(), s.group())
+                        && x.concurrency() == s.concurrency());
         return new BenchRow(s, est);
     }
 

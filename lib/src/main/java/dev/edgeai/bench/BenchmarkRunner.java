@@ -113,8 +113,14 @@ public final class BenchmarkRunner {
         if (!resolved.isEmpty()) options.put("resolved_models", new LinkedHashMap<>(resolved));
         if (!skipped.isEmpty()) options.put("skipped_models", skipped);
         RunMeta meta = new RunMeta(cfg.tool(), started, Environment.current(), backendInfo(), cfg.models(), options);
-        String note = skipped.isEmpty() ? null : "skipped models: " + String.join("; ", skipped.entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        String note = skipped.isEmpty()
+                ? null
+                : "skipped models: "
+                        + String.join(
+                                "; ",
+                                skipped.entrySet().stream()
+                                        .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                        .toList());
         if (stop == null) stop = serverDied(samples);
         RunResult result = new RunResult(RunResult.SCHEMA, meta, samples, summaries, true, note);
         return stop == null ? result : result.incomplete(note == null ? stop : stop + "; " + note);
@@ -125,10 +131,15 @@ public final class BenchmarkRunner {
      * (killed, crashed), so the figures describe a different run than the one planned.
      */
     private static String serverDied(List<Sample> samples) {
-        long unreachable = samples.stream().filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:")).count();
+        long unreachable = samples.stream()
+                .filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:"))
+                .count();
         if (unreachable == 0) return null;
-        String first = samples.stream().filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:")).findFirst()
-                .map(Sample::error).orElse("");
+        String first = samples.stream()
+                .filter(s -> !s.ok() && s.error().startsWith("UNREACHABLE:"))
+                .findFirst()
+                .map(Sample::error)
+                .orElse("");
         return "the server stopped answering: " + unreachable + " request(s) could not connect (" + first + ")";
     }
 
@@ -181,7 +192,8 @@ public final class BenchmarkRunner {
                     return cell;
                 }
                 if ("UNREACHABLE".equals(kind)) {
-                    cell.stopReason = "backend unreachable during warmup of " + label + ": " + warm.get(0).error();
+                    cell.stopReason = "backend unreachable during warmup of " + label + ": "
+                            + warm.get(0).error();
                     return cell;
                 }
             }
@@ -189,10 +201,20 @@ public final class BenchmarkRunner {
                 cell.stopReason = abortWhy.get();
                 return cell;
             }
-            long deadline = cfg.duration() == null ? 0 : System.nanoTime() + cfg.duration().toNanos();
+            long deadline = cfg.duration() == null
+                    ? 0
+                    : System.nanoTime() + cfg.duration().toNanos();
             long t0 = System.nanoTime();
-            phase(cell, model, c, label, false, cfg.requestsPerCell(), cfg.duration() == null ? null : deadline,
-                    abort, abortWhy);
+            phase(
+                    cell,
+                    model,
+                    c,
+                    label,
+                    false,
+                    cfg.requestsPerCell(),
+                    cfg.duration() == null ? null : deadline,
+                    abort,
+                    abortWhy);
             double wallS = (System.nanoTime() - t0) / 1e9;
             synchronized (cell.samples) {
                 for (Sample s : cell.samples) if (!s.warmup()) cell.measured.add(s);
@@ -210,7 +232,9 @@ public final class BenchmarkRunner {
                             + " failed (" + cell.measured.get(0).error() + ")";
                 }
             }
-            double tokens = ok.stream().mapToDouble(s -> s.completionTokens() == null ? 0 : s.completionTokens()).sum();
+            double tokens = ok.stream()
+                    .mapToDouble(s -> s.completionTokens() == null ? 0 : s.completionTokens())
+                    .sum();
             Double rps = wallS > 0 ? ok.size() / wallS : null;
             Double tps = wallS > 0 && ok.stream().anyMatch(s -> s.completionTokens() != null) ? tokens / wallS : null;
             cell.summary = Summary.of(model, cfg.prompts().name(), c, cell.measured, rps, tps);
@@ -218,8 +242,16 @@ public final class BenchmarkRunner {
             return cell;
         }
 
-        private void phase(Cell cell, String model, int c, String label, boolean warmup, int count, Long deadline,
-                           AtomicBoolean abort, AtomicReference<String> abortWhy) {
+        private void phase(
+                Cell cell,
+                String model,
+                int c,
+                String label,
+                boolean warmup,
+                int count,
+                Long deadline,
+                AtomicBoolean abort,
+                AtomicReference<String> abortWhy) {
             if (count == 0) return;
             List<Prompt> prompts = cfg.prompts().prompts();
             Semaphore inFlight = new Semaphore(c);
@@ -262,30 +294,62 @@ public final class BenchmarkRunner {
             String group = cfg.prompts().name();
             ChatRequest.Builder b = ChatRequest.builder(model);
             if (cfg.systemPrompt() != null) b.system(cfg.systemPrompt());
-            ChatRequest req = b.user(p.prompt()).maxTokens(cfg.maxTokens() != null ? cfg.maxTokens() : p.maxTokens())
-                    .temperature(cfg.temperature()).build();
+            ChatRequest req = b.user(p.prompt())
+                    .maxTokens(cfg.maxTokens() != null ? cfg.maxTokens() : p.maxTokens())
+                    .temperature(cfg.temperature())
+                    .build();
             StreamListener listener = new StreamListener() {
                 @Override
-                public boolean isCancelled() { return abort.get() || log.stopped(); }
+                public boolean isCancelled() {
+                    return abort.get() || log.stopped();
+                }
             };
             try {
                 ChatResult r = backend.stream(req, listener);
                 if (r == null || r.timings() == null || r.usage() == null) {
-                    return Sample.failed(model, group, round, warmup, c, p.id(), "BAD_RESPONSE: backend returned no "
-                            + (r == null ? "result" : r.timings() == null ? "timings" : "usage"));
+                    return Sample.failed(
+                            model,
+                            group,
+                            round,
+                            warmup,
+                            c,
+                            p.id(),
+                            "BAD_RESPONSE: backend returned no "
+                                    + (r == null ? "result" : r.timings() == null ? "timings" : "usage"));
                 }
                 if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
                     return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
                 }
                 if (r.model() != null) resolved.putIfAbsent(model, r.model());
                 Sample s = Sample.of(group, round, warmup, c, p.id(), r);
-                return new Sample(model, s.group(), s.round(), s.warmup(), s.concurrency(), s.ttftMs(), s.e2eMs(),
-                        s.tpotMs(), s.decodeTps(), s.promptTokens(), s.completionTokens(), s.tokensEstimated(),
-                        s.itlMs(), s.prompt(), s.text(), s.finishReason(), null);
+                return new Sample(
+                        model,
+                        s.group(),
+                        s.round(),
+                        s.warmup(),
+                        s.concurrency(),
+                        s.ttftMs(),
+                        s.e2eMs(),
+                        s.tpotMs(),
+                        s.decodeTps(),
+                        s.promptTokens(),
+                        s.completionTokens(),
+                        s.tokensEstimated(),
+                        s.itlMs(),
+                        s.prompt(),
+                        s.text(),
+                        s.finishReason(),
+                        null);
             } catch (ChatException e) {
                 return Sample.failed(model, group, round, warmup, c, p.id(), e.kind() + ": " + oneLine(e.getMessage()));
             } catch (RuntimeException e) {
-                return Sample.failed(model, group, round, warmup, c, p.id(),
+                return Sample.failed(
+                        model,
+                        group,
+                        round,
+                        warmup,
+                        c,
+                        p.id(),
                         "ERROR: " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()));
             }
         }
@@ -299,7 +363,10 @@ public final class BenchmarkRunner {
                 lastError.set(s.error());
                 int n = consecutive.incrementAndGet();
                 int limit = cfg.maxConsecutiveErrors();
-                if (limit > 0 && n >= limit && !s.error().startsWith("CANCELLED:") && abort.compareAndSet(false, true)) {
+                if (limit > 0
+                        && n >= limit
+                        && !s.error().startsWith("CANCELLED:")
+                        && abort.compareAndSet(false, true)) {
                     why.set("stopped after " + n + " consecutive errors in " + label + " (last: " + s.error() + ")");
                 }
             }
@@ -327,7 +394,8 @@ public final class BenchmarkRunner {
         String kind = null;
         for (Sample s : failed) {
             if (s.ok()) return null;
-            String k = s.error().contains(":") ? s.error().substring(0, s.error().indexOf(':')) : s.error();
+            String k =
+                    s.error().contains(":") ? s.error().substring(0, s.error().indexOf(':')) : s.error();
             if (kind == null) kind = k;
             else if (!kind.equals(k)) return null;
         }

@@ -14,8 +14,20 @@ public final class CsvPrinter implements ResultPrinter {
     public static final List<String> STATS = List.of("n", "mean", "stddev", "min", "p50", "p95", "p99", "max");
 
     public static List<String> columns() {
-        List<String> c = new ArrayList<>(List.of("tool", "time", "host", "backend", "backend_url", "model", "group",
-                "concurrency", "ok", "errors", "requests_per_s", "output_tok_per_s", "tokens_estimated"));
+        List<String> c = new ArrayList<>(List.of(
+                "tool",
+                "time",
+                "host",
+                "backend",
+                "backend_url",
+                "model",
+                "group",
+                "concurrency",
+                "ok",
+                "errors",
+                "requests_per_s",
+                "output_tok_per_s",
+                "tokens_estimated"));
         for (String m : Summary.METRICS) for (String s : STATS) c.add(m + "_" + s);
         return c;
     }
@@ -31,7 +43,10 @@ public final class CsvPrinter implements ResultPrinter {
         List<String> v = new ArrayList<>();
         v.add(meta == null ? "" : meta.tool());
         v.add(meta == null ? "" : meta.time());
-        v.add(meta == null || meta.environment() == null ? "" : meta.environment().host());
+        v.add(
+                meta == null || meta.environment() == null
+                        ? ""
+                        : meta.environment().host());
         v.add(meta == null || meta.backend() == null ? "" : meta.backend().kind());
         v.add(meta == null || meta.backend() == null ? "" : meta.backend().url());
         v.add(s.model());
@@ -49,12 +64,17 @@ public final class CsvPrinter implements ResultPrinter {
                 v.add(num(d));
             }
         }
-        ResultPrinter.write(out, String.join(",", v.stream().map(CsvPrinter::quote).toList()) + "\n");
+        ResultPrinter.write(
+                out, String.join(",", v.stream().map(CsvPrinter::quote).toList()) + "\n");
     }
 
     static String num(Double d) {
-        return d == null || !Double.isFinite(d) ? ""
-                : java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString();
+        return d == null || !Double.isFinite(d)
+                ? ""
+                : java.math.BigDecimal.valueOf(d)
+                        .round(new java.math.MathContext(9))
+                        .stripTrailingZeros()
+                        .toPlainString();
     }
 
     static String quote(String s) {

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /** JSON Lines: one self-describing object per summary (metadata repeated on every line); NaN written as null. */
 public final class JsonlPrinter implements ResultPrinter {
-    private static final ObjectMapper JSON = ResultsFile.json().copy()
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            ResultsFile.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
     @Override
     public void row(RunMeta meta, BenchRow row, Appendable out) {

@@ -41,7 +41,9 @@ public final class MarkdownPrinter implements ResultPrinter {
         for (Col c : COLS) {
             int w = Math.max(c.width, c.title.length());
             a.append(' ').append(pad(c.title, w, c.number)).append(" |");
-            b.append(' ').append(c.number ? "-".repeat(w - 1) + ":" : "-".repeat(w)).append(" |");
+            b.append(' ')
+                    .append(c.number ? "-".repeat(w - 1) + ":" : "-".repeat(w))
+                    .append(" |");
         }
         ResultPrinter.write(out, a + "\n" + b + "\n");
     }
@@ -52,7 +54,9 @@ public final class MarkdownPrinter implements ResultPrinter {
         for (Col c : COLS) {
             String v = c.value.apply(row);
             v = v == null ? "-" : v.replace("|", "\\|").replace('\n', ' ').replace('\r', ' ');
-            a.append(' ').append(pad(v, Math.max(c.width, c.title.length()), c.number)).append(" |");
+            a.append(' ')
+                    .append(pad(v, Math.max(c.width, c.title.length()), c.number))
+                    .append(" |");
         }
         ResultPrinter.write(out, a + "\n");
     }
@@ -61,10 +65,12 @@ public final class MarkdownPrinter implements ResultPrinter {
     public void footer(RunResult result, Appendable out) {
         StringBuilder sb = new StringBuilder();
         if (BenchRow.of(result).stream().anyMatch(BenchRow::tokensEstimated)) {
-            sb.append("\n\\* token counts estimated: the server sent no usage, so t/s figures marked * are approximate.\n");
+            sb.append(
+                    "\n\\* token counts estimated: the server sent no usage, so t/s figures marked * are approximate.\n");
         }
         if (!result.complete()) {
-            sb.append("\n**INCOMPLETE RUN**: ").append(result.note() == null ? "(no reason recorded)" : result.note())
+            sb.append("\n**INCOMPLETE RUN**: ")
+                    .append(result.note() == null ? "(no reason recorded)" : result.note())
                     .append("\n");
         } else if (result.note() != null) {
             sb.append("\nNote: ").append(result.note()).append("\n");
@@ -72,7 +78,9 @@ public final class MarkdownPrinter implements ResultPrinter {
         if (!sb.isEmpty()) ResultPrinter.write(out, sb);
     }
 
-    private static String star(BenchRow r) { return r.tokensEstimated() ? "*" : ""; }
+    private static String star(BenchRow r) {
+        return r.tokensEstimated() ? "*" : "";
+    }
 
     private static String pad(String s, int w, boolean right) {
         if (s.length() >= w) return s;
@@ -80,7 +88,9 @@ public final class MarkdownPrinter implements ResultPrinter {
         return right ? sp + s : s + sp;
     }
 
-    static String ms(double v) { return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-"; }
+    static String ms(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
+    }
 
     static String num(Double v, int decimals) {
         return v == null || !Double.isFinite(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);

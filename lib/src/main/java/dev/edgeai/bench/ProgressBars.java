@@ -11,14 +11,23 @@ public final class ProgressBars implements Progress.Listener, AutoCloseable {
     private final ProgressBar bar;
 
     private ProgressBars(PrintStream out, String task) {
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(out)).build();
+        bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(-1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(new ConsoleProgressBarConsumer(out))
+                .build();
     }
 
     /** A bar on stderr; close it (try-with-resources) when the run ends. */
-    public static ProgressBars stderr(String task) { return new ProgressBars(System.err, task); }
+    public static ProgressBars stderr(String task) {
+        return new ProgressBars(System.err, task);
+    }
 
-    public static ProgressBars to(PrintStream out, String task) { return new ProgressBars(out, task); }
+    public static ProgressBars to(PrintStream out, String task) {
+        return new ProgressBars(out, task);
+    }
 
     @Override
     public synchronized void onProgress(Progress p) {
@@ -28,5 +37,7 @@ public final class ProgressBars implements Progress.Listener, AutoCloseable {
     }
 
     @Override
-    public void close() { bar.close(); }
+    public void close() {
+        bar.close();
+    }
 }

@@ -47,8 +47,9 @@ public record PromptSet(String name, List<Prompt> prompts) {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new PromptSetException(file + ": cannot read prompt set (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")", e);
+            throw new PromptSetException(
+                    file + ": cannot read prompt set (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    e);
         }
         String fileName = file.getFileName().toString();
         String name = fileName.endsWith(".jsonl") ? fileName.substring(0, fileName.length() - 6) : fileName;
@@ -63,11 +64,14 @@ public record PromptSet(String name, List<Prompt> prompts) {
             try {
                 n = JSON.readTree(line);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new PromptSetException(where + "not valid JSON ("
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")", e);
+                throw new PromptSetException(
+                        where + "not valid JSON ("
+                                + e.getOriginalMessage().lines().findFirst().orElse("") + ")",
+                        e);
             }
-            if (n == null || !n.isObject()) throw new PromptSetException(where + "expected a JSON object like "
-                    + "{\"id\":\"short-1\",\"prompt\":\"...\",\"max_tokens\":128}");
+            if (n == null || !n.isObject())
+                throw new PromptSetException(where + "expected a JSON object like "
+                        + "{\"id\":\"short-1\",\"prompt\":\"...\",\"max_tokens\":128}");
             JsonNode p = n.get("prompt");
             if (p == null || !p.isTextual() || p.asText().isBlank()) {
                 throw new PromptSetException(where + "missing or empty \"prompt\" (a string)");
@@ -91,8 +95,12 @@ public record PromptSet(String name, List<Prompt> prompts) {
 
     /** A prompt set file that cannot be used; the message names the file (and line). */
     public static final class PromptSetException extends IllegalArgumentException {
-        public PromptSetException(String message) { super(message); }
+        public PromptSetException(String message) {
+            super(message);
+        }
 
-        public PromptSetException(String message, Throwable cause) { super(message, cause); }
+        public PromptSetException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -39,7 +39,8 @@ public interface ResultPrinter {
             case "csv" -> new CsvPrinter();
             case "jsonl" -> new JsonlPrinter();
             case "json" -> new JsonPrinter();
-            default -> throw new IllegalArgumentException("unknown output format '" + format + "' (md, csv, json, jsonl)");
+            default ->
+                throw new IllegalArgumentException("unknown output format '" + format + "' (md, csv, json, jsonl)");
         };
     }
 

@@ -13,16 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Regenerates charts from a folder of results: every {@code *.json} under it (recursively) becomes
@@ -38,9 +38,11 @@ public final class ChartRegenerator {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** 16:9, large enough for a projector, small enough to stay legible when a slide scales it down. */
     public static final int IMAGE_WIDTH = 1600;
+
     public static final int IMAGE_HEIGHT = 900;
     /** Chromium cannot capture taller windows in one go. */
     private static final int MAX_PAGE_HEIGHT = 16_384;
+
     private static final Pattern EXPORT = Pattern.compile("<pre id=\"edgeai-export\"[^>]*>(.*?)</pre>", Pattern.DOTALL);
 
     private ChartRegenerator() {}
@@ -60,7 +62,8 @@ public final class ChartRegenerator {
             files = walk.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list results in " + resultsDir + ": " + e.getMessage(), e);
         }
@@ -86,7 +89,8 @@ public final class ChartRegenerator {
                     Images images = images(html, png, svg);
                     pngs.addAll(images.png());
                     svgs.addAll(images.svg());
-                    if (images.problem() != null && err != null) err.println("images of " + html + ": " + images.problem());
+                    if (images.problem() != null && err != null)
+                        err.println("images of " + html + ": " + images.problem());
                 }
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -111,18 +115,31 @@ public final class ChartRegenerator {
         Path absOut = out.toAbsolutePath().normalize();
         for (var e : runs.entrySet()) {
             RunResult r = e.getValue();
-            String href = absOut.relativize(e.getKey().toAbsolutePath().normalize()).toString().replace('\\', '/');
-            String status = (r.complete() ? "complete" : "INCOMPLETE") + (HtmlReport.isExample(r) ? ", example (synthetic)" : "");
-            sb.append("<tr><td><a href=\"").append(Charts.escape(href)).append("\">").append(Charts.escape(href))
-                    .append("</a></td><td>").append(Charts.escape(r.meta() == null ? "" : r.meta().tool()))
-                    .append("</td><td>").append(Charts.escape(r.meta() == null ? "" : r.meta().time()))
-                    .append("</td><td>").append(Charts.escape(r.meta() == null ? "" : String.join(", ", r.meta().models())))
-                    .append("</td><td>").append(Charts.escape(status)).append("</td></tr>\n");
+            String href = absOut.relativize(e.getKey().toAbsolutePath().normalize())
+                    .toString()
+                    .replace('\\', '/');
+            String status = (r.complete() ? "complete" : "INCOMPLETE")
+                    + (HtmlReport.isExample(r) ? ", example (synthetic)" : "");
+            sb.append("<tr><td><a href=\"")
+                    .append(Charts.escape(href))
+                    .append("\">")
+                    .append(Charts.escape(href))
+                    .append("</a></td><td>")
+                    .append(Charts.escape(r.meta() == null ? "" : r.meta().tool()))
+                    .append("</td><td>")
+                    .append(Charts.escape(r.meta() == null ? "" : r.meta().time()))
+                    .append("</td><td>")
+                    .append(Charts.escape(
+                            r.meta() == null ? "" : String.join(", ", r.meta().models())))
+                    .append("</td><td>")
+                    .append(Charts.escape(status))
+                    .append("</td></tr>\n");
         }
         sb.append("</table>\n");
         if (!skipped.isEmpty()) {
             sb.append("<h2>Skipped</h2>\n<ul>\n");
-            skipped.forEach((f, why) -> sb.append("<li>").append(Charts.escape(why)).append("</li>\n"));
+            skipped.forEach(
+                    (f, why) -> sb.append("<li>").append(Charts.escape(why)).append("</li>\n"));
             sb.append("</ul>\n");
         }
         sb.append("</body>\n</html>\n");
@@ -165,10 +182,18 @@ public final class ChartRegenerator {
             JsonNode export = ResultsFile.json().readTree(unescapeHtml(m.group(1)));
             for (JsonNode c : export.path("charts")) {
                 String id = c.path("id").asText().replaceFirst("^fig_", "").replaceFirst("_\\d+$", "");
-                if (png) pngs.add(writeDataUrl(html.resolveSibling(base + "-" + id + ".png"), c.path("png").asText()));
-                if (svg) svgs.add(writeDataUrl(html.resolveSibling(base + "-" + id + ".svg"), c.path("svg").asText()));
+                if (png)
+                    pngs.add(writeDataUrl(
+                            html.resolveSibling(base + "-" + id + ".png"),
+                            c.path("png").asText()));
+                if (svg)
+                    svgs.add(writeDataUrl(
+                            html.resolveSibling(base + "-" + id + ".svg"),
+                            c.path("svg").asText()));
             }
-            String problem = export.path("errors").isEmpty() ? null : export.path("errors").toString();
+            String problem = export.path("errors").isEmpty()
+                    ? null
+                    : export.path("errors").toString();
             if (png) {
                 if (Files.isRegularFile(shot)) {
                     cropHeight(shot, export.path("height").asInt(window));
@@ -203,8 +228,11 @@ public final class ChartRegenerator {
                 + "  for (const d of document.querySelectorAll('.edgeai-chart')) {\n"
                 + "    try {\n"
                 + "      const fig = {data: d.data, layout: Object.assign({}, d.layout, " + size + ")};\n"
-                + "      const c = {id: d.id, png: await Plotly.toImage(fig, Object.assign({format: 'png'}, " + size + "))};\n"
-                + (svg ? "      c.svg = await Plotly.toImage(fig, Object.assign({format: 'svg'}, " + size + "));\n" : "")
+                + "      const c = {id: d.id, png: await Plotly.toImage(fig, Object.assign({format: 'png'}, " + size
+                + "))};\n"
+                + (svg
+                        ? "      c.svg = await Plotly.toImage(fig, Object.assign({format: 'svg'}, " + size + "));\n"
+                        : "")
                 + "      out.charts.push(c);\n"
                 + "    } catch (e) { out.errors.push(d.id + ': ' + e); }\n"
                 + "  }\n"
@@ -218,25 +246,37 @@ public final class ChartRegenerator {
 
     private static Path writeDataUrl(Path file, String url) throws IOException {
         int comma = url.indexOf(',');
-        if (!url.startsWith("data:image/") || comma < 0) throw new IOException("plotly returned no image for " + file.getFileName());
+        if (!url.startsWith("data:image/") || comma < 0)
+            throw new IOException("plotly returned no image for " + file.getFileName());
         String head = url.substring(0, comma);
         String payload = url.substring(comma + 1);
-        byte[] bytes = head.endsWith(";base64") ? Base64.getDecoder().decode(payload)
+        byte[] bytes = head.endsWith(";base64")
+                ? Base64.getDecoder().decode(payload)
                 : URLDecoder.decode(payload, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
         Files.write(file, bytes);
         return file;
     }
 
     private static String unescapeHtml(String s) {
-        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+        return s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     /** Runs headless Chromium, never reaching the network; returns its stdout, or null when it failed or hung. */
     private static String chromium(Duration timeout, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
+        List<String> cmd = new ArrayList<>(List.of(
+                CHROMIUM.toString(),
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -269,7 +309,8 @@ public final class ChartRegenerator {
         Path dir = Path.of(pos.isEmpty() ? "data/results" : pos.get(0));
         Path out = pos.size() > 1 ? Path.of(pos.get(1)) : null;
         Outcome o = regenerate(dir, out, System.err, png, svg);
-        System.out.println("wrote " + o.written().size() + " report(s), skipped " + o.skipped().size() + "; index: " + o.index());
+        System.out.println("wrote " + o.written().size() + " report(s), skipped "
+                + o.skipped().size() + "; index: " + o.index());
         if (!o.skipped().isEmpty()) System.exit(1);
     }
 }

@@ -64,27 +64,43 @@ public final class Charts {
     public static Figure throughputVsConcurrency(List<RunResult> runs) {
         List<Trace> traces = new ArrayList<>();
         for (Series s : series(runs)) {
-            List<Summary> sums = s.summaries.stream().filter(x -> x.outputTokPerS() != null)
-                    .sorted((a, b) -> Integer.compare(a.concurrency(), b.concurrency())).toList();
+            List<Summary> sums = s.summaries.stream()
+                    .filter(x -> x.outputTokPerS() != null)
+                    .sorted((a, b) -> Integer.compare(a.concurrency(), b.concurrency()))
+                    .toList();
             if (sums.isEmpty()) continue;
             double[] x = sums.stream().mapToDouble(Summary::concurrency).toArray();
             double[] y = sums.stream().mapToDouble(Summary::outputTokPerS).toArray();
-            traces.add(ScatterTrace.builder(x, y).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
-                    .name(label(s.label + (s.estimated ? " (tokens estimated)" : ""))).build());
+            traces.add(ScatterTrace.builder(x, y)
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                    .name(label(s.label + (s.estimated ? " (tokens estimated)" : "")))
+                    .build());
         }
-        return figure("Throughput vs concurrency", "concurrent requests", "output tokens/s (all requests)", null,
-                traces);
+        return figure(
+                "Throughput vs concurrency", "concurrent requests", "output tokens/s (all requests)", null, traces);
     }
 
     /** Mean prompt and completion tokens per request, grouped bars per model. */
     public static Figure tokensPerRequest(List<RunResult> runs) {
         List<Series> ss = series(runs);
-        Object[] x = ss.stream().map(s -> label(s.label + (s.estimated ? " (estimated)" : ""))).toArray();
-        double[] prompt = ss.stream().mapToDouble(s -> mean(s.ok(), Sample::promptTokens)).toArray();
-        double[] completion = ss.stream().mapToDouble(s -> mean(s.ok(), Sample::completionTokens)).toArray();
-        return figure("Tokens per request", "model", "tokens (mean per request)", Layout.BarMode.GROUP,
-                List.of(BarTrace.builder(x, nanToZero(prompt)).name("prompt").build(),
-                        BarTrace.builder(x, nanToZero(completion)).name("completion").build()));
+        Object[] x = ss.stream()
+                .map(s -> label(s.label + (s.estimated ? " (estimated)" : "")))
+                .toArray();
+        double[] prompt =
+                ss.stream().mapToDouble(s -> mean(s.ok(), Sample::promptTokens)).toArray();
+        double[] completion = ss.stream()
+                .mapToDouble(s -> mean(s.ok(), Sample::completionTokens))
+                .toArray();
+        return figure(
+                "Tokens per request",
+                "model",
+                "tokens (mean per request)",
+                Layout.BarMode.GROUP,
+                List.of(
+                        BarTrace.builder(x, nanToZero(prompt)).name("prompt").build(),
+                        BarTrace.builder(x, nanToZero(completion))
+                                .name("completion")
+                                .build()));
     }
 
     /**
@@ -97,7 +113,9 @@ public final class Charts {
             int minC = s.samples.stream().mapToInt(Sample::concurrency).min().orElse(1);
             Map<String, List<Sample>> byGroup = new LinkedHashMap<>();
             for (Sample x : s.ok()) {
-                if (x.concurrency() == minC) byGroup.computeIfAbsent(String.valueOf(x.group()), k -> new ArrayList<>()).add(x);
+                if (x.concurrency() == minC)
+                    byGroup.computeIfAbsent(String.valueOf(x.group()), k -> new ArrayList<>())
+                            .add(x);
             }
             for (var e : byGroup.entrySet()) {
                 String l = byGroup.size() > 1 ? s.label + " · " + e.getKey() : s.label;
@@ -105,12 +123,24 @@ public final class Charts {
             }
         }
         Object[] x = ss.stream().map(s -> label(s.label)).toArray();
-        double[] ttft = ss.stream().mapToDouble(s -> mean(s.samples, Sample::ttftMs)).toArray();
-        double[] decode = ss.stream().mapToDouble(s -> mean(s.samples,
-                v -> v.e2eMs() == null || v.ttftMs() == null ? null : v.e2eMs() - v.ttftMs())).toArray();
-        return figure("Latency decomposition (mean per request)", "model", "ms", Layout.BarMode.STACK,
-                List.of(BarTrace.builder(x, nanToZero(ttft)).name("time to first token").build(),
-                        BarTrace.builder(x, nanToZero(decode)).name("decode (E2E − TTFT)").build()));
+        double[] ttft =
+                ss.stream().mapToDouble(s -> mean(s.samples, Sample::ttftMs)).toArray();
+        double[] decode = ss.stream()
+                .mapToDouble(s ->
+                        mean(s.samples, v -> v.e2eMs() == null || v.ttftMs() == null ? null : v.e2eMs() - v.ttftMs()))
+                .toArray();
+        return figure(
+                "Latency decomposition (mean per request)",
+                "model",
+                "ms",
+                Layout.BarMode.STACK,
+                List.of(
+                        BarTrace.builder(x, nanToZero(ttft))
+                                .name("time to first token")
+                                .build(),
+                        BarTrace.builder(x, nanToZero(decode))
+                                .name("decode (E2E − TTFT)")
+                                .build()));
     }
 
     /**
@@ -124,8 +154,10 @@ public final class Charts {
                 double x = s.value("e2e_ms"), y = s.value("score");
                 if (!Double.isFinite(x) || !Double.isFinite(y)) continue;
                 String name = runs.size() > 1 ? s.system() + " [" + runName(runs.get(i), i) + "]" : s.system();
-                traces.add(ScatterTrace.builder(new double[] {x}, new double[] {y}).mode(ScatterTrace.Mode.MARKERS)
-                        .name(label(name)).build());
+                traces.add(ScatterTrace.builder(new double[] {x}, new double[] {y})
+                        .mode(ScatterTrace.Mode.MARKERS)
+                        .name(label(name))
+                        .build());
             }
         }
         return figure("Score vs latency (mean per question)", "E2E latency (ms)", "score (0-1)", null, traces);
@@ -136,19 +168,35 @@ public final class Charts {
      * per model or pipeline (USD, whole QA set).
      */
     public static Figure costs(List<RunResult> runs) {
-        List<SystemReport> all = runs.stream().flatMap(r -> r.reports().stream()).toList();
+        List<SystemReport> all =
+                runs.stream().flatMap(r -> r.reports().stream()).toList();
         Object[] x = all.stream().map(s -> label(s.system())).toArray();
         Set<String> clouds = new LinkedHashSet<>();
-        for (SystemReport s : all) for (String k : s.values().keySet()) if (k.startsWith("cost_usd:")) clouds.add(k.substring(9));
+        for (SystemReport s : all)
+            for (String k : s.values().keySet()) if (k.startsWith("cost_usd:")) clouds.add(k.substring(9));
         List<Trace> traces = new ArrayList<>();
-        traces.add(BarTrace.builder(x, nanToZero(all.stream().mapToDouble(s -> s.value("local_cost_usd")).toArray()))
-                .name("local energy (estimate)").build());
+        traces.add(BarTrace.builder(
+                        x,
+                        nanToZero(all.stream()
+                                .mapToDouble(s -> s.value("local_cost_usd"))
+                                .toArray()))
+                .name("local energy (estimate)")
+                .build());
         for (String c : clouds) {
-            traces.add(BarTrace.builder(x, nanToZero(all.stream().mapToDouble(s -> s.value("cost_usd:" + c)).toArray()))
-                    .name(label(c)).build());
+            traces.add(BarTrace.builder(
+                            x,
+                            nanToZero(all.stream()
+                                    .mapToDouble(s -> s.value("cost_usd:" + c))
+                                    .toArray()))
+                    .name(label(c))
+                    .build());
         }
-        return figure("Cost of this run: cloud prices vs local energy estimate", "model or pipeline", "USD (whole QA set)",
-                Layout.BarMode.GROUP, traces);
+        return figure(
+                "Cost of this run: cloud prices vs local energy estimate",
+                "model or pipeline",
+                "USD (whole QA set)",
+                Layout.BarMode.GROUP,
+                traces);
     }
 
     /**
@@ -159,15 +207,24 @@ public final class Charts {
         Map<String, List<Sample>> bySystem = new LinkedHashMap<>();
         for (RunResult r : runs) {
             for (Sample s : r.samples()) {
-                if (!s.warmup() && s.ok() && !s.stagesMs().isEmpty()) bySystem.computeIfAbsent(String.valueOf(s.model()), k -> new ArrayList<>()).add(s);
+                if (!s.warmup() && s.ok() && !s.stagesMs().isEmpty())
+                    bySystem.computeIfAbsent(String.valueOf(s.model()), k -> new ArrayList<>())
+                            .add(s);
             }
         }
         Object[] x = bySystem.keySet().stream().map(Charts::label).toArray();
         List<Trace> traces = new ArrayList<>();
         for (String part : List.of("prep", "send", "first_token", "completion")) {
-            double[] y = bySystem.values().stream().mapToDouble(list -> list.stream().mapToDouble(s -> s.stagesMs().entrySet().stream()
-                    .filter(e -> e.getKey().endsWith("." + part + "_ms") && Double.isFinite(e.getValue() == null ? Double.NaN : e.getValue()))
-                    .mapToDouble(Map.Entry::getValue).sum()).average().orElse(0)).toArray();
+            double[] y = bySystem.values().stream()
+                    .mapToDouble(list -> list.stream()
+                            .mapToDouble(s -> s.stagesMs().entrySet().stream()
+                                    .filter(e -> e.getKey().endsWith("." + part + "_ms")
+                                            && Double.isFinite(e.getValue() == null ? Double.NaN : e.getValue()))
+                                    .mapToDouble(Map.Entry::getValue)
+                                    .sum())
+                            .average()
+                            .orElse(0))
+                    .toArray();
             String name = switch (part) {
                 case "prep" -> "input prep (retrieval, prompt)";
                 case "send" -> "request send";
@@ -176,17 +233,45 @@ public final class Charts {
             };
             traces.add(BarTrace.builder(x, y).name(name).build());
         }
-        return figure("Latency decomposition per stage (mean per question)", "model or pipeline", "ms", Layout.BarMode.STACK, traces);
+        return figure(
+                "Latency decomposition per stage (mean per question)",
+                "model or pipeline",
+                "ms",
+                Layout.BarMode.STACK,
+                traces);
     }
 
-    public static Figure scoreVsLatency(RunResult r) { return scoreVsLatency(List.of(r)); }
-    public static Figure costs(RunResult r) { return costs(List.of(r)); }
-    public static Figure stageDecomposition(RunResult r) { return stageDecomposition(List.of(r)); }
-    public static Figure ttftDistribution(RunResult r) { return ttftDistribution(List.of(r)); }
-    public static Figure tpotDistribution(RunResult r) { return tpotDistribution(List.of(r)); }
-    public static Figure throughputVsConcurrency(RunResult r) { return throughputVsConcurrency(List.of(r)); }
-    public static Figure tokensPerRequest(RunResult r) { return tokensPerRequest(List.of(r)); }
-    public static Figure latencyDecomposition(RunResult r) { return latencyDecomposition(List.of(r)); }
+    public static Figure scoreVsLatency(RunResult r) {
+        return scoreVsLatency(List.of(r));
+    }
+
+    public static Figure costs(RunResult r) {
+        return costs(List.of(r));
+    }
+
+    public static Figure stageDecomposition(RunResult r) {
+        return stageDecomposition(List.of(r));
+    }
+
+    public static Figure ttftDistribution(RunResult r) {
+        return ttftDistribution(List.of(r));
+    }
+
+    public static Figure tpotDistribution(RunResult r) {
+        return tpotDistribution(List.of(r));
+    }
+
+    public static Figure throughputVsConcurrency(RunResult r) {
+        return throughputVsConcurrency(List.of(r));
+    }
+
+    public static Figure tokensPerRequest(RunResult r) {
+        return tokensPerRequest(List.of(r));
+    }
+
+    public static Figure latencyDecomposition(RunResult r) {
+        return latencyDecomposition(List.of(r));
+    }
 
     /** Every figure that has data for these runs, in report order. */
     public static List<NamedFigure> figures(List<RunResult> runs) {
@@ -200,7 +285,11 @@ public final class Charts {
         if (ss.stream().anyMatch(s -> s.ok().stream().anyMatch(x -> x.tpotMs() != null))) {
             out.add(new NamedFigure("tpot", "Time per output token", tpotDistribution(runs)));
         }
-        if (ss.stream().anyMatch(s -> s.summaries.stream().filter(x -> x.outputTokPerS() != null).count() > 1)) {
+        if (ss.stream()
+                .anyMatch(s -> s.summaries.stream()
+                                .filter(x -> x.outputTokPerS() != null)
+                                .count()
+                        > 1)) {
             out.add(new NamedFigure("throughput", "Throughput vs concurrency", throughputVsConcurrency(runs)));
         }
         if (runs.stream().anyMatch(r -> !r.reports().isEmpty())) {
@@ -213,7 +302,9 @@ public final class Charts {
         return out;
     }
 
-    public static List<NamedFigure> figures(RunResult r) { return figures(List.of(r)); }
+    public static List<NamedFigure> figures(RunResult r) {
+        return figures(List.of(r));
+    }
 
     // ---------------------------------------------------------------- HTML
 
@@ -244,7 +335,9 @@ public final class Charts {
         String js = plotlyJs;
         if (js == null) {
             try (InputStream in = Charts.class.getResourceAsStream(PLOTLY_RESOURCE)) {
-                if (in == null) throw new IllegalStateException("plotly.min.js missing from the classpath (" + PLOTLY_RESOURCE + ")");
+                if (in == null)
+                    throw new IllegalStateException(
+                            "plotly.min.js missing from the classpath (" + PLOTLY_RESOURCE + ")");
                 js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -303,7 +396,9 @@ public final class Charts {
 
     /** One line/box/bar: a model of one run, labelled uniquely across runs. */
     private record Series(String label, List<Sample> samples, List<Summary> summaries, boolean estimated) {
-        List<Sample> ok() { return samples.stream().filter(s -> !s.warmup() && s.ok()).toList(); }
+        List<Sample> ok() {
+            return samples.stream().filter(s -> !s.warmup() && s.ok()).toList();
+        }
     }
 
     private static List<Series> series(List<RunResult> runs) {
@@ -313,8 +408,12 @@ public final class Charts {
         for (int i = 0; i < runs.size(); i++) {
             RunResult r = runs.get(i);
             for (String m : models(r)) {
-                List<Sample> samples = r.samples().stream().filter(s -> Objects.equals(s.model(), m)).toList();
-                List<Summary> sums = r.summaries().stream().filter(s -> Objects.equals(s.model(), m)).toList();
+                List<Sample> samples = r.samples().stream()
+                        .filter(s -> Objects.equals(s.model(), m))
+                        .toList();
+                List<Summary> sums = r.summaries().stream()
+                        .filter(s -> Objects.equals(s.model(), m))
+                        .toList();
                 boolean est = samples.stream().anyMatch(s -> s.ok() && !s.warmup() && s.tokensEstimated());
                 String l = seen.get(m) > 1 ? m + " [" + runName(r, i) + "]" : m;
                 out.add(new Series(l, samples, sums, est));
@@ -337,11 +436,14 @@ public final class Charts {
     private static Figure distribution(List<RunResult> runs, Function<Sample, Double> f, String title, String yTitle) {
         List<Trace> traces = new ArrayList<>();
         for (Series s : series(runs)) {
-            List<Sample> ok = s.ok().stream().filter(x -> f.apply(x) != null && Double.isFinite(f.apply(x))).toList();
+            List<Sample> ok = s.ok().stream()
+                    .filter(x -> f.apply(x) != null && Double.isFinite(f.apply(x)))
+                    .toList();
             if (ok.isEmpty()) continue;
             Set<Integer> cs = new TreeSet<>();
             s.samples.forEach(x -> cs.add(x.concurrency()));
-            Object[] x = ok.stream().map(v -> label(cs.size() > 1 ? s.label + " · c=" + v.concurrency() : s.label))
+            Object[] x = ok.stream()
+                    .map(v -> label(cs.size() > 1 ? s.label + " · c=" + v.concurrency() : s.label))
                     .toArray();
             double[] y = ok.stream().mapToDouble(f::apply).toArray();
             traces.add(BoxTrace.builder(x, y).name(label(s.label)).build());
@@ -349,8 +451,12 @@ public final class Charts {
         return figure(title, "model", yTitle, null, traces);
     }
 
-    private static Figure figure(String title, String xTitle, String yTitle, Layout.BarMode barMode, List<Trace> traces) {
-        Layout.LayoutBuilder lb = Layout.builder().title(label(title)).width(WIDTH).height(HEIGHT)
+    private static Figure figure(
+            String title, String xTitle, String yTitle, Layout.BarMode barMode, List<Trace> traces) {
+        Layout.LayoutBuilder lb = Layout.builder()
+                .title(label(title))
+                .width(WIDTH)
+                .height(HEIGHT)
                 .xAxis(Axis.builder().title(label(xTitle)).build())
                 .yAxis(Axis.builder().title(label(yTitle)).build());
         if (barMode != null) lb.barMode(barMode);
@@ -358,8 +464,13 @@ public final class Charts {
     }
 
     private static double mean(List<Sample> samples, Function<Sample, ? extends Number> f) {
-        return samples.stream().map(f).filter(Objects::nonNull).mapToDouble(Number::doubleValue)
-                .filter(Double::isFinite).average().orElse(Double.NaN);
+        return samples.stream()
+                .map(f)
+                .filter(Objects::nonNull)
+                .mapToDouble(Number::doubleValue)
+                .filter(Double::isFinite)
+                .average()
+                .orElse(Double.NaN);
     }
 
     private static double[] nanToZero(double[] v) {

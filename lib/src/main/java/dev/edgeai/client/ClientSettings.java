@@ -17,7 +17,8 @@ public record ClientSettings(Duration connectTimeout, Duration readTimeout, int 
             throw new IllegalArgumentException("--connect-timeout must be positive, was " + connectTimeout);
         if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero())
             throw new IllegalArgumentException("--timeout must be positive, was " + readTimeout);
-        if (maxRetries < 0 || maxRetries > 20) throw new IllegalArgumentException("--max-retries must be 0..20, was " + maxRetries);
+        if (maxRetries < 0 || maxRetries > 20)
+            throw new IllegalArgumentException("--max-retries must be 0..20, was " + maxRetries);
     }
 
     public static ClientSettings defaults() {

@@ -17,16 +17,21 @@ public final class NonStreamingBackend implements ChatBackend {
 
     public NonStreamingBackend(ChatBackend delegate) {
         if (!(delegate instanceof OpenAiClient)) {
-            throw new IllegalArgumentException("non-streaming requests need an HTTP backend, not " + delegate.info().kind());
+            throw new IllegalArgumentException("non-streaming requests need an HTTP backend, not "
+                    + delegate.info().kind());
         }
         this.delegate = delegate;
     }
 
     @Override
-    public BackendInfo info() { return delegate.info(); }
+    public BackendInfo info() {
+        return delegate.info();
+    }
 
     @Override
-    public List<ModelInfo> models() { return delegate.models(); }
+    public List<ModelInfo> models() {
+        return delegate.models();
+    }
 
     @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {
@@ -36,5 +41,7 @@ public final class NonStreamingBackend implements ChatBackend {
     }
 
     @Override
-    public void close() { delegate.close(); }
+    public void close() {
+        delegate.close();
+    }
 }

@@ -1,6 +1,5 @@
 package dev.edgeai.client;
 
-import dev.edgeai.chat.IdleWatchdog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeai.chat.BackendInfo;
@@ -8,12 +7,12 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.IdleWatchdog;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
 import dev.edgeai.openai.Wire;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +47,7 @@ public final class OpenAiClient implements ChatBackend {
     private static final int MAX_BODY = 16 * 1024 * 1024;
     /** The SDKs ignore a server's wait request beyond this and back off on their own schedule instead. */
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
     private final String baseUrl;
@@ -75,13 +75,20 @@ public final class OpenAiClient implements ChatBackend {
         this.maxRetries = b.maxRetries;
         this.backoffBase = b.backoffBase;
         // HTTP/1.1: local servers speak nothing else, and it avoids an h2c upgrade attempt on every first request.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** A client with defaults for an endpoint such as {@code http://127.0.0.1:5273} or {@code http://localhost:11434/v1}. */
-    public static OpenAiClient of(String baseUrl) { return builder().baseUrl(baseUrl).build(); }
+    public static OpenAiClient of(String baseUrl) {
+        return builder().baseUrl(baseUrl).build();
+    }
 
     /**
      * {@code host:port}, {@code http://host:port}, {@code .../v1/}, {@code .../v1/chat/completions} all become
@@ -99,9 +106,14 @@ public final class OpenAiClient implements ChatBackend {
         return u;
     }
 
-    public String baseUrl() { return baseUrl; }
+    public String baseUrl() {
+        return baseUrl;
+    }
 
-    @Override public BackendInfo info() { return new BackendInfo(kind, baseUrl, null); }
+    @Override
+    public BackendInfo info() {
+        return new BackendInfo(kind, baseUrl, null);
+    }
 
     @Override
     public List<ModelInfo> models() {
@@ -112,12 +124,19 @@ public final class OpenAiClient implements ChatBackend {
         try {
             Wire.ModelList list = Wire.JSON.treeToValue(json, Wire.ModelList.class);
             if (list.data() == null) {
-                throw new ChatException(ChatException.Kind.BAD_RESPONSE, baseUrl + "/models answered JSON without a model list "
-                        + "(no \"data\" array): " + Failures.oneLine(body, 80));
+                throw new ChatException(
+                        ChatException.Kind.BAD_RESPONSE,
+                        baseUrl + "/models answered JSON without a model list " + "(no \"data\" array): "
+                                + Failures.oneLine(body, 80));
             }
-            return list.data().stream().map(m -> new ModelInfo(m.id(), m.ownedBy())).toList();
+            return list.data().stream()
+                    .map(m -> new ModelInfo(m.id(), m.ownedBy()))
+                    .toList();
         } catch (JsonProcessingException e) {
-            throw new ChatException(ChatException.Kind.BAD_RESPONSE, baseUrl + "/models is not a model list: " + Failures.oneLine(body, 80), e);
+            throw new ChatException(
+                    ChatException.Kind.BAD_RESPONSE,
+                    baseUrl + "/models is not a model list: " + Failures.oneLine(body, 80),
+                    e);
         }
     }
 
@@ -129,9 +148,11 @@ public final class OpenAiClient implements ChatBackend {
         HttpResponse<InputStream> resp = send(req, request.model());
         StreamState state = new StreamState(request, t0, listener);
         try (IdleWatchdog watchdog = new IdleWatchdog(timer, resp.body(), readTimeout)) {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(watchdog.stream(), StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(watchdog.stream(), StandardCharsets.UTF_8));
             try {
-                if (!looksLikeSse(resp, reader)) return completionInsteadOfStream(request, t0, readRest(reader), listener);
+                if (!looksLikeSse(resp, reader))
+                    return completionInsteadOfStream(request, t0, readRest(reader), listener);
                 SseParser.parse(reader, event -> state.onEvent(event.data()));
             } catch (IOException e) {
                 if (watchdog.fired()) throw Failures.timeout(baseUrl, readTimeout, e);
@@ -164,7 +185,8 @@ public final class OpenAiClient implements ChatBackend {
     // ---- transport ----
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(readTimeout);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(readTimeout);
         if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
         return b;
     }
@@ -174,7 +196,8 @@ public final class OpenAiClient implements ChatBackend {
         try {
             body = Wire.JSON.writeValueAsBytes(Wire.CompletionRequest.of(request, stream));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a chat request", e); // records of strings always serialise
+            throw new IllegalStateException(
+                    "cannot serialise a chat request", e); // records of strings always serialise
         }
         return request("/chat/completions")
                 .header("Content-Type", "application/json")
@@ -203,7 +226,8 @@ public final class OpenAiClient implements ChatBackend {
             if (status / 100 == 2) return resp;
             String body = readAll(resp, MAX_ERROR_BODY);
             if (shouldRetry(status, resp.headers().firstValue("x-should-retry").orElse(null)) && attempt < maxRetries) {
-                Duration wait = retryAfter(resp.headers().firstValue("retry-after-ms").orElse(null),
+                Duration wait = retryAfter(
+                        resp.headers().firstValue("retry-after-ms").orElse(null),
                         resp.headers().firstValue("Retry-After").orElse(null));
                 pause(wait != null ? wait : backoff(attempt));
                 continue;
@@ -222,7 +246,8 @@ public final class OpenAiClient implements ChatBackend {
     /** Exponential backoff as the SDKs do it: base * 2^attempt capped at 8 s, minus up to 25% jitter. */
     private Duration backoff(int attempt) {
         long full = Math.min(MAX_BACKOFF.toMillis(), backoffBase.toMillis() << Math.min(attempt, 20));
-        return Duration.ofMillis(Math.round(full * (1 - 0.25 * ThreadLocalRandom.current().nextDouble())));
+        return Duration.ofMillis(
+                Math.round(full * (1 - 0.25 * ThreadLocalRandom.current().nextDouble())));
     }
 
     /**
@@ -330,7 +355,8 @@ public final class OpenAiClient implements ChatBackend {
             if (!text.isEmpty()) listener.onToken(text);
         }
         Usage usage = usage(c.usage(), request, () -> estimateTokens(text));
-        return new ChatResult(c.model() != null ? c.model() : request.model(), text, choice.finishReason(), usage, timings);
+        return new ChatResult(
+                c.model() != null ? c.model() : request.model(), text, choice.finishReason(), usage, timings);
     }
 
     // ---- streaming state ----
@@ -358,7 +384,9 @@ public final class OpenAiClient implements ChatBackend {
             this.listener = listener;
         }
 
-        boolean cancelled() { return cancelled; }
+        boolean cancelled() {
+            return cancelled;
+        }
 
         /** Returns false to stop reading: [DONE], or the caller cancelled. */
         boolean onEvent(String data) {
@@ -378,7 +406,8 @@ public final class OpenAiClient implements ChatBackend {
             if (chunk == null) throw Failures.malformedEvent(baseUrl, data, null);
             if (chunk.error() != null && !chunk.error().isNull()) {
                 String msg = Wire.errorMessage(Wire.JSON.createObjectNode().set("error", chunk.error()));
-                throw Failures.streamError(baseUrl, msg != null ? msg : chunk.error().toString());
+                throw Failures.streamError(
+                        baseUrl, msg != null ? msg : chunk.error().toString());
             }
             if (chunk.model() != null && !chunk.model().isEmpty()) model = chunk.model();
             if (chunk.usage() != null) usage = chunk.usage();
@@ -396,7 +425,8 @@ public final class OpenAiClient implements ChatBackend {
             boolean hasReasoning = reasoning != null && !reasoning.isEmpty();
             boolean hasContent = delta.content() != null && !delta.content().isEmpty();
             if (!hasReasoning && !hasContent) return;
-            if (first < 0) first = now; else gaps.add(ms(now - last));
+            if (first < 0) first = now;
+            else gaps.add(ms(now - last));
             last = now;
             tokenChunks++;
             // Listener exceptions propagate on purpose: stream() closes the body on the way out.
@@ -434,12 +464,15 @@ public final class OpenAiClient implements ChatBackend {
     }
 
     /** Server usage when present, else an estimate flagged as such: never a silent zero (DESIGN.md §3). */
-    private static Usage usage(Wire.UsageWire wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
+    private static Usage usage(
+            Wire.UsageWire wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
         Integer prompt = wire == null ? null : wire.promptTokens();
         Integer completion = wire == null ? null : wire.completionTokens();
         boolean estimated = prompt == null || completion == null;
-        return new Usage(prompt != null ? prompt : estimateTokens(Wire.prompt(request.messages())),
-                completion != null ? completion : completionEstimate.getAsInt(), estimated);
+        return new Usage(
+                prompt != null ? prompt : estimateTokens(Wire.prompt(request.messages())),
+                completion != null ? completion : completionEstimate.getAsInt(),
+                estimated);
     }
 
     /** About four characters per token for English text with BPE tokenizers; only used when the server is silent. */
@@ -447,7 +480,9 @@ public final class OpenAiClient implements ChatBackend {
         return (text.length() + 3) / 4;
     }
 
-    private static double ms(long nanos) { return nanos / 1_000_000.0; }
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
 
     /** Every knob has a default; null API key means no Authorization header (local servers need none). */
     public static final class Builder {
@@ -461,20 +496,42 @@ public final class OpenAiClient implements ChatBackend {
 
         private Builder() {}
 
-        public Builder baseUrl(String url) { this.baseUrl = url; return this; }
-        public Builder apiKey(String key) { this.apiKey = key; return this; }
+        public Builder baseUrl(String url) {
+            this.baseUrl = url;
+            return this;
+        }
+
+        public Builder apiKey(String key) {
+            this.apiKey = key;
+            return this;
+        }
         /** Reads OPENAI_API_KEY; absent leaves the key unset. */
-        public Builder apiKeyFromEnv() { this.apiKey = System.getenv("OPENAI_API_KEY"); return this; }
+        public Builder apiKeyFromEnv() {
+            this.apiKey = System.getenv("OPENAI_API_KEY");
+            return this;
+        }
         /** The BackendInfo kind: "openai", "foundry", "ollama". */
-        public Builder kind(String kind) { this.kind = Objects.requireNonNull(kind); return this; }
-        public Builder connectTimeout(Duration d) { this.connectTimeout = positive(d, "connectTimeout"); return this; }
+        public Builder kind(String kind) {
+            this.kind = Objects.requireNonNull(kind);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d, "connectTimeout");
+            return this;
+        }
         /** Longest silence tolerated: waiting for headers, and between two chunks of a stream. */
-        public Builder readTimeout(Duration d) { this.readTimeout = positive(d, "readTimeout"); return this; }
+        public Builder readTimeout(Duration d) {
+            this.readTimeout = positive(d, "readTimeout");
+            return this;
+        }
+
         public Builder maxRetries(int n) {
             if (n < 0) throw new IllegalArgumentException("maxRetries must be >= 0, was " + n);
             this.maxRetries = n;
             return this;
         }
+
         public Builder backoffBase(Duration d) {
             if (d.isNegative()) throw new IllegalArgumentException("backoffBase must be >= 0, was " + d);
             this.backoffBase = d;
@@ -482,12 +539,14 @@ public final class OpenAiClient implements ChatBackend {
         }
 
         public OpenAiClient build() {
-            if (baseUrl == null) throw new IllegalArgumentException("baseUrl is required, e.g. http://127.0.0.1:5273/v1");
+            if (baseUrl == null)
+                throw new IllegalArgumentException("baseUrl is required, e.g. http://127.0.0.1:5273/v1");
             return new OpenAiClient(this);
         }
 
         private static Duration positive(Duration d, String name) {
-            if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " must be positive, was " + d);
+            if (d == null || d.isZero() || d.isNegative())
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
             return d;
         }
     }

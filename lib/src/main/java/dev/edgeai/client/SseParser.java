@@ -24,6 +24,7 @@ public final class SseParser {
 
     /** Far above any real chunk (a few hundred bytes; a whole non-streamed answer stays well under 1 MiB). */
     public static final int MAX_LINE = 1 << 20;
+
     public static final int MAX_EVENT = 4 << 20;
 
     /** A line or an event over the limit. */
@@ -48,7 +49,8 @@ public final class SseParser {
             if (line.isEmpty()) {
                 if (hasData) {
                     events++;
-                    if (!handler.onEvent(new Event(name == null ? "message" : name, data.toString(), id))) return events;
+                    if (!handler.onEvent(new Event(name == null ? "message" : name, data.toString(), id)))
+                        return events;
                 }
                 data.setLength(0);
                 hasData = false;
@@ -69,7 +71,7 @@ public final class SseParser {
                 }
                 case "event" -> name = value;
                 case "id" -> id = value;
-                default -> { } // retry: and unknown fields mean nothing to a one-shot stream
+                default -> {} // retry: and unknown fields mean nothing to a one-shot stream
             }
         }
         if (hasData) {
@@ -85,7 +87,9 @@ public final class SseParser {
         private final StringBuilder line = new StringBuilder();
         private boolean skipLf;
 
-        Lines(BufferedReader in) { this.in = in; }
+        Lines(BufferedReader in) {
+            this.in = in;
+        }
 
         String next() throws IOException {
             line.setLength(0);

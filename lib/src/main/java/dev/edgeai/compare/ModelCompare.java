@@ -1,12 +1,12 @@
 package dev.edgeai.compare;
 
 import dev.edgeai.chat.ChatBackend;
-import dev.edgeai.chat.Terminal;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.RunLog;
@@ -37,8 +37,8 @@ public final class ModelCompare {
     }
 
     /** As {@link #run(ChatBackend, CompareOptions, Map, Consumer, RunLog)} with a private log. */
-    public static RunResult run(ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions,
-                                Consumer<String> progress) {
+    public static RunResult run(
+            ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions, Consumer<String> progress) {
         return run(backend, o, scriptOptions, progress, new RunLog());
     }
 
@@ -51,15 +51,20 @@ public final class ModelCompare {
      * @param progress one line per request, for stderr
      * @param log      receives each sample as it is measured and carries stop requests (Ctrl-C)
      */
-    public static RunResult run(ChatBackend backend, CompareOptions o, Map<String, Object> scriptOptions,
-                                Consumer<String> progress, RunLog log) {
+    public static RunResult run(
+            ChatBackend backend,
+            CompareOptions o,
+            Map<String, Object> scriptOptions,
+            Consumer<String> progress,
+            RunLog log) {
         String started = Instant.now().toString();
         Models m = resolve(backend, o);
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.putIfAbsent("prompt", o.prompt());
         options.putIfAbsent("rounds", o.rounds());
         options.putIfAbsent("warmup", o.warmup());
-        RunMeta meta = new RunMeta("model_compare", started, Environment.current(), backend.info(), List.of(m.slm(), m.llm()), options);
+        RunMeta meta = new RunMeta(
+                "model_compare", started, Environment.current(), backend.info(), List.of(m.slm(), m.llm()), options);
         log.meta(meta);
         List<Sample> samples = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -70,12 +75,20 @@ public final class ModelCompare {
             try {
                 for (int i = 1; i <= o.warmup() && !log.stopped(); i++) {
                     ChatResult r = backend.chat(req);
-                    progress.accept(String.format("%s %s warmup %d/%d: %.0f ms", group, Terminal.safe(model), i, o.warmup(),
+                    progress.accept(String.format(
+                            "%s %s warmup %d/%d: %.0f ms",
+                            group,
+                            Terminal.safe(model),
+                            i,
+                            o.warmup(),
                             r.timings().e2eMs()));
                     add(samples, log, Sample.of(group, i, true, 1, o.prompt(), r));
                 }
             } catch (ChatException e) {
-                add(samples, log, Sample.failed(model, group, 1, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
+                add(
+                        samples,
+                        log,
+                        Sample.failed(model, group, 1, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
                 problems.add(group + " " + model + " failed its warmup: " + e.getMessage());
                 progress.accept(Terminal.safe(problems.getLast()));
                 continue;
@@ -84,14 +97,25 @@ public final class ModelCompare {
                 try {
                     ChatResult r = backend.chat(req);
                     add(samples, log, Sample.of(group, i, false, 1, o.prompt(), r));
-                    progress.accept(String.format("%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s", group,
-                            Terminal.safe(model), i, o.rounds(), r.timings().ttftMs(), r.timings().e2eMs(),
-                            r.usage().completionTokens(), r.usage().estimated() ? " (estimated)" : ""));
+                    progress.accept(String.format(
+                            "%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s",
+                            group,
+                            Terminal.safe(model),
+                            i,
+                            o.rounds(),
+                            r.timings().ttftMs(),
+                            r.timings().e2eMs(),
+                            r.usage().completionTokens(),
+                            r.usage().estimated() ? " (estimated)" : ""));
                 } catch (ChatException e) {
-                    add(samples, log, Sample.failed(model, group, i, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
+                    add(
+                            samples,
+                            log,
+                            Sample.failed(model, group, i, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
                     progress.accept(Terminal.safe(group + " " + model + " round " + i + " failed: " + e.getMessage()));
                     if (e.kind() == ChatException.Kind.UNREACHABLE) {
-                        problems.add("the server stopped answering during " + group + " " + model + ": " + e.getMessage());
+                        problems.add(
+                                "the server stopped answering during " + group + " " + model + ": " + e.getMessage());
                         break;
                     }
                 }
@@ -108,7 +132,8 @@ public final class ModelCompare {
     }
 
     static ChatRequest request(String model, CompareOptions o) {
-        ChatRequest.Builder b = ChatRequest.builder(model).maxTokens(o.maxTokens()).temperature(o.temperature());
+        ChatRequest.Builder b =
+                ChatRequest.builder(model).maxTokens(o.maxTokens()).temperature(o.temperature());
         if (o.system() != null && !o.system().isBlank()) b.system(o.system());
         return b.user(o.prompt()).build();
     }
@@ -139,30 +164,47 @@ public final class ModelCompare {
         rows.add(new String[] {"E2E LLM/SLM", "", ratio});
 
         int w0 = rows.stream().mapToInt(x -> x[0].length()).max().orElse(10);
-        int w = Math.max(columnWidth, rows.stream().mapToInt(x -> Math.max(x[1].length(), x[2].length())).max().orElse(10));
+        int w = Math.max(
+                columnWidth,
+                rows.stream()
+                        .mapToInt(x -> Math.max(x[1].length(), x[2].length()))
+                        .max()
+                        .orElse(10));
         StringBuilder sb = new StringBuilder();
         String sep = "+" + "-".repeat(w0 + 2) + "+" + "-".repeat(w + 2) + "+" + "-".repeat(w + 2) + "+\n";
         sb.append(sep);
         for (int i = 0; i < rows.size(); i++) {
             String[] x = rows.get(i);
-            sb.append(String.format("| %-" + w0 + "s | %" + (i < 2 ? "-" : "") + w + "s | %" + (i < 2 ? "-" : "") + w + "s |%n", x[0], x[1], x[2]));
+            sb.append(String.format(
+                    "| %-" + w0 + "s | %" + (i < 2 ? "-" : "") + w + "s | %" + (i < 2 ? "-" : "") + w + "s |%n",
+                    x[0],
+                    x[1],
+                    x[2]));
             if (i == 0) sb.append(sep);
         }
         sb.append(sep);
         List<String> a = wrap(lastAnswer(r, "slm"), w);
         List<String> b = wrap(lastAnswer(r, "llm"), w);
         for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
-            sb.append(String.format("| %-" + w0 + "s | %-" + w + "s | %-" + w + "s |%n", i == 0 ? "answer" : "",
-                    i < a.size() ? a.get(i) : "", i < b.size() ? b.get(i) : ""));
+            sb.append(String.format(
+                    "| %-" + w0 + "s | %-" + w + "s | %-" + w + "s |%n",
+                    i == 0 ? "answer" : "",
+                    i < a.size() ? a.get(i) : "",
+                    i < b.size() ? b.get(i) : ""));
         }
         sb.append(sep);
         return sb.toString();
     }
 
-    private enum Stat { MEAN, P95 }
+    private enum Stat {
+        MEAN,
+        P95
+    }
 
     private static String[] row(String label, Summary a, Summary b, String metric, Stat s, int decimals) {
-        return new String[] {label, fmt(a.metrics().get(metric), s, decimals), fmt(b.metrics().get(metric), s, decimals)};
+        return new String[] {
+            label, fmt(a.metrics().get(metric), s, decimals), fmt(b.metrics().get(metric), s, decimals)
+        };
     }
 
     private static String fmt(Stats st, Stat s, int decimals) {
@@ -180,17 +222,21 @@ public final class ModelCompare {
 
     private static Summary summary(RunResult r, String group) {
         // A run stopped before this model started (Ctrl-C) still prints a table: the model shows as not run.
-        return r.summaries().stream().filter(s -> group.equals(s.group())).findFirst()
+        return r.summaries().stream()
+                .filter(s -> group.equals(s.group()))
+                .findFirst()
                 .orElseGet(() -> Summary.of("(not run)", group, 1, List.of(), null, null));
     }
 
     private static boolean estimated(RunResult r, String group) {
-        return r.samples().stream().anyMatch(s -> group.equals(s.group()) && !s.warmup() && s.ok() && s.tokensEstimated());
+        return r.samples().stream()
+                .anyMatch(s -> group.equals(s.group()) && !s.warmup() && s.ok() && s.tokensEstimated());
     }
 
     private static String lastAnswer(RunResult r, String group) {
         String text = null;
-        for (Sample s : r.samples()) if (group.equals(s.group()) && !s.warmup()) text = s.ok() ? s.text() : "[error] " + s.error();
+        for (Sample s : r.samples())
+            if (group.equals(s.group()) && !s.warmup()) text = s.ok() ? s.text() : "[error] " + s.error();
         // Model output is untrusted: drop control characters (ANSI escapes could rewrite the terminal).
         return text == null ? "" : text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "");
     }
@@ -202,7 +248,10 @@ public final class ModelCompare {
             StringBuilder line = new StringBuilder();
             for (String word : para.trim().split("\\s+")) {
                 while (word.length() > width) {
-                    if (!line.isEmpty()) { lines.add(line.toString()); line.setLength(0); }
+                    if (!line.isEmpty()) {
+                        lines.add(line.toString());
+                        line.setLength(0);
+                    }
                     lines.add(word.substring(0, width));
                     word = word.substring(width);
                 }

@@ -39,7 +39,8 @@ public final class Backends {
      * folder, a Foundry Local cache id or a Hugging Face repo id, downloaded on first use). The selection's ids are
      * the embedded models' ids in the order given, or empty for a server (ask it with the names you have).
      */
-    public static Selection openOrEmbedded(String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
+    public static Selection openOrEmbedded(
+            String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
         return openOrEmbedded(endpoint, ClientSettings.defaults(), fallbackModels, List.of(), verbose, log);
     }
 
@@ -47,8 +48,13 @@ public final class Backends {
      * @param modelOptions the option that names each fallback model (e.g. {@code --model-slm}), quoted when a model
      *                     cannot be downloaded so the user knows where to pass a folder placed by hand
      */
-    public static Selection openOrEmbedded(String endpoint, ClientSettings settings, List<String> fallbackModels,
-                                           List<String> modelOptions, boolean verbose, PrintStream log) {
+    public static Selection openOrEmbedded(
+            String endpoint,
+            ClientSettings settings,
+            List<String> fallbackModels,
+            List<String> modelOptions,
+            boolean verbose,
+            PrintStream log) {
         Discovery.Found found = discover(endpoint, true, verbose, log);
         if (!found.embedded()) return new Selection(connect(found, settings), List.of());
         log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", fallbackModels)
@@ -58,7 +64,9 @@ public final class Backends {
 
     /** A backend and the ids to ask it for, in the order the models were given. */
     public record Selection(ChatBackend backend, List<String> modelIds) {
-        public boolean embedded() { return backend instanceof EmbeddedBackend; }
+        public boolean embedded() {
+            return backend instanceof EmbeddedBackend;
+        }
     }
 
     /**
@@ -66,16 +74,27 @@ public final class Backends {
      * run in-process and are named after their folders; otherwise a server is discovered and the names are passed
      * on as given (aliases are resolved against its model list later).
      */
-    public static Selection select(String endpoint, List<String> models, boolean embedded, boolean verbose, PrintStream log) {
+    public static Selection select(
+            String endpoint, List<String> models, boolean embedded, boolean verbose, PrintStream log) {
         return select(endpoint, ClientSettings.defaults(), models, null, embedded, verbose, log);
     }
 
     /** @param modelOption how the user names these models (e.g. {@code --model}), quoted in the offline hint */
-    public static Selection select(String endpoint, ClientSettings settings, List<String> models, String modelOption,
-                                   boolean embedded, boolean verbose, PrintStream log) {
-        boolean folders = !models.isEmpty() && models.stream().allMatch(m -> java.nio.file.Files.isDirectory(Path.of(m)));
+    public static Selection select(
+            String endpoint,
+            ClientSettings settings,
+            List<String> models,
+            String modelOption,
+            boolean embedded,
+            boolean verbose,
+            PrintStream log) {
+        boolean folders =
+                !models.isEmpty() && models.stream().allMatch(m -> java.nio.file.Files.isDirectory(Path.of(m)));
         if (embedded || folders) {
-            return embedded(models, modelOption == null ? List.of() : java.util.Collections.nCopies(models.size(), modelOption), log);
+            return embedded(
+                    models,
+                    modelOption == null ? List.of() : java.util.Collections.nCopies(models.size(), modelOption),
+                    log);
         }
         return new Selection(open(endpoint, settings, verbose, log), List.copyOf(models));
     }
@@ -106,7 +125,8 @@ public final class Backends {
         return new Selection(b, resolved.stream().map(ModelFolder::modelId).toList());
     }
 
-    private static Discovery.Found discover(String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
+    private static Discovery.Found discover(
+            String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
         Discovery.Found found;
         try {
             found = Discovery.discover(Discovery.Options.of(endpoint).withEmbeddedFallback(embeddedFallback));
@@ -116,7 +136,8 @@ public final class Backends {
         }
         if (verbose) found.trace().forEach(t -> log.println("discovery: " + Terminal.safe(t)));
         if (!found.embedded()) {
-            log.println("backend: " + found.backend().kind() + " at " + found.backend().url()
+            log.println("backend: " + found.backend().kind() + " at "
+                    + found.backend().url()
                     + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));
         }
         return found;
@@ -127,7 +148,10 @@ public final class Backends {
     }
 
     public static ChatBackend connect(Discovery.Found found, ClientSettings settings) {
-        return settings.applyTo(OpenAiClient.builder()).baseUrl(found.backend().url()).kind(found.backend().kind())
-                .apiKeyFromEnv().build();
+        return settings.applyTo(OpenAiClient.builder())
+                .baseUrl(found.backend().url())
+                .kind(found.backend().kind())
+                .apiKeyFromEnv()
+                .build();
     }
 }

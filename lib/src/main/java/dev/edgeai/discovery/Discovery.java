@@ -56,14 +56,20 @@ public final class Discovery {
             return new Options(endpoint, System.getenv(), Duration.ofSeconds(3), false);
         }
 
-        public Options withEmbeddedFallback(boolean on) { return new Options(endpoint, env, probeTimeout, on); }
+        public Options withEmbeddedFallback(boolean on) {
+            return new Options(endpoint, env, probeTimeout, on);
+        }
 
-        public Options withEnv(Map<String, String> e) { return new Options(endpoint, e, probeTimeout, embeddedFallback); }
+        public Options withEnv(Map<String, String> e) {
+            return new Options(endpoint, e, probeTimeout, embeddedFallback);
+        }
     }
 
     /** What was found: the backend, its models (empty for "embedded"), and one line per step tried. */
     public record Found(BackendInfo backend, List<ModelInfo> models, List<String> trace) {
-        public boolean embedded() { return "embedded".equals(backend.kind()); }
+        public boolean embedded() {
+            return "embedded".equals(backend.kind());
+        }
     }
 
     /** Discovery failed; the message says what to do and {@link #trace()} lists every step tried. */
@@ -75,7 +81,9 @@ public final class Discovery {
             this.trace = List.copyOf(trace);
         }
 
-        public List<String> trace() { return trace; }
+        public List<String> trace() {
+            return trace;
+        }
     }
 
     private Discovery() {}
@@ -88,11 +96,17 @@ public final class Discovery {
             Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
             trace.add("explicit endpoint " + base + ": " + p.describe());
             if (!p.ok() && p.error().kind() == ChatException.Kind.UNREACHABLE) {
-                throw new NotFound(ChatException.Kind.UNREACHABLE, p.error().getMessage() + ". Is the server running there? "
-                        + "Foundry Local's port changes: `foundry service status` prints the current URL", trace);
+                throw new NotFound(
+                        ChatException.Kind.UNREACHABLE,
+                        p.error().getMessage() + ". Is the server running there? "
+                                + "Foundry Local's port changes: `foundry service status` prints the current URL",
+                        trace);
             }
             if (!p.ok()) throw new NotFound(p.error().kind(), p.error().getMessage(), trace);
-            return new Found(new BackendInfo("serve.java".equals(p.server()) ? "serve" : kindOf(base), base, null), p.models(), trace);
+            return new Found(
+                    new BackendInfo("serve.java".equals(p.server()) ? "serve" : kindOf(base), base, null),
+                    p.models(),
+                    trace);
         }
 
         Optional<Found> serve = serve(o, trace);
@@ -111,9 +125,12 @@ public final class Discovery {
             trace.add("no server found: using the embedded ONNX Runtime engine (models run inside this JVM)");
             return new Found(new BackendInfo("embedded", null, null), List.of(), trace);
         }
-        throw new NotFound(ChatException.Kind.UNREACHABLE, "no local model server found (tried: " + String.join("; ", trace) + "). Start one: "
-                + "`foundry model run phi-4-mini` (Foundry Local) or `ollama serve` + `ollama pull qwen2.5:0.5b`, "
-                + "or point at any OpenAI-compatible server with --endpoint URL / OPENAI_BASE_URL", trace);
+        throw new NotFound(
+                ChatException.Kind.UNREACHABLE,
+                "no local model server found (tried: " + String.join("; ", trace) + "). Start one: "
+                        + "`foundry model run phi-4-mini` (Foundry Local) or `ollama serve` + `ollama pull qwen2.5:0.5b`, "
+                        + "or point at any OpenAI-compatible server with --endpoint URL / OPENAI_BASE_URL",
+                trace);
     }
 
     private static String firstNonBlank(String option, String optionName, Map<String, String> env, List<String> trace) {
@@ -150,15 +167,19 @@ public final class Discovery {
             return Optional.empty();
         }
         String base = "http://127.0.0.1:" + port + "/v1";
-        Duration connect = o.probeTimeout().compareTo(SERVE_CONNECT_TIMEOUT) < 0 ? o.probeTimeout() : SERVE_CONNECT_TIMEOUT;
+        Duration connect =
+                o.probeTimeout().compareTo(SERVE_CONNECT_TIMEOUT) < 0 ? o.probeTimeout() : SERVE_CONNECT_TIMEOUT;
         Probe p = probe(base, apiKey(o.env()), connect, o.probeTimeout());
         if (!p.ok()) {
             boolean nothing = p.error().kind() == ChatException.Kind.UNREACHABLE;
-            trace.add("serve.java at " + base + ": " + (nothing ? "nothing listening (start it with ./jbang scripts/serve.java)" : p.describe()));
+            trace.add("serve.java at " + base + ": "
+                    + (nothing ? "nothing listening (start it with ./jbang scripts/serve.java)" : p.describe()));
             return Optional.empty();
         }
         boolean ours = "serve.java".equals(p.server());
-        trace.add((ours ? "serve.java at " + base : "OpenAI-compatible server at " + base + " (serve.java's port; not serve.java)")
+        trace.add((ours
+                        ? "serve.java at " + base
+                        : "OpenAI-compatible server at " + base + " (serve.java's port; not serve.java)")
                 + ": " + p.describe());
         return Optional.of(new Found(new BackendInfo(ours ? "serve" : "openai", base, null), p.models(), trace));
     }
@@ -186,7 +207,8 @@ public final class Discovery {
             String base = url.get() + "/v1";
             Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
             if (p.ok() && p.models().isEmpty()) {
-                trace.add("Foundry Local at " + base + ": running, but no model loaded — run `foundry model run phi-4-mini`");
+                trace.add("Foundry Local at " + base
+                        + ": running, but no model loaded — run `foundry model run phi-4-mini`");
             } else {
                 trace.add("Foundry Local at " + base + " (from `" + shown + "`): " + p.describe());
             }
@@ -227,19 +249,31 @@ public final class Discovery {
      * @param server the X-Edgeai-Server header ("serve.java" for this kit's server), or null
      */
     record Probe(List<ModelInfo> models, ChatException error, int status, String server) {
-        Probe(List<ModelInfo> models, ChatException error) { this(models, error, 0, null); }
-        Probe(List<ModelInfo> models, ChatException error, int status) { this(models, error, status, null); }
+        Probe(List<ModelInfo> models, ChatException error) {
+            this(models, error, 0, null);
+        }
 
-        boolean ok() { return error == null; }
+        Probe(List<ModelInfo> models, ChatException error, int status) {
+            this(models, error, status, null);
+        }
+
+        boolean ok() {
+            return error == null;
+        }
 
         String describe() {
             if (!ok()) return error.getMessage();
-            return models.isEmpty() ? "answers, no models listed"
-                    : "answers, models: " + String.join(", ", models.stream().map(ModelInfo::id).toList());
+            return models.isEmpty()
+                    ? "answers, no models listed"
+                    : "answers, models: "
+                            + String.join(
+                                    ", ", models.stream().map(ModelInfo::id).toList());
         }
     }
 
-    static Probe probe(String base, String apiKey, Duration timeout) { return probe(base, apiKey, timeout, timeout); }
+    static Probe probe(String base, String apiKey, Duration timeout) {
+        return probe(base, apiKey, timeout, timeout);
+    }
 
     /**
      * GET {base}/models, retried like a chat request (408, 409, 429, 5xx: twice, 0.5 s then 1 s), so a server still
@@ -267,48 +301,94 @@ public final class Discovery {
     static Probe probeOnce(String base, String apiKey, Duration connectTimeout, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         try (http) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models")).timeout(timeout).GET();
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models"))
+                    .timeout(timeout)
+                    .GET();
             if (apiKey != null) rb.header("Authorization", "Bearer " + apiKey);
             HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() == 401 || r.statusCode() == 403) {
-                return new Probe(List.of(), new ChatException(ChatException.Kind.AUTH, base + " rejected the request (HTTP "
-                        + r.statusCode() + "): set OPENAI_API_KEY to a key it accepts"));
+                return new Probe(
+                        List.of(),
+                        new ChatException(
+                                ChatException.Kind.AUTH,
+                                base + " rejected the request (HTTP " + r.statusCode()
+                                        + "): set OPENAI_API_KEY to a key it accepts"));
             }
             if (retryable(r.statusCode())) {
-                return new Probe(List.of(), new ChatException(ChatException.Kind.SERVER, base + "/models answered HTTP "
-                        + r.statusCode() + " (server error, or still loading; retried): " + snippet(r.body())), r.statusCode());
+                return new Probe(
+                        List.of(),
+                        new ChatException(
+                                ChatException.Kind.SERVER,
+                                base + "/models answered HTTP " + r.statusCode()
+                                        + " (server error, or still loading; retried): " + snippet(r.body())),
+                        r.statusCode());
             }
             if (r.statusCode() / 100 != 2) {
-                return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base + "/models answered HTTP "
-                        + r.statusCode() + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"), r.statusCode());
+                return new Probe(
+                        List.of(),
+                        new ChatException(
+                                ChatException.Kind.BAD_RESPONSE,
+                                base + "/models answered HTTP " + r.statusCode()
+                                        + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"),
+                        r.statusCode());
             }
             JsonNode data;
             try {
                 data = JSON.readTree(r.body()).path("data");
             } catch (IOException e) {
-                return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
-                        + "/models answered with something that is not JSON: " + snippet(r.body())));
+                return new Probe(
+                        List.of(),
+                        new ChatException(
+                                ChatException.Kind.BAD_RESPONSE,
+                                base + "/models answered with something that is not JSON: " + snippet(r.body())));
             }
             if (!data.isArray()) {
-                return new Probe(List.of(), new ChatException(ChatException.Kind.BAD_RESPONSE, base
-                        + "/models answered JSON without a model list (no \"data\" array): " + snippet(r.body())));
+                return new Probe(
+                        List.of(),
+                        new ChatException(
+                                ChatException.Kind.BAD_RESPONSE,
+                                base + "/models answered JSON without a model list (no \"data\" array): "
+                                        + snippet(r.body())));
             }
             List<ModelInfo> models = new ArrayList<>();
-            for (JsonNode m : data) models.add(new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));
-            return new Probe(List.copyOf(models), null, r.statusCode(), r.headers().firstValue("X-Edgeai-Server").orElse(null));
+            for (JsonNode m : data)
+                models.add(
+                        new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));
+            return new Probe(
+                    List.copyOf(models),
+                    null,
+                    r.statusCode(),
+                    r.headers().firstValue("X-Edgeai-Server").orElse(null));
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            return new Probe(List.of(), new ChatException(ChatException.Kind.UNREACHABLE, "cannot reach " + base
-                    + " (" + (e instanceof HttpConnectTimeoutException ? "connect timed out" : "connection refused") + ")"));
+            return new Probe(
+                    List.of(),
+                    new ChatException(
+                            ChatException.Kind.UNREACHABLE,
+                            "cannot reach " + base + " ("
+                                    + (e instanceof HttpConnectTimeoutException
+                                            ? "connect timed out"
+                                            : "connection refused")
+                                    + ")"));
         } catch (HttpTimeoutException e) {
-            return new Probe(List.of(), new ChatException(ChatException.Kind.TIMEOUT, base + " did not answer within " + timeout.toMillis() + " ms"));
+            return new Probe(
+                    List.of(),
+                    new ChatException(
+                            ChatException.Kind.TIMEOUT, base + " did not answer within " + timeout.toMillis() + " ms"));
         } catch (IOException e) {
-            return new Probe(List.of(), new ChatException(ChatException.Kind.UNREACHABLE, "cannot reach " + base + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+            return new Probe(
+                    List.of(),
+                    new ChatException(
+                            ChatException.Kind.UNREACHABLE,
+                            "cannot reach " + base + " (" + e.getClass().getSimpleName()
+                                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
         } catch (IllegalArgumentException e) {
-            return new Probe(List.of(), new ChatException(ChatException.Kind.INVALID_INPUT, "not a valid endpoint URL: " + base));
+            return new Probe(
+                    List.of(),
+                    new ChatException(ChatException.Kind.INVALID_INPUT, "not a valid endpoint URL: " + base));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Probe(List.of(), new ChatException(ChatException.Kind.CANCELLED, "interrupted while probing " + base));
+            return new Probe(
+                    List.of(), new ChatException(ChatException.Kind.CANCELLED, "interrupted while probing " + base));
         }
     }
 
@@ -328,7 +408,10 @@ public final class Discovery {
         List<String> cmd = new ArrayList<>();
         cmd.add(exe.toString());
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
         p.getOutputStream().close();
         try {
             // Read in the background: a chatty CLI must not block on a full pipe while we wait for it.

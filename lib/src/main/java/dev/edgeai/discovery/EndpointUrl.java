@@ -31,43 +31,49 @@ public final class EndpointUrl {
         }
         String withScheme = sep >= 0 ? v : "http://" + v;
         String authority = withScheme.substring(withScheme.indexOf("://") + 3).split("[/?#]", 2)[0];
-        if (authority.isEmpty()) throw new IllegalArgumentException("--endpoint '" + raw + "': the host is missing" + example);
+        if (authority.isEmpty())
+            throw new IllegalArgumentException("--endpoint '" + raw + "': the host is missing" + example);
         if (authority.contains("@")) authority = authority.substring(authority.lastIndexOf('@') + 1);
         String host = authority;
         String port = null;
-        if (authority.startsWith("[")) {                       // IPv6 literal
+        if (authority.startsWith("[")) { // IPv6 literal
             int end = authority.indexOf(']');
-            if (end < 0) throw new IllegalArgumentException("--endpoint '" + raw + "': unclosed '[' in the IPv6 host" + example);
+            if (end < 0)
+                throw new IllegalArgumentException("--endpoint '" + raw + "': unclosed '[' in the IPv6 host" + example);
             host = authority.substring(0, end + 1);
             if (authority.length() > end + 1) port = authority.substring(end + 2);
         } else if (authority.contains(":")) {
             host = authority.substring(0, authority.indexOf(':'));
             port = authority.substring(authority.indexOf(':') + 1);
         }
-        if (host.isEmpty()) throw new IllegalArgumentException("--endpoint '" + raw + "': the host is missing" + example);
+        if (host.isEmpty())
+            throw new IllegalArgumentException("--endpoint '" + raw + "': the host is missing" + example);
         if (port != null) {
             if (!port.matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("--endpoint '" + raw + "': port '" + port + "' is not a number" + example);
+                throw new IllegalArgumentException(
+                        "--endpoint '" + raw + "': port '" + port + "' is not a number" + example);
             }
             int p = Integer.parseInt(port);
             if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException("--endpoint '" + raw + "': port " + p + " is out of range 1-65535" + example);
+                throw new IllegalArgumentException(
+                        "--endpoint '" + raw + "': port " + p + " is out of range 1-65535" + example);
             }
         }
         if (!host.startsWith("[") && !host.matches("[A-Za-z0-9.-]+")) {
-            throw new IllegalArgumentException("--endpoint '" + raw + "': host '" + host + "' has characters a host name cannot have"
-                    + example);
+            throw new IllegalArgumentException(
+                    "--endpoint '" + raw + "': host '" + host + "' has characters a host name cannot have" + example);
         }
         try {
             new URI(withScheme);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--endpoint '" + raw + "' is not a valid URL (" + e.getReason() + " at index "
-                    + e.getIndex() + ")" + example);
+            throw new IllegalArgumentException("--endpoint '" + raw + "' is not a valid URL (" + e.getReason()
+                    + " at index " + e.getIndex() + ")" + example);
         }
         try {
             InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--endpoint '" + raw + "': host '" + host + "' does not resolve (a typo?)" + example);
+            throw new IllegalArgumentException(
+                    "--endpoint '" + raw + "': host '" + host + "' does not resolve (a typo?)" + example);
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.engine.template.HfJinja;
 import dev.edgeai.engine.template.TemplateException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,15 @@ public final class ChatTemplates {
     private static final Set<PromptFormat.Jinja> WARNED = ConcurrentHashMap.newKeySet();
 
     /** The special tokens that name a chat format; {@link #fallbackFor} looks for these. */
-    private static final List<String> FORMAT_TOKENS = List.of("<|start|>", "<|message|>", "<|start_header_id|>",
-            "<|im_start|>", "<|im_sep|>", "<|user|>", "<|assistant|>", "<|end|>");
+    private static final List<String> FORMAT_TOKENS = List.of(
+            "<|start|>",
+            "<|message|>",
+            "<|start_header_id|>",
+            "<|im_start|>",
+            "<|im_sep|>",
+            "<|user|>",
+            "<|assistant|>",
+            "<|end|>");
 
     // Phi-3 writes a newline right after a role tag ('<|user|>\n', '|>' + '\n'); Phi-4-mini's template does not.
     private static final Pattern PHI_NEWLINE = Pattern.compile("\\|>'?(\\s*\\+\\s*')?(\n|\\\\n)");
@@ -59,28 +65,46 @@ public final class ChatTemplates {
         String template = null;
         Path source = null;
         JsonNode ct = cfg.path("chat_template");
-        if (ct.isTextual()) { template = ct.asText(); source = configFile; }
-        else if (ct.isArray()) {
-            for (JsonNode n : ct) if ("default".equals(n.path("name").asText())) template = n.path("template").asText();
+        if (ct.isTextual()) {
+            template = ct.asText();
+            source = configFile;
+        } else if (ct.isArray()) {
+            for (JsonNode n : ct)
+                if ("default".equals(n.path("name").asText()))
+                    template = n.path("template").asText();
             source = configFile;
         }
         Path jinjaFile = folder.resolve("chat_template.jinja");
         if (template == null && Files.exists(jinjaFile)) {
-            try { template = Files.readString(jinjaFile); source = jinjaFile; }
-            catch (IOException e) { LOG.log(System.Logger.Level.WARNING, "cannot read " + jinjaFile + ": " + e); }
+            try {
+                template = Files.readString(jinjaFile);
+                source = jinjaFile;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot read " + jinjaFile + ": " + e);
+            }
         }
         Path ctFile = folder.resolve("chat_template.json");
         JsonNode ctJson = ModelFolder.optionalJson(ctFile).path("chat_template");
-        if (template == null && ctJson.isTextual()) { template = ctJson.asText(); source = ctFile; }
+        if (template == null && ctJson.isTextual()) {
+            template = ctJson.asText();
+            source = ctFile;
+        }
         Set<String> tokens = specialTokens(folder, cfg);
         if (template == null) {
             PromptFormat byTokens = fallbackFor(tokens, null);
             if (!(byTokens instanceof PromptFormat.Plain))
-                LOG.log(System.Logger.Level.WARNING, folder + " has no chat template; using the " + byTokens.describe()
-                        + " its special tokens name");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        folder + " has no chat template; using the " + byTokens.describe()
+                                + " its special tokens name");
             return byTokens;
         }
-        return jinja(template, tokenText(cfg.path("bos_token")), tokenText(cfg.path("eos_token")), source.toString(), tokens);
+        return jinja(
+                template,
+                tokenText(cfg.path("bos_token")),
+                tokenText(cfg.path("eos_token")),
+                source.toString(),
+                tokens);
     }
 
     /** A template whose model's special tokens are unknown: the fallback is chosen by the tokens the template writes. */
@@ -89,12 +113,18 @@ public final class ChatTemplates {
     }
 
     /** A template with the model's special tokens, which choose the fallback format. */
-    public static PromptFormat.Jinja jinja(String template, String bos, String eos, String source, Set<String> specialTokens) {
+    public static PromptFormat.Jinja jinja(
+            String template, String bos, String eos, String source, Set<String> specialTokens) {
         Set<String> tokens = new LinkedHashSet<>(specialTokens);
         // The tokens a template writes are the model's too (the template was trained with them).
         for (String t : FORMAT_TOKENS) if (template.contains(t) || t.equals(bos) || t.equals(eos)) tokens.add(t);
-        return new PromptFormat.Jinja(template, bos == null ? "" : bos, eos == null ? "" : eos, source,
-                fallbackFor(tokens, template), Clock.systemDefaultZone());
+        return new PromptFormat.Jinja(
+                template,
+                bos == null ? "" : bos,
+                eos == null ? "" : eos,
+                source,
+                fallbackFor(tokens, template),
+                Clock.systemDefaultZone());
     }
 
     /**
@@ -107,7 +137,8 @@ public final class ChatTemplates {
         if (tokens.contains("<|start_header_id|>")) return new PromptFormat.Llama3();
         if (tokens.contains("<|im_start|>")) return new PromptFormat.ChatMl(tokens.contains("<|im_sep|>"));
         if (tokens.contains("<|user|>") && tokens.contains("<|assistant|>") && tokens.contains("<|end|>"))
-            return new PromptFormat.Phi(template == null || PHI_NEWLINE.matcher(template).find());
+            return new PromptFormat.Phi(
+                    template == null || PHI_NEWLINE.matcher(template).find());
         return new PromptFormat.Plain();
     }
 
@@ -128,7 +159,10 @@ public final class ChatTemplates {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
-                if (!field.equals("added_tokens")) { p.skipChildren(); continue; }
+                if (!field.equals("added_tokens")) {
+                    p.skipChildren();
+                    continue;
+                }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String f = p.currentName();
@@ -140,7 +174,9 @@ public final class ChatTemplates {
                 break;
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "cannot read added_tokens of " + tokenizer + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "cannot read added_tokens of " + tokenizer + ": " + e.getMessage());
         }
         return tokens;
     }
@@ -181,17 +217,22 @@ public final class ChatTemplates {
             if (!out.isBlank()) return out;
             problem = "the template rendered an empty prompt";
         } catch (TemplateException e) {
-            // The template rejected this conversation (e.g. roles must alternate): a fallback would hide a real mistake.
+            // The template rejected this conversation (e.g. roles must alternate): a fallback would hide a real
+            // mistake.
             if (e.raised())
-                throw new ChatException(ChatException.Kind.INVALID_INPUT,
+                throw new ChatException(
+                        ChatException.Kind.INVALID_INPUT,
                         "the chat template of this model rejects the conversation: " + e.getMessage());
             problem = e.getMessage();
         }
         if (WARNED.add(f)) {
-            String chosen = f.fallback() instanceof PromptFormat.Plain ? "no known chat format among its special tokens"
+            String chosen = f.fallback() instanceof PromptFormat.Plain
+                    ? "no known chat format among its special tokens"
                     : "the format its special tokens name";
-            LOG.log(System.Logger.Level.WARNING, "chat template from " + f.source() + " cannot be rendered here (" + problem
-                    + "); using the " + f.fallback().describe() + ", " + chosen + " (warned once per model)");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "chat template from " + f.source() + " cannot be rendered here (" + problem + "); using the "
+                            + f.fallback().describe() + ", " + chosen + " (warned once per model)");
         }
         return f.fallback().render(messages);
     }
@@ -203,7 +244,8 @@ public final class ChatTemplates {
         for (int i = 0; i < messages.size(); i++) if (messages.get(i).role().equals("user")) lastUser = i;
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage m = messages.get(i);
-            String tpl = i == lastUser && t.containsKey("prompt") ? t.get("prompt") : t.getOrDefault(m.role(), "{Content}");
+            String tpl =
+                    i == lastUser && t.containsKey("prompt") ? t.get("prompt") : t.getOrDefault(m.role(), "{Content}");
             sb.append(tpl.replace("{Content}", m.content()));
         }
         if (!t.containsKey("prompt") && t.containsKey("assistant")) {

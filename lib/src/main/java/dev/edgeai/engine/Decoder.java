@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.ChatException;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -45,6 +44,7 @@ final class Decoder implements AutoCloseable {
     private OnnxTensor logitsTensor, useCacheTrue, useCacheFalse;
     /** [1, 1] tensors over the start of ids / positions, reused by every single-token step (zero-copy). */
     private OnnxTensor oneId, onePosition;
+
     private int length;
 
     Decoder(OrtSession session, ModelDescriptor model) {
@@ -58,20 +58,28 @@ final class Decoder implements AutoCloseable {
         int lb = model.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4;
         this.logitsBuffer = direct((long) model.vocabSize() * lb);
         try {
-            logitsTensor = OnnxTensor.createTensor(env, logitsBuffer, new long[]{1, 1, model.vocabSize()}, model.logitsType());
+            logitsTensor = OnnxTensor.createTensor(
+                    env, logitsBuffer, new long[] {1, 1, model.vocabSize()}, model.logitsType());
             if (model.useCacheBranch() != null) {
-                useCacheTrue = OnnxTensor.createTensor(env, new boolean[]{true});
-                useCacheFalse = OnnxTensor.createTensor(env, new boolean[]{false});
+                useCacheTrue = OnnxTensor.createTensor(env, new boolean[] {true});
+                useCacheFalse = OnnxTensor.createTensor(env, new boolean[] {false});
             }
         } catch (OrtException e) {
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot allocate buffers for " + model.id() + ": " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    "cannot allocate buffers for " + model.id() + ": " + e.getMessage(),
+                    e);
         }
     }
 
     /** Tokens currently in the cache. */
-    int length() { return length; }
+    int length() {
+        return length;
+    }
 
-    int capacity() { return capacity; }
+    int capacity() {
+        return capacity;
+    }
 
     /** Starts a new sequence that may grow to {@code capacity} tokens; buffers are reused when large enough. */
     void reset(int capacity) {
@@ -100,23 +108,28 @@ final class Decoder implements AutoCloseable {
         int vocab = model.vocabSize();
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= vocab)
-                throw new ChatException(ChatException.Kind.INVALID_INPUT, "token id " + prompt[i] + " at prompt position "
-                        + i + " is outside the vocabulary of model " + model.id() + " (vocabulary size " + vocab
-                        + ", ids 0-" + (vocab - 1) + "): its tokenizer.json knows more tokens than the model has rows; "
-                        + "use the tokenizer exported with this model");
+                throw new ChatException(
+                        ChatException.Kind.INVALID_INPUT,
+                        "token id " + prompt[i] + " at prompt position "
+                                + i + " is outside the vocabulary of model " + model.id() + " (vocabulary size " + vocab
+                                + ", ids 0-" + (vocab - 1)
+                                + "): its tokenizer.json knows more tokens than the model has rows; "
+                                + "use the tokenizer exported with this model");
         }
     }
 
     /** Feeds one generated token and returns the logits that follow it. */
     float[] next(int token) {
         ids.clear();
-        if (idBytes == 4) ids.putInt(0, token); else ids.putLong(0, token);
+        if (idBytes == 4) ids.putInt(0, token);
+        else ids.putLong(0, token);
         return step(1, true);
     }
 
     private float[] run(int[] tokens, int from, int n, boolean wantLogits) {
         for (int i = 0; i < n; i++) {
-            if (idBytes == 4) ids.putInt(i * 4, tokens[from + i]); else ids.putLong(i * 8, tokens[from + i]);
+            if (idBytes == 4) ids.putInt(i * 4, tokens[from + i]);
+            else ids.putLong(i * 8, tokens[from + i]);
         }
         return step(n, wantLogits);
     }
@@ -124,19 +137,26 @@ final class Decoder implements AutoCloseable {
     private float[] step(int n, boolean wantLogits) {
         int total = length + n;
         if (total > capacity)
-            throw new ChatException(ChatException.Kind.INVALID_INPUT, "sequence of " + total + " tokens exceeds the buffer of " + capacity);
+            throw new ChatException(
+                    ChatException.Kind.INVALID_INPUT,
+                    "sequence of " + total + " tokens exceeds the buffer of " + capacity);
         try {
             inputs.clear();
             pinned.clear();
-            inputs.put(model.inputIds(), n == 1 ? oneId : view(ids, n, new long[]{1, n}, model.idType()));
-            if (model.attentionMask() != null) inputs.put(model.attentionMask(), view(mask, total, new long[]{1, total}, model.idType()));
+            inputs.put(model.inputIds(), n == 1 ? oneId : view(ids, n, new long[] {1, n}, model.idType()));
+            if (model.attentionMask() != null)
+                inputs.put(model.attentionMask(), view(mask, total, new long[] {1, total}, model.idType()));
             if (model.positionIds() != null) {
                 for (int i = 0; i < n; i++) {
-                    if (idBytes == 4) positions.putInt(i * 4, length + i); else positions.putLong(i * 8, length + i);
+                    if (idBytes == 4) positions.putInt(i * 4, length + i);
+                    else positions.putLong(i * 8, length + i);
                 }
-                inputs.put(model.positionIds(), n == 1 ? onePosition : view(positions, n, new long[]{1, n}, model.idType()));
+                inputs.put(
+                        model.positionIds(),
+                        n == 1 ? onePosition : view(positions, n, new long[] {1, n}, model.idType()));
             }
-            if (model.useCacheBranch() != null) inputs.put(model.useCacheBranch(), length > 0 ? useCacheTrue : useCacheFalse);
+            if (model.useCacheBranch() != null)
+                inputs.put(model.useCacheBranch(), length > 0 ? useCacheTrue : useCacheFalse);
             List<String> past = kv.pastNames(), present = kv.presentNames();
             for (int i = 0; i < past.size(); i++) {
                 if (shareBuffer) {
@@ -150,15 +170,19 @@ final class Decoder implements AutoCloseable {
             if (wantLogits) pinned.put(model.logits(), logitsTensor);
             session.run(inputs, Set.of(), pinned).close();
         } catch (OrtException e) {
-            throw new ChatException(ChatException.Kind.SERVER, "ONNX Runtime failed on " + model.id() + " at position "
-                    + length + ": " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.SERVER,
+                    "ONNX Runtime failed on " + model.id() + " at position " + length + ": " + e.getMessage(),
+                    e);
         } finally {
             for (OnnxTensor t : stepTensors) t.close();
             stepTensors.clear();
         }
         length = total;
         if (!shareBuffer) {
-            ByteBuffer[] t = front; front = back; back = t;
+            ByteBuffer[] t = front;
+            front = back;
+            back = t;
         }
         if (wantLogits) readLogits();
         return logits;
@@ -182,7 +206,13 @@ final class Decoder implements AutoCloseable {
 
     /** A tensor over the first {@code elements} of a direct buffer: zero-copy, closed after the step. */
     private OnnxTensor view(ByteBuffer buffer, long elements, long[] shape, OnnxJavaType type) throws OrtException {
-        int bytes = (int) (elements * switch (type) { case INT64, DOUBLE -> 8; case FLOAT16, BFLOAT16, INT16 -> 2; case UINT8, INT8, BOOL -> 1; default -> 4; });
+        int bytes = (int) (elements
+                * switch (type) {
+                    case INT64, DOUBLE -> 8;
+                    case FLOAT16, BFLOAT16, INT16 -> 2;
+                    case UINT8, INT8, BOOL -> 1;
+                    default -> 4;
+                });
         ByteBuffer slice = buffer.duplicate().position(0).limit(bytes).slice().order(ByteOrder.nativeOrder());
         OnnxTensor t = OnnxTensor.createTensor(env, slice, shape, type);
         stepTensors.add(t);
@@ -195,7 +225,9 @@ final class Decoder implements AutoCloseable {
         int tensors = kv.pastNames().size();
         long bytes = kv.elementsPerPosition() * cap * kv.bytesPerElement();
         if (bytes > Integer.MAX_VALUE)
-            throw new ChatException(ChatException.Kind.INVALID_INPUT, "KV cache of " + cap + " tokens does not fit one buffer; lower max_tokens");
+            throw new ChatException(
+                    ChatException.Kind.INVALID_INPUT,
+                    "KV cache of " + cap + " tokens does not fit one buffer; lower max_tokens");
         front = new ByteBuffer[tensors];
         back = new ByteBuffer[shareBuffer ? 0 : tensors];
         for (int i = 0; i < tensors; i++) {
@@ -206,13 +238,23 @@ final class Decoder implements AutoCloseable {
         positions = direct((long) cap * idBytes);
         mask = direct((long) cap * idBytes);
         for (int i = 0; i < cap; i++) {
-            if (idBytes == 4) mask.putInt(i * 4, 1); else mask.putLong(i * 8, 1L);
+            if (idBytes == 4) mask.putInt(i * 4, 1);
+            else mask.putLong(i * 8, 1L);
         }
         try {
-            oneId = OnnxTensor.createTensor(env, ids.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()), new long[]{1, 1}, model.idType());
-            onePosition = OnnxTensor.createTensor(env, positions.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()), new long[]{1, 1}, model.idType());
+            oneId = OnnxTensor.createTensor(
+                    env,
+                    ids.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()),
+                    new long[] {1, 1},
+                    model.idType());
+            onePosition = OnnxTensor.createTensor(
+                    env,
+                    positions.duplicate().position(0).limit(idBytes).slice().order(ByteOrder.nativeOrder()),
+                    new long[] {1, 1},
+                    model.idType());
         } catch (OrtException e) {
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot allocate input buffers: " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD, "cannot allocate input buffers: " + e.getMessage(), e);
         }
         if (shareBuffer) {
             shared = new OnnxTensor[tensors];
@@ -220,7 +262,8 @@ final class Decoder implements AutoCloseable {
                 for (int i = 0; i < tensors; i++)
                     shared[i] = OnnxTensor.createTensor(env, front[i], kv.shapeFor(cap), kv.type());
             } catch (OrtException e) {
-                throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot allocate the KV buffer: " + e.getMessage(), e);
+                throw new ChatException(
+                        ChatException.Kind.MODEL_LOAD, "cannot allocate the KV buffer: " + e.getMessage(), e);
             }
         }
     }
@@ -232,13 +275,20 @@ final class Decoder implements AutoCloseable {
     private void closeShared() {
         for (OnnxTensor t : shared) if (t != null) t.close();
         shared = new OnnxTensor[0];
-        if (oneId != null) { oneId.close(); onePosition.close(); oneId = onePosition = null; }
+        if (oneId != null) {
+            oneId.close();
+            onePosition.close();
+            oneId = onePosition = null;
+        }
     }
 
     @Override
     public void close() {
         closeShared();
         logitsTensor.close();
-        if (useCacheTrue != null) { useCacheTrue.close(); useCacheFalse.close(); }
+        if (useCacheTrue != null) {
+            useCacheTrue.close();
+            useCacheFalse.close();
+        }
     }
 }

@@ -10,7 +10,6 @@ import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +29,14 @@ public final class EmbeddedBackend implements ChatBackend {
 
     private final Map<String, LoadedModel> models;
 
-    private EmbeddedBackend(Map<String, LoadedModel> models) { this.models = models; }
+    private EmbeddedBackend(Map<String, LoadedModel> models) {
+        this.models = models;
+    }
 
     /** Opens each folder (genai or optimum layout); the model id is the folder name. */
-    public static EmbeddedBackend load(Path... folders) { return load(Arrays.asList(folders)); }
+    public static EmbeddedBackend load(Path... folders) {
+        return load(Arrays.asList(folders));
+    }
 
     public static EmbeddedBackend load(List<Path> folders) {
         Map<String, LoadedModel> map = new LinkedHashMap<>();
@@ -55,8 +58,15 @@ public final class EmbeddedBackend implements ChatBackend {
 
     @Override
     public BackendInfo info() {
-        String where = String.join(",", models.values().stream().map(m -> m.descriptor().folder().toString()).toList());
-        return new BackendInfo("embedded", where, "onnxruntime " + OrtEnvironment.getEnvironment().getVersion());
+        String where = String.join(
+                ",",
+                models.values().stream()
+                        .map(m -> m.descriptor().folder().toString())
+                        .toList());
+        return new BackendInfo(
+                "embedded",
+                where,
+                "onnxruntime " + OrtEnvironment.getEnvironment().getVersion());
     }
 
     @Override
@@ -66,9 +76,11 @@ public final class EmbeddedBackend implements ChatBackend {
 
     public LoadedModel model(String id) {
         LoadedModel m = models.get(id);
-        if (m == null && models.size() == 1 && (id == null || id.isBlank())) m = models.values().iterator().next();
+        if (m == null && models.size() == 1 && (id == null || id.isBlank()))
+            m = models.values().iterator().next();
         if (m == null)
-            throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, "no embedded model '" + id + "'; loaded: " + models.keySet());
+            throw new ChatException(
+                    ChatException.Kind.UNKNOWN_MODEL, "no embedded model '" + id + "'; loaded: " + models.keySet());
         return m;
     }
 
@@ -82,16 +94,24 @@ public final class EmbeddedBackend implements ChatBackend {
             int[] prompt = m.promptIds(request.messages());
             long tokenized = System.nanoTime();
             int room = m.descriptor().contextLength() - prompt.length;
-            int max = request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
+            int max =
+                    request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
             Set<Integer> eos = new HashSet<>(m.descriptor().eosIds());
-            var settings = new Generator.Settings(max,
-                    Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()), eos, request.stop());
+            var settings = new Generator.Settings(
+                    max,
+                    Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()),
+                    eos,
+                    request.stop());
             Generator.Outcome out = m.generator().generate(prompt, settings, timed);
             double e2e = (System.nanoTime() - t0) / 1e6;
             double prefillMs = (tokenized - t0 + out.prefillNanos()) / 1e6;
             Timings timings = new Timings(timed.firstMs, e2e, timed.gaps, prefillMs);
-            return new ChatResult(m.id(), out.text(), out.finishReason(),
-                    new Usage(out.promptTokens(), out.tokens().length, false), timings);
+            return new ChatResult(
+                    m.id(),
+                    out.text(),
+                    out.finishReason(),
+                    new Usage(out.promptTokens(), out.tokens().length, false),
+                    timings);
         } finally {
             m.lock.unlock();
         }
@@ -125,6 +145,8 @@ public final class EmbeddedBackend implements ChatBackend {
         }
 
         @Override
-        public boolean isCancelled() { return inner.isCancelled(); }
+        public boolean isCancelled() {
+            return inner.isCancelled();
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.edgeai.engine;
 
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.StreamListener;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -36,13 +35,15 @@ public final class Generator {
      * @param prefillNanos from the call until the first logits
      * @param stepNanos    System.nanoTime() after each decode step, for per-token times
      */
-    public record Outcome(int[] tokens, String text, String finishReason, int promptTokens, long prefillNanos,
-                          long[] stepNanos) {}
+    public record Outcome(
+            int[] tokens, String text, String finishReason, int promptTokens, long prefillNanos, long[] stepNanos) {}
 
     public Outcome generate(int[] prompt, Settings s, StreamListener listener) {
         if (prompt.length >= contextLength)
-            throw new ChatException(ChatException.Kind.INVALID_INPUT, "the prompt has " + prompt.length
-                    + " tokens but the model's context is " + contextLength + "; shorten the prompt or the RAG context");
+            throw new ChatException(
+                    ChatException.Kind.INVALID_INPUT,
+                    "the prompt has " + prompt.length + " tokens but the model's context is " + contextLength
+                            + "; shorten the prompt or the RAG context");
         long start = System.nanoTime();
         decoder.reset(Math.min(prompt.length + s.maxTokens(), contextLength));
         float[] logits = decoder.prefill(prompt);
@@ -52,17 +53,32 @@ public final class Generator {
         StopMatcher stops = new StopMatcher(s.stop(), listener);
         int[] out = new int[Math.max(16, Math.min(s.maxTokens(), 4096))];
         long[] steps = new long[out.length];
-        int[] eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray();   // no boxing per token
+        int[] eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray(); // no boxing per token
         int n = 0;
         String reason;
         while (true) {
-            if (listener.isCancelled()) { reason = "cancelled"; break; }
+            if (listener.isCancelled()) {
+                reason = "cancelled";
+                break;
+            }
             int token = s.sampler().sample(logits);
-            if (contains(eos, token)) { reason = "stop"; break; }
-            if (n == out.length) { out = Arrays.copyOf(out, n * 2); steps = Arrays.copyOf(steps, n * 2); }
+            if (contains(eos, token)) {
+                reason = "stop";
+                break;
+            }
+            if (n == out.length) {
+                out = Arrays.copyOf(out, n * 2);
+                steps = Arrays.copyOf(steps, n * 2);
+            }
             out[n++] = token;
-            if (stops.add(detok.add(token))) { reason = "stop"; break; }
-            if (n >= s.maxTokens() || decoder.length() >= decoder.capacity()) { reason = "length"; break; }
+            if (stops.add(detok.add(token))) {
+                reason = "stop";
+                break;
+            }
+            if (n >= s.maxTokens() || decoder.length() >= decoder.capacity()) {
+                reason = "length";
+                break;
+            }
             logits = decoder.next(token);
             steps[n - 1] = System.nanoTime();
         }
@@ -70,7 +86,13 @@ public final class Generator {
             if (stops.add(detok.flush())) reason = "stop";
             else stops.finish();
         }
-        return new Outcome(Arrays.copyOf(out, n), stops.text(), reason, prompt.length, prefill, Arrays.copyOf(steps, Math.max(0, n - 1)));
+        return new Outcome(
+                Arrays.copyOf(out, n),
+                stops.text(),
+                reason,
+                prompt.length,
+                prefill,
+                Arrays.copyOf(steps, Math.max(0, n - 1)));
     }
 
     private static boolean contains(int[] values, int v) {
@@ -97,7 +119,10 @@ public final class Generator {
         /** Returns true when a stop string was found (the text before it has been emitted). */
         boolean add(String piece) {
             if (piece.isEmpty() || stopped) return stopped;
-            if (stops.isEmpty()) { emit(piece); return false; }
+            if (stops.isEmpty()) {
+                emit(piece);
+                return false;
+            }
             pending += piece;
             int cut = -1;
             for (String s : stops) {
@@ -113,7 +138,10 @@ public final class Generator {
             int hold = 0;
             for (String s : stops)
                 for (int k = Math.min(s.length() - 1, pending.length()); k > hold; k--)
-                    if (pending.endsWith(s.substring(0, k))) { hold = k; break; }
+                    if (pending.endsWith(s.substring(0, k))) {
+                        hold = k;
+                        break;
+                    }
             emit(pending.substring(0, pending.length() - hold));
             pending = pending.substring(pending.length() - hold);
             return false;
@@ -124,9 +152,13 @@ public final class Generator {
             pending = "";
         }
 
-        boolean stopped() { return stopped; }
+        boolean stopped() {
+            return stopped;
+        }
 
-        String text() { return text.toString(); }
+        String text() {
+            return text.toString();
+        }
 
         private void emit(String s) {
             if (s.isEmpty()) return;

@@ -31,7 +31,9 @@ public final class IncrementalDetokenizer {
     /** decode(ids[prefixOffset, readOffset)). */
     private String prefixText = "";
 
-    public IncrementalDetokenizer(TextTokenizer tokenizer) { this(tokenizer, WINDOW); }
+    public IncrementalDetokenizer(TextTokenizer tokenizer) {
+        this(tokenizer, WINDOW);
+    }
 
     IncrementalDetokenizer(TextTokenizer tokenizer, int window) {
         this.tokenizer = tokenizer;
@@ -74,5 +76,7 @@ public final class IncrementalDetokenizer {
         return full.substring(prefix.length()).replace("\uFFFD", "");
     }
 
-    public int[] ids() { return Arrays.copyOf(ids, size); }
+    public int[] ids() {
+        return Arrays.copyOf(ids, size);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.edgeai.engine;
 
 import ai.onnxruntime.OnnxJavaType;
-
 import java.util.List;
 
 /**
@@ -15,8 +14,13 @@ import java.util.List;
  * @param seqAxis      index of the sequence axis in {@code shape}
  * @param type         FLOAT or FLOAT16
  */
-public record KvCacheSpec(Layout layout, List<String> pastNames, List<String> presentNames, long[] shape, int seqAxis,
-                          OnnxJavaType type) {
+public record KvCacheSpec(
+        Layout layout,
+        List<String> pastNames,
+        List<String> presentNames,
+        long[] shape,
+        int seqAxis,
+        OnnxJavaType type) {
     public enum Layout {
         /** past_key_values.N.key / .value, growing each step (Llama, Qwen, optimum exports). */
         PER_LAYER,
@@ -45,5 +49,7 @@ public record KvCacheSpec(Layout layout, List<String> pastNames, List<String> pr
         return s;
     }
 
-    public int bytesPerElement() { return type == OnnxJavaType.FLOAT16 ? 2 : 4; }
+    public int bytesPerElement() {
+        return type == OnnxJavaType.FLOAT16 ? 2 : 4;
+    }
 }

@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatMessage;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,60 +52,94 @@ public final class LoadedModel implements AutoCloseable {
         OrtSession session = null;
         try {
             session = openSession(modelFile);
-            ModelDescriptor d = ModelFolder.describe(folder, modelFile, session.getInputInfo(), session.getOutputInfo());
+            ModelDescriptor d =
+                    ModelFolder.describe(folder, modelFile, session.getInputInfo(), session.getOutputInfo());
             PromptFormat format = ChatTemplates.forFolder(folder);
-            LOG.log(System.Logger.Level.DEBUG, () -> "loaded " + d.id() + ": " + d.kv().layout() + ", " + format.describe());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> "loaded " + d.id() + ": " + d.kv().layout() + ", " + format.describe());
             return new LoadedModel(d, session, tokenizer, format);
         } catch (OrtException | RuntimeException e) {
             tokenizer.close();
-            if (session != null) try { session.close(); } catch (OrtException ignored) { }
+            if (session != null)
+                try {
+                    session.close();
+                } catch (OrtException ignored) {
+                }
             if (e instanceof ChatException ce) throw ce;
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot describe " + modelFile + ": " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD, "cannot describe " + modelFile + ": " + e.getMessage(), e);
         }
     }
 
     static OrtSession openSession(Path modelFile) {
         try {
             if (Files.size(modelFile) < 16)
-                throw new ChatException(ChatException.Kind.MODEL_LOAD, "model file " + modelFile + " is truncated ("
-                        + Files.size(modelFile) + " bytes); delete the folder and download it again");
+                throw new ChatException(
+                        ChatException.Kind.MODEL_LOAD,
+                        "model file " + modelFile + " is truncated (" + Files.size(modelFile)
+                                + " bytes); delete the folder and download it again");
             OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
             if (THREADS > 0) opts.setIntraOpNumThreads(THREADS);
             if (!SPINNING) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-            opts.setOptimizationLevel(switch (OPT_LEVEL.toLowerCase(java.util.Locale.ROOT)) {
-                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case "all" -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-                default -> throw new ChatException(ChatException.Kind.INVALID_INPUT, "edgeai.engine.optLevel must be none, basic, "
-                        + "extended or all, not '" + OPT_LEVEL + "'");
-            });
+            opts.setOptimizationLevel(
+                    switch (OPT_LEVEL.toLowerCase(java.util.Locale.ROOT)) {
+                        case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                        case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                        case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                        case "all" -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                        default ->
+                            throw new ChatException(
+                                    ChatException.Kind.INVALID_INPUT,
+                                    "edgeai.engine.optLevel must be none, basic, " + "extended or all, not '"
+                                            + OPT_LEVEL + "'");
+                    });
             // The path (not bytes) lets ORT find external data (model.onnx.data) beside the model.
             return OrtEnvironment.getEnvironment().createSession(modelFile.toString(), opts);
         } catch (OrtException e) {
-            String hint = Files.exists(Path.of(modelFile + ".data")) || e.getMessage().contains(".data")
-                    ? " (check that its external data file sits beside it)" : "";
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot load model file " + modelFile
-                    + hint + "; it may be corrupt or truncated, download it again: " + e.getMessage(), e);
+            String hint =
+                    Files.exists(Path.of(modelFile + ".data")) || e.getMessage().contains(".data")
+                            ? " (check that its external data file sits beside it)"
+                            : "";
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    "cannot load model file " + modelFile + hint
+                            + "; it may be corrupt or truncated, download it again: " + e.getMessage(),
+                    e);
         } catch (java.io.IOException e) {
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot read model file " + modelFile + ": " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD, "cannot read model file " + modelFile + ": " + e.getMessage(), e);
         }
     }
 
-    public String id() { return descriptor.id(); }
+    public String id() {
+        return descriptor.id();
+    }
 
-    public ModelDescriptor descriptor() { return descriptor; }
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
 
-    public TextTokenizer tokenizer() { return tokenizer; }
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
 
-    public PromptFormat format() { return format; }
+    public PromptFormat format() {
+        return format;
+    }
 
     /** The generation loop; callers hold {@link #lock} while using it. */
-    Generator generator() { return generator; }
+    Generator generator() {
+        return generator;
+    }
 
-    Decoder decoder() { return decoder; }
+    Decoder decoder() {
+        return decoder;
+    }
 
-    OrtSession session() { return session; }
+    OrtSession session() {
+        return session;
+    }
 
     /** Prompt ids for a conversation, in the model's own format. */
     public int[] promptIds(List<ChatMessage> messages) {

@@ -1,7 +1,6 @@
 package dev.edgeai.engine;
 
 import ai.onnxruntime.OnnxJavaType;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,17 +18,34 @@ import java.util.List;
  * @param vocabSize     the logits width (may be smaller than the tokenizer's vocabulary, as in the GPT-2 fixture)
  * @param eosIds        token ids that end generation
  */
-public record ModelDescriptor(String id, Path folder, Layout layout, Path modelFile, String inputIds,
-                              String attentionMask, String positionIds, String useCacheBranch, OnnxJavaType idType,
-                              String logits, OnnxJavaType logitsType, int vocabSize, KvCacheSpec kv,
-                              int contextLength, List<Integer> eosIds) {
-    public enum Layout { GENAI, OPTIMUM }
+public record ModelDescriptor(
+        String id,
+        Path folder,
+        Layout layout,
+        Path modelFile,
+        String inputIds,
+        String attentionMask,
+        String positionIds,
+        String useCacheBranch,
+        OnnxJavaType idType,
+        String logits,
+        OnnxJavaType logitsType,
+        int vocabSize,
+        KvCacheSpec kv,
+        int contextLength,
+        List<Integer> eosIds) {
+    public enum Layout {
+        GENAI,
+        OPTIMUM
+    }
 
     public ModelDescriptor {
         eosIds = List.copyOf(eosIds);
     }
 
     public int numLayers() {
-        return kv.layout() == KvCacheSpec.Layout.COMBINED ? kv.pastNames().size() : kv.pastNames().size() / 2;
+        return kv.layout() == KvCacheSpec.Layout.COMBINED
+                ? kv.pastNames().size()
+                : kv.pastNames().size() / 2;
     }
 }

@@ -6,7 +6,6 @@ import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,17 @@ public final class ModelFolder {
 
     /** Which optimum ONNX file to prefer when several variants sit in onnx/: set to e.g. "q4", "int8", "fp16". */
     static final String VARIANT = System.getProperty("edgeai.onnx.variant", "");
-    // CPU-friendly first: int4/int8 weights are smaller and faster on laptops; fp16 is slow on CPUs without AVX512-FP16.
-    private static final List<String> VARIANT_ORDER =
-            List.of("model_q4.onnx", "model_int8.onnx", "model_quantized.onnx", "model_uint8.onnx", "model.onnx",
-                    "model_q4f16.onnx", "model_fp16.onnx", "decoder_model_merged.onnx");
+    // CPU-friendly first: int4/int8 weights are smaller and faster on laptops; fp16 is slow on CPUs without
+    // AVX512-FP16.
+    private static final List<String> VARIANT_ORDER = List.of(
+            "model_q4.onnx",
+            "model_int8.onnx",
+            "model_quantized.onnx",
+            "model_uint8.onnx",
+            "model.onnx",
+            "model_q4f16.onnx",
+            "model_fp16.onnx",
+            "decoder_model_merged.onnx");
 
     private ModelFolder() {}
 
@@ -39,10 +45,12 @@ public final class ModelFolder {
             throw new ChatException(ChatException.Kind.MODEL_LOAD, "model folder " + folder + " does not exist");
         Path genai = folder.resolve("genai_config.json");
         if (Files.exists(genai)) {
-            String name = required(readJson(genai), genai, "model", "decoder", "filename").asText();
+            String name = required(readJson(genai), genai, "model", "decoder", "filename")
+                    .asText();
             Path file = folder.resolve(name);
             if (!Files.exists(file))
-                throw new ChatException(ChatException.Kind.MODEL_LOAD,
+                throw new ChatException(
+                        ChatException.Kind.MODEL_LOAD,
                         "model file " + file + " named by " + genai + " (model.decoder.filename) is missing");
             return file;
         }
@@ -58,19 +66,23 @@ public final class ModelFolder {
         for (Path dir : List.of(folder.resolve("onnx"), folder)) {
             if (!Files.isDirectory(dir)) continue;
             try (Stream<Path> s = Files.list(dir)) {
-                var any = s.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().findFirst();
+                var any = s.filter(p -> p.getFileName().toString().endsWith(".onnx"))
+                        .sorted()
+                        .findFirst();
                 if (any.isPresent()) return any.get();
             } catch (IOException e) {
                 throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot list " + dir + ": " + e.getMessage(), e);
             }
         }
-        throw new ChatException(ChatException.Kind.MODEL_LOAD, "no genai_config.json and no .onnx file in " + folder
-                + " (expected genai_config.json + model.onnx, or onnx/model*.onnx + config.json)");
+        throw new ChatException(
+                ChatException.Kind.MODEL_LOAD,
+                "no genai_config.json and no .onnx file in " + folder
+                        + " (expected genai_config.json + model.onnx, or onnx/model*.onnx + config.json)");
     }
 
     /** Describes the model from its config files and the session's input and output metadata. */
-    public static ModelDescriptor describe(Path folder, Path modelFile, Map<String, NodeInfo> inputs,
-                                           Map<String, NodeInfo> outputs) {
+    public static ModelDescriptor describe(
+            Path folder, Path modelFile, Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs) {
         Path genaiPath = folder.resolve("genai_config.json");
         boolean genai = Files.exists(genaiPath);
         JsonNode cfg = genai ? readJson(genaiPath).path("model") : optionalJson(folder.resolve("config.json"));
@@ -89,26 +101,48 @@ public final class ModelFolder {
         OnnxJavaType idType = tensor(inputs.get(inputIds)).type;
         TensorInfo logitsInfo = tensor(outputs.get(logits));
         long[] ls = logitsInfo.getShape();
-        int vocab = ls[ls.length - 1] > 0 ? (int) ls[ls.length - 1] : cfg.path("vocab_size").asInt(0);
+        int vocab = ls[ls.length - 1] > 0
+                ? (int) ls[ls.length - 1]
+                : cfg.path("vocab_size").asInt(0);
         if (vocab <= 0)
             throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot tell the vocabulary size of " + modelFile);
 
-        boolean shareBuffer = genai && readJson(genaiPath).path("search").path("past_present_share_buffer").asBoolean(false);
+        boolean shareBuffer = genai
+                && readJson(genaiPath)
+                        .path("search")
+                        .path("past_present_share_buffer")
+                        .asBoolean(false);
         KvCacheSpec kv = kvSpec(folder, modelFile, genai, cfg, dec, inputs, outputs, shareBuffer);
 
         int context = cfg.path("context_length").asInt(0);
         if (context <= 0) context = cfg.path("max_position_embeddings").asInt(0);
-        if (context <= 0 && genai) context = readJson(genaiPath).path("search").path("max_length").asInt(0);
+        if (context <= 0 && genai)
+            context = readJson(genaiPath).path("search").path("max_length").asInt(0);
         if (context <= 0) context = 2048;
 
-        List<Integer> eos = genai ? ids(required(readJson(genaiPath), genaiPath, "model", "eos_token_id")) : ids(cfg.path("eos_token_id"));
+        List<Integer> eos = genai
+                ? ids(required(readJson(genaiPath), genaiPath, "model", "eos_token_id"))
+                : ids(cfg.path("eos_token_id"));
         if (!genai) {
             JsonNode gen = optionalJson(folder.resolve("generation_config.json"));
             for (int id : ids(gen.path("eos_token_id"))) if (!eos.contains(id)) eos.add(id);
         }
-        return new ModelDescriptor(modelId(folder), folder,
-                genai ? ModelDescriptor.Layout.GENAI : ModelDescriptor.Layout.OPTIMUM, modelFile, inputIds, mask, pos,
-                useCache, idType, logits, logitsInfo.type, vocab, kv, context, eos);
+        return new ModelDescriptor(
+                modelId(folder),
+                folder,
+                genai ? ModelDescriptor.Layout.GENAI : ModelDescriptor.Layout.OPTIMUM,
+                modelFile,
+                inputIds,
+                mask,
+                pos,
+                useCache,
+                idType,
+                logits,
+                logitsInfo.type,
+                vocab,
+                kv,
+                context,
+                eos);
     }
 
     // Foundry Local's cache and onnxruntime-genai repos keep each build in a subfolder named after its device and
@@ -119,14 +153,23 @@ public final class ModelFolder {
     /** The id a model folder is served under: its name, or for a device/precision variant subfolder its model's name. */
     public static String modelId(Path folder) {
         Path f = folder.toAbsolutePath().normalize();
-        while (f.getParent() != null && f.getParent().getFileName() != null && VARIANT_FOLDER.matcher(f.getFileName().toString()).matches()) {
+        while (f.getParent() != null
+                && f.getParent().getFileName() != null
+                && VARIANT_FOLDER.matcher(f.getFileName().toString()).matches()) {
             f = f.getParent();
         }
         return f.getFileName() == null ? folder.toString() : f.getFileName().toString();
     }
 
-    private static KvCacheSpec kvSpec(Path folder, Path modelFile, boolean genai, JsonNode cfg, JsonNode dec,
-                                      Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs, boolean shareBuffer) {
+    private static KvCacheSpec kvSpec(
+            Path folder,
+            Path modelFile,
+            boolean genai,
+            JsonNode cfg,
+            JsonNode dec,
+            Map<String, NodeInfo> inputs,
+            Map<String, NodeInfo> outputs,
+            boolean shareBuffer) {
         List<String> past = new ArrayList<>();
         List<String> present = new ArrayList<>();
         KvCacheSpec.Layout layout;
@@ -134,15 +177,20 @@ public final class ModelFolder {
         if (!pastFmt.isEmpty() || inputs.containsKey("past_0")) {
             layout = KvCacheSpec.Layout.COMBINED;
             if (pastFmt.isEmpty()) pastFmt = "past_%d";
-            String presentFmt = genai ? dec.path("outputs").path("present_names").asText("present_%d") : "present_%d";
+            String presentFmt =
+                    genai ? dec.path("outputs").path("present_names").asText("present_%d") : "present_%d";
             for (int i = 0; inputs.containsKey(pastFmt.formatted(i)); i++) {
                 past.add(pastFmt.formatted(i));
                 present.add(presentFmt.formatted(i));
             }
         } else {
             layout = shareBuffer ? KvCacheSpec.Layout.SHARE_BUFFER : KvCacheSpec.Layout.PER_LAYER;
-            String k = genai ? dec.path("inputs").path("past_key_names").asText("past_key_values.%d.key") : "past_key_values.%d.key";
-            String v = genai ? dec.path("inputs").path("past_value_names").asText("past_key_values.%d.value") : "past_key_values.%d.value";
+            String k = genai
+                    ? dec.path("inputs").path("past_key_names").asText("past_key_values.%d.key")
+                    : "past_key_values.%d.key";
+            String v = genai
+                    ? dec.path("inputs").path("past_value_names").asText("past_key_values.%d.value")
+                    : "past_key_values.%d.value";
             String pk = genai ? dec.path("outputs").path("present_key_names").asText("present.%d.key") : null;
             String pv = genai ? dec.path("outputs").path("present_value_names").asText("present.%d.value") : null;
             for (int i = 0; inputs.containsKey(k.formatted(i)); i++) {
@@ -153,31 +201,49 @@ public final class ModelFolder {
             }
         }
         if (past.isEmpty())
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, modelFile + " has no past key/value inputs "
-                    + "(looked for past_key_values.N.key and past_N); only KV-cached decoders are supported");
-        int declaredLayers = dec.path("num_hidden_layers").asInt(cfg.path("num_hidden_layers").asInt(0));
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    modelFile + " has no past key/value inputs "
+                            + "(looked for past_key_values.N.key and past_N); only KV-cached decoders are supported");
+        int declaredLayers = dec.path("num_hidden_layers")
+                .asInt(cfg.path("num_hidden_layers").asInt(0));
         int layers = layout == KvCacheSpec.Layout.COMBINED ? past.size() : past.size() / 2;
         if (declaredLayers > 0 && declaredLayers != layers)
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, folder + ": config says " + declaredLayers
-                    + " layers but " + modelFile.getFileName() + " has past inputs for " + layers);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    folder + ": config says " + declaredLayers + " layers but " + modelFile.getFileName()
+                            + " has past inputs for " + layers);
         for (String p : present) requireName(outputs, p, folder, modelFile, "output");
 
         TensorInfo info = tensor(inputs.get(past.get(0)));
         long[] shape = info.getShape().clone();
-        int seqAxis = shape.length - 2;   // [..., seq, head_size] in every layout we know
-        int heads = dec.path("num_key_value_heads").asInt(cfg.path("num_key_value_heads").asInt(cfg.path("num_attention_heads").asInt(0)));
-        int headSize = dec.path("head_size").asInt(cfg.path("head_dim").asInt(
-                heads > 0 && cfg.path("hidden_size").asInt(0) > 0 ? cfg.path("hidden_size").asInt() / cfg.path("num_attention_heads").asInt(heads) : 0));
+        int seqAxis = shape.length - 2; // [..., seq, head_size] in every layout we know
+        int heads = dec.path("num_key_value_heads")
+                .asInt(cfg.path("num_key_value_heads")
+                        .asInt(cfg.path("num_attention_heads").asInt(0)));
+        int headSize = dec.path("head_size")
+                .asInt(cfg.path("head_dim")
+                        .asInt(
+                                heads > 0 && cfg.path("hidden_size").asInt(0) > 0
+                                        ? cfg.path("hidden_size").asInt()
+                                                / cfg.path("num_attention_heads")
+                                                        .asInt(heads)
+                                        : 0));
         String[] dimNames = info.getDimensionNames();
         for (int i = 0; i < shape.length; i++) {
             if (i == seqAxis) shape[i] = 0;
             else if (shape[i] > 0) continue;
             else if (i == shape.length - 1 && headSize > 0) shape[i] = headSize;
-            else if (dimNames != null && i < dimNames.length && dimNames[i].toLowerCase().contains("batch")) shape[i] = 1;
+            else if (dimNames != null
+                    && i < dimNames.length
+                    && dimNames[i].toLowerCase().contains("batch")) shape[i] = 1;
             else if (i == 0 || (layout == KvCacheSpec.Layout.COMBINED && i == 1)) shape[i] = 1;
             else if (heads > 0) shape[i] = heads;
-            else throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot tell dimension " + i + " of "
-                        + past.get(0) + " in " + modelFile + "; add num_key_value_heads/head_dim to the config");
+            else
+                throw new ChatException(
+                        ChatException.Kind.MODEL_LOAD,
+                        "cannot tell dimension " + i + " of " + past.get(0) + " in " + modelFile
+                                + "; add num_key_value_heads/head_dim to the config");
         }
         return new KvCacheSpec(layout, past, present, shape, seqAxis, info.type);
     }
@@ -188,19 +254,23 @@ public final class ModelFolder {
     private static String presentName(String pastName, Map<String, NodeInfo> outputs) {
         Matcher m = PAST.matcher(pastName);
         if (m.matches()) {
-            for (String c : List.of("present." + m.group(1) + "." + m.group(2),
-                    "present_key_values." + m.group(1) + "." + m.group(2)))
+            for (String c : List.of(
+                    "present." + m.group(1) + "." + m.group(2), "present_key_values." + m.group(1) + "." + m.group(2)))
                 if (outputs.containsKey(c)) return c;
         }
         return pastName.replace("past_key_values", "present");
     }
 
-    private static TensorInfo tensor(NodeInfo n) { return (TensorInfo) n.getInfo(); }
+    private static TensorInfo tensor(NodeInfo n) {
+        return (TensorInfo) n.getInfo();
+    }
 
     private static void requireName(Map<String, NodeInfo> names, String name, Path folder, Path file, String what) {
         if (!names.containsKey(name))
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, file.getFileName() + " in " + folder + " has no "
-                    + what + " named '" + name + "' (it has " + names.keySet() + ")");
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    file.getFileName() + " in " + folder + " has no " + what + " named '" + name + "' (it has "
+                            + names.keySet() + ")");
     }
 
     static List<Integer> ids(JsonNode n) {
@@ -214,7 +284,8 @@ public final class ModelFolder {
         JsonNode n = root;
         for (String p : path) n = n.path(p);
         if (n.isMissingNode() || n.isNull())
-            throw new ChatException(ChatException.Kind.MODEL_LOAD,
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
                     file + " lacks the field " + String.join(".", path) + "; re-download the model folder or add it");
         return n;
     }

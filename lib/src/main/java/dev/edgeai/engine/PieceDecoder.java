@@ -2,7 +2,6 @@ package dev.edgeai.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +23,10 @@ import java.util.function.Function;
  * before it is used, so a tokenizer that differs in some detail falls back to native decoding instead of diverging.
  */
 final class PieceDecoder {
-    private enum Kind { BYTE_LEVEL, SENTENCEPIECE }
+    private enum Kind {
+        BYTE_LEVEL,
+        SENTENCEPIECE
+    }
 
     private final Kind kind;
     /** Per id: the token's bytes after the per-token decoder steps, or null (unknown id or skipped special token). */
@@ -43,7 +45,8 @@ final class PieceDecoder {
         try {
             JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
             JsonNode model = root.path("model"), decoder = root.path("decoder");
-            if (!"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) return null;
+            if (!"BPE".equals(model.path("type").asText())
+                    || !model.path("vocab").isObject()) return null;
             Kind kind;
             if ("ByteLevel".equals(decoder.path("type").asText())) kind = Kind.BYTE_LEVEL;
             else if (isLlama2Sequence(decoder)) kind = Kind.SENTENCEPIECE;
@@ -64,15 +67,19 @@ final class PieceDecoder {
             byte[][] pieces = new byte[max + 1][];
             short[] byteToken = new short[kind == Kind.SENTENCEPIECE ? max + 1 : 0];
             java.util.Arrays.fill(byteToken, (short) -1);
-            Function<String, byte[]> toBytes = kind == Kind.BYTE_LEVEL ? PieceDecoder::byteLevelBytes
+            Function<String, byte[]> toBytes = kind == Kind.BYTE_LEVEL
+                    ? PieceDecoder::byteLevelBytes
                     : t -> t.replace("\u2581", " ").getBytes(StandardCharsets.UTF_8);
             for (var e : tokens.entrySet()) {
                 int id = e.getKey();
-                if (Boolean.TRUE.equals(special.get(id))) continue;   // decode(skipSpecial = true) drops them
+                if (Boolean.TRUE.equals(special.get(id))) continue; // decode(skipSpecial = true) drops them
                 String t = e.getValue();
                 pieces[id] = toBytes.apply(t);
                 if (kind == Kind.SENTENCEPIECE && t.length() == 6 && t.startsWith("<0x") && t.endsWith(">")) {
-                    try { byteToken[id] = (short) Integer.parseInt(t.substring(3, 5), 16); } catch (NumberFormatException ignored) { }
+                    try {
+                        byteToken[id] = (short) Integer.parseInt(t.substring(3, 5), 16);
+                    } catch (NumberFormatException ignored) {
+                    }
                 }
             }
             return new PieceDecoder(kind, pieces, byteToken);
@@ -85,12 +92,15 @@ final class PieceDecoder {
         if (!"Sequence".equals(d.path("type").asText())) return false;
         JsonNode s = d.path("decoders");
         return s.size() == 4
-                && "Replace".equals(s.get(0).path("type").asText()) && "\u2581".equals(s.get(0).path("pattern").path("String").asText(null))
+                && "Replace".equals(s.get(0).path("type").asText())
+                && "\u2581".equals(s.get(0).path("pattern").path("String").asText(null))
                 && " ".equals(s.get(0).path("content").asText())
                 && "ByteFallback".equals(s.get(1).path("type").asText())
                 && "Fuse".equals(s.get(2).path("type").asText())
-                && "Strip".equals(s.get(3).path("type").asText()) && " ".equals(s.get(3).path("content").asText())
-                && s.get(3).path("start").asInt() == 1 && s.get(3).path("stop").asInt() == 0;
+                && "Strip".equals(s.get(3).path("type").asText())
+                && " ".equals(s.get(3).path("content").asText())
+                && s.get(3).path("start").asInt() == 1
+                && s.get(3).path("stop").asInt() == 0;
     }
 
     /** Text of ids[from, to), as the native decode with special tokens skipped. */
@@ -109,7 +119,7 @@ final class PieceDecoder {
                 System.arraycopy(pieces[id], 0, buf, at, pieces[id].length);
                 at += pieces[id].length;
             }
-            return new String(buf, 0, at, StandardCharsets.UTF_8);   // lossy, like String::from_utf8_lossy
+            return new String(buf, 0, at, StandardCharsets.UTF_8); // lossy, like String::from_utf8_lossy
         }
         // SentencePiece: runs of <0xNN> tokens become their UTF-8 text, or one U+FFFD per byte when invalid.
         StringBuilder out = new StringBuilder(n + 4);
@@ -118,8 +128,14 @@ final class PieceDecoder {
             int id = i < to ? ids[i] : -1;
             boolean known = id >= 0 && id < pieces.length && pieces[id] != null;
             if (i < to && !known) continue;
-            if (known && byteToken[id] >= 0) { buf[run++] = (byte) byteToken[id]; continue; }
-            if (run > 0) { appendBytes(out, buf, run); run = 0; }
+            if (known && byteToken[id] >= 0) {
+                buf[run++] = (byte) byteToken[id];
+                continue;
+            }
+            if (run > 0) {
+                appendBytes(out, buf, run);
+                run = 0;
+            }
             if (known) out.append(new String(pieces[id], StandardCharsets.UTF_8));
         }
         if (!out.isEmpty() && out.charAt(0) == ' ') out.deleteCharAt(0);
@@ -128,8 +144,11 @@ final class PieceDecoder {
 
     private static void appendBytes(StringBuilder out, byte[] b, int n) {
         try {
-            out.append(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, 0, n)));
+            out.append(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, 0, n)));
         } catch (CharacterCodingException e) {
             out.append("\uFFFD".repeat(n));
         }
@@ -150,7 +169,9 @@ final class PieceDecoder {
         for (int k = 0; k < 600; k++) {
             int len = 1 + r.nextInt(4);
             for (int j = 0; j < len; j++)
-                w[j] = kind == Kind.SENTENCEPIECE && r.nextInt(3) == 0 ? firstByteToken() + r.nextInt(256) : r.nextInt(vocab);
+                w[j] = kind == Kind.SENTENCEPIECE && r.nextInt(3) == 0
+                        ? firstByteToken() + r.nextInt(256)
+                        : r.nextInt(vocab);
             if (!decode(w, 0, len).equals(native_.nativeDecode(w, 0, len))) return false;
         }
         return true;

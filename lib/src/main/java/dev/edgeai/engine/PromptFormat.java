@@ -1,7 +1,6 @@
 package dev.edgeai.engine;
 
 import dev.edgeai.chat.ChatMessage;
-
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,21 +23,44 @@ public sealed interface PromptFormat {
      */
     record Jinja(String template, String bosToken, String eosToken, String source, PromptFormat fallback, Clock clock)
             implements PromptFormat {
-        @Override public String render(List<ChatMessage> messages) { return ChatTemplates.renderJinja(this, messages); }
-        @Override public boolean addSpecialTokens() { return false; }
-        @Override public String describe() { return "chat_template from " + source; }
+        @Override
+        public String render(List<ChatMessage> messages) {
+            return ChatTemplates.renderJinja(this, messages);
+        }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "chat_template from " + source;
+        }
 
         /** The same template reading another clock (its fallback too): deterministic dates in tests. */
         public Jinja withClock(Clock c) {
-            return new Jinja(template, bosToken, eosToken, source, fallback instanceof Harmony ? new Harmony(c) : fallback, c);
+            return new Jinja(
+                    template, bosToken, eosToken, source, fallback instanceof Harmony ? new Harmony(c) : fallback, c);
         }
     }
 
     /** Foundry Local's inference_model.json: one template per role with {Content}, "prompt" for the last user turn. */
     record Foundry(Map<String, String> templates, String source) implements PromptFormat {
-        @Override public String render(List<ChatMessage> messages) { return ChatTemplates.renderFoundry(this, messages); }
-        @Override public boolean addSpecialTokens() { return true; }
-        @Override public String describe() { return "PromptTemplate from " + source; }
+        @Override
+        public String render(List<ChatMessage> messages) {
+            return ChatTemplates.renderFoundry(this, messages);
+        }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "PromptTemplate from " + source;
+        }
     }
 
     /**
@@ -46,29 +68,59 @@ public sealed interface PromptFormat {
      * {@code imSep} is Phi-4's variant: {@code <|im_start|>role<|im_sep|>content<|im_end|>}, turns not separated.
      */
     record ChatMl(boolean imSep) implements PromptFormat {
-        public ChatMl() { this(false); }
+        public ChatMl() {
+            this(false);
+        }
 
-        @Override public String render(List<ChatMessage> messages) {
+        @Override
+        public String render(List<ChatMessage> messages) {
             String afterRole = imSep ? "<|im_sep|>" : "\n", afterTurn = imSep ? "" : "\n";
             StringBuilder sb = new StringBuilder();
             for (ChatMessage m : messages)
-                sb.append("<|im_start|>").append(m.role()).append(afterRole).append(m.content()).append("<|im_end|>").append(afterTurn);
+                sb.append("<|im_start|>")
+                        .append(m.role())
+                        .append(afterRole)
+                        .append(m.content())
+                        .append("<|im_end|>")
+                        .append(afterTurn);
             return sb.append("<|im_start|>assistant").append(afterRole).toString();
         }
-        @Override public boolean addSpecialTokens() { return false; }
-        @Override public String describe() { return imSep ? "ChatML fallback (Phi-4 <|im_sep|>)" : "ChatML fallback"; }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return imSep ? "ChatML fallback (Phi-4 <|im_sep|>)" : "ChatML fallback";
+        }
     }
 
     /** Llama 3 headers: {@code <|start_header_id|>role<|end_header_id|>\n\ncontent<|eot_id|>}, contents trimmed. */
     record Llama3() implements PromptFormat {
-        @Override public String render(List<ChatMessage> messages) {
+        @Override
+        public String render(List<ChatMessage> messages) {
             StringBuilder sb = new StringBuilder("<|begin_of_text|>");
             for (ChatMessage m : messages)
-                sb.append("<|start_header_id|>").append(m.role()).append("<|end_header_id|>\n\n").append(m.content().strip()).append("<|eot_id|>");
-            return sb.append("<|start_header_id|>assistant<|end_header_id|>\n\n").toString();
+                sb.append("<|start_header_id|>")
+                        .append(m.role())
+                        .append("<|end_header_id|>\n\n")
+                        .append(m.content().strip())
+                        .append("<|eot_id|>");
+            return sb.append("<|start_header_id|>assistant<|end_header_id|>\n\n")
+                    .toString();
         }
-        @Override public boolean addSpecialTokens() { return false; }
-        @Override public String describe() { return "Llama 3 header fallback"; }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "Llama 3 header fallback";
+        }
     }
 
     /**
@@ -76,14 +128,30 @@ public sealed interface PromptFormat {
      * newline after each role tag and each {@code <|end|>}; Phi-4-mini's template writes none.
      */
     record Phi(boolean newlines) implements PromptFormat {
-        @Override public String render(List<ChatMessage> messages) {
+        @Override
+        public String render(List<ChatMessage> messages) {
             String nl = newlines ? "\n" : "";
             StringBuilder sb = new StringBuilder();
-            for (ChatMessage m : messages) sb.append("<|").append(m.role()).append("|>").append(nl).append(m.content()).append("<|end|>").append(nl);
+            for (ChatMessage m : messages)
+                sb.append("<|")
+                        .append(m.role())
+                        .append("|>")
+                        .append(nl)
+                        .append(m.content())
+                        .append("<|end|>")
+                        .append(nl);
             return sb.append("<|assistant|>").append(nl).toString();
         }
-        @Override public boolean addSpecialTokens() { return false; }
-        @Override public String describe() { return newlines ? "Phi-3 fallback" : "Phi-4-mini fallback"; }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return newlines ? "Phi-3 fallback" : "Phi-4-mini fallback";
+        }
     }
 
     /**
@@ -92,39 +160,71 @@ public sealed interface PromptFormat {
      * {@code <|start|>role<|message|>content<|end|>} turns, assistant turns on the final channel.
      */
     record Harmony(Clock clock) implements PromptFormat {
-        public Harmony() { this(Clock.systemDefaultZone()); }
+        public Harmony() {
+            this(Clock.systemDefaultZone());
+        }
 
-        @Override public String render(List<ChatMessage> messages) {
-            StringBuilder sb = new StringBuilder("<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
-                    + "Knowledge cutoff: 2024-06\nCurrent date: " + LocalDate.now(clock) + "\n\nReasoning: medium\n\n"
-                    + "# Valid channels: analysis, commentary, final. Channel must be included for every message.<|end|>");
+        @Override
+        public String render(List<ChatMessage> messages) {
+            StringBuilder sb = new StringBuilder(
+                    "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+                            + "Knowledge cutoff: 2024-06\nCurrent date: " + LocalDate.now(clock)
+                            + "\n\nReasoning: medium\n\n"
+                            + "# Valid channels: analysis, commentary, final. Channel must be included for every message.<|end|>");
             int first = 0;
-            if (!messages.isEmpty() && (messages.get(0).role().equals("system") || messages.get(0).role().equals("developer"))) {
+            if (!messages.isEmpty()
+                    && (messages.get(0).role().equals("system")
+                            || messages.get(0).role().equals("developer"))) {
                 first = 1;
                 if (!messages.get(0).content().isEmpty())
-                    sb.append("<|start|>developer<|message|># Instructions\n\n").append(messages.get(0).content()).append("<|end|>");
+                    sb.append("<|start|>developer<|message|># Instructions\n\n")
+                            .append(messages.get(0).content())
+                            .append("<|end|>");
             }
             for (ChatMessage m : messages.subList(first, messages.size())) {
-                if (m.role().equals("user")) sb.append("<|start|>user<|message|>").append(m.content()).append("<|end|>");
-                else if (m.role().equals("assistant")) sb.append("<|start|>assistant<|channel|>final<|message|>").append(m.content()).append("<|end|>");
+                if (m.role().equals("user"))
+                    sb.append("<|start|>user<|message|>").append(m.content()).append("<|end|>");
+                else if (m.role().equals("assistant"))
+                    sb.append("<|start|>assistant<|channel|>final<|message|>")
+                            .append(m.content())
+                            .append("<|end|>");
             }
             return sb.append("<|start|>assistant").toString();
         }
-        @Override public boolean addSpecialTokens() { return false; }
-        @Override public String describe() { return "gpt-oss Harmony fallback"; }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "gpt-oss Harmony fallback";
+        }
     }
 
     /** "User: ...\nAssistant:" for models with neither a template nor special tokens of a known chat format. */
     record Plain() implements PromptFormat {
-        @Override public String render(List<ChatMessage> messages) {
+        @Override
+        public String render(List<ChatMessage> messages) {
             StringBuilder sb = new StringBuilder();
             for (ChatMessage m : messages) {
-                String role = m.role().isEmpty() ? m.role() : Character.toUpperCase(m.role().charAt(0)) + m.role().substring(1);
+                String role = m.role().isEmpty()
+                        ? m.role()
+                        : Character.toUpperCase(m.role().charAt(0)) + m.role().substring(1);
                 sb.append(role).append(": ").append(m.content()).append('\n');
             }
             return sb.append("Assistant:").toString();
         }
-        @Override public boolean addSpecialTokens() { return true; }
-        @Override public String describe() { return "plain User:/Assistant: prompt"; }
+
+        @Override
+        public boolean addSpecialTokens() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "plain User:/Assistant: prompt";
+        }
     }
 }

@@ -18,7 +18,10 @@ public interface Sampler {
         float max = logits[0];
         for (int i = 1; i < logits.length; i++) {
             float v = logits[i];
-            if (v > max) { max = v; best = i; }
+            if (v > max) {
+                max = v;
+                best = i;
+            }
         }
         return best;
     };
@@ -26,7 +29,10 @@ public interface Sampler {
     /** Temperature 0 (or null) is greedy; otherwise temperature, then top-k, then top-p, from a seeded generator. */
     static Sampler of(Double temperature, Integer topK, Double topP, Long seed) {
         if (temperature == null || temperature == 0) return GREEDY;
-        return new Stochastic(temperature, topK == null ? 0 : topK, topP == null ? 1.0 : topP,
+        return new Stochastic(
+                temperature,
+                topK == null ? 0 : topK,
+                topP == null ? 1.0 : topP,
                 new SplittableRandom(seed != null ? seed : System.nanoTime()));
     }
 
@@ -50,26 +56,39 @@ public interface Sampler {
 
         @Override
         public int sample(float[] logits) {
-            if (order.length < logits.length) { order = new int[logits.length]; probs = new double[logits.length]; }
+            if (order.length < logits.length) {
+                order = new int[logits.length];
+                probs = new double[logits.length];
+            }
             float max = Float.NEGATIVE_INFINITY;
             for (float l : logits) max = Math.max(max, l);
             int n = 0;
             for (int i = 0; i < logits.length; i++) {
                 double z = (logits[i] - max) / temperature;
-                if (z > -CUTOFF) { order[n++] = i; }
+                if (z > -CUTOFF) {
+                    order[n++] = i;
+                }
             }
             Integer[] boxed = new Integer[n];
             for (int i = 0; i < n; i++) boxed[i] = order[i];
             // highest logit first; equal logits keep the lower id first so results do not depend on sort stability
-            Arrays.sort(boxed, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+            Arrays.sort(
+                    boxed,
+                    (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
             if (topK > 0) n = Math.min(n, topK);
             double sum = 0;
-            for (int i = 0; i < n; i++) { probs[i] = Math.exp((logits[boxed[i]] - max) / temperature); sum += probs[i]; }
+            for (int i = 0; i < n; i++) {
+                probs[i] = Math.exp((logits[boxed[i]] - max) / temperature);
+                sum += probs[i];
+            }
             if (topP < 1.0) {
                 double acc = 0;
                 for (int i = 0; i < n; i++) {
                     acc += probs[i] / sum;
-                    if (acc >= topP) { n = i + 1; break; }
+                    if (acc >= topP) {
+                        n = i + 1;
+                        break;
+                    }
                 }
                 sum = 0;
                 for (int i = 0; i < n; i++) sum += probs[i];

@@ -2,7 +2,6 @@ package dev.edgeai.engine;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.edgeai.chat.ChatException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,17 +24,21 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private volatile PieceDecoder pieces;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer) { this.tokenizer = tokenizer; }
+    private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
 
     public static TextTokenizer load(Path folder) {
         Path file = folder.resolve("tokenizer.json");
         if (!Files.exists(file))
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "tokenizer.json is missing in " + folder
-                    + "; copy it from the model's repository next to the .onnx file");
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    "tokenizer.json is missing in " + folder
+                            + "; copy it from the model's repository next to the .onnx file");
         try {
             // No truncation or padding: the engine checks the context length itself and says so.
-            TextTokenizer t = new TextTokenizer(HuggingFaceTokenizer.newInstance(file, Map.of(
-                    "truncation", "false", "padding", "false", "maxLength", "1000000")));
+            TextTokenizer t = new TextTokenizer(HuggingFaceTokenizer.newInstance(
+                    file, Map.of("truncation", "false", "padding", "false", "maxLength", "1000000")));
             if (JAVA_PIECES) {
                 PieceDecoder p = PieceDecoder.read(file);
                 if (p != null && p.verified(t, VERIFY_SAMPLE)) t.pieces = p;
@@ -62,7 +65,9 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Whether short windows are decoded in Java (the tokenizer's pipeline is covered and passed the check). */
-    boolean decodesPiecesInJava() { return pieces != null; }
+    boolean decodesPiecesInJava() {
+        return pieces != null;
+    }
 
     String nativeDecode(int[] ids, int from, int to) {
         long[] l = new long[to - from];
@@ -70,8 +75,12 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.decode(l, true);
     }
 
-    public String decode(int[] ids) { return decode(ids, 0, ids.length); }
+    public String decode(int[] ids) {
+        return decode(ids, 0, ids.length);
+    }
 
     @Override
-    public void close() { tokenizer.close(); }
+    public void close() {
+        tokenizer.close();
+    }
 }

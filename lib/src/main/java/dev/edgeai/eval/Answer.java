@@ -14,7 +14,9 @@ public record Answer(String text, List<Stage> stages, boolean escalated, String 
     }
 
     /** Wall time of all stages, one after the other (they run sequentially). */
-    public double e2eMs() { return stages.stream().mapToDouble(Stage::totalMs).sum(); }
+    public double e2eMs() {
+        return stages.stream().mapToDouble(Stage::totalMs).sum();
+    }
 
     /**
      * When the user sees the first token of the answer shown: all earlier stages, then the last stage's prep, send
@@ -28,12 +30,20 @@ public record Answer(String text, List<Stage> stages, boolean escalated, String 
         return before + last.prepMs() + last.sendMs() + last.ttftMs();
     }
 
-    public int promptTokens() { return stages.stream().mapToInt(Stage::promptTokens).sum(); }
+    public int promptTokens() {
+        return stages.stream().mapToInt(Stage::promptTokens).sum();
+    }
 
-    public int completionTokens() { return stages.stream().mapToInt(Stage::completionTokens).sum(); }
+    public int completionTokens() {
+        return stages.stream().mapToInt(Stage::completionTokens).sum();
+    }
 
-    public boolean tokensEstimated() { return stages.stream().anyMatch(Stage::tokensEstimated); }
+    public boolean tokensEstimated() {
+        return stages.stream().anyMatch(Stage::tokensEstimated);
+    }
 
     /** NaN when any stage's CPU time was unreadable. */
-    public double cpuMs() { return stages.stream().mapToDouble(Stage::cpuMs).sum(); }
+    public double cpuMs() {
+        return stages.stream().mapToDouble(Stage::cpuMs).sum();
+    }
 }

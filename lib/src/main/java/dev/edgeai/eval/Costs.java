@@ -23,7 +23,8 @@ public record Costs(List<Price> prices, String note, double wattsPerCore, double
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A cloud model's list price, with where and when it was read. */
-    public record Price(String name, String provider, double inputPer1m, double outputPer1m, String asOf, String source) {
+    public record Price(
+            String name, String provider, double inputPer1m, double outputPer1m, String asOf, String source) {
         public double usd(long promptTokens, long completionTokens) {
             return (promptTokens * inputPer1m + completionTokens * outputPer1m) / 1_000_000.0;
         }
@@ -49,12 +50,24 @@ public record Costs(List<Price> prices, String note, double wattsPerCore, double
             String name = m.path("name").asText(null);
             JsonNode in = m.get("input_per_1m");
             JsonNode outp = m.get("output_per_1m");
-            if (name == null || in == null || !in.isNumber() || outp == null || !outp.isNumber() || in.asDouble() < 0 || outp.asDouble() < 0) {
-                throw new IllegalArgumentException(pricesFile + ": model #" + i + " needs \"name\" and non-negative numbers "
-                        + "\"input_per_1m\" and \"output_per_1m\" (USD per 1M tokens)");
+            if (name == null
+                    || in == null
+                    || !in.isNumber()
+                    || outp == null
+                    || !outp.isNumber()
+                    || in.asDouble() < 0
+                    || outp.asDouble() < 0) {
+                throw new IllegalArgumentException(
+                        pricesFile + ": model #" + i + " needs \"name\" and non-negative numbers "
+                                + "\"input_per_1m\" and \"output_per_1m\" (USD per 1M tokens)");
             }
-            out.add(new Price(name, m.path("provider").asText(""), in.asDouble(), outp.asDouble(),
-                    m.path("as_of").asText("unknown date"), m.path("source").asText("unknown source")));
+            out.add(new Price(
+                    name,
+                    m.path("provider").asText(""),
+                    in.asDouble(),
+                    outp.asDouble(),
+                    m.path("as_of").asText("unknown date"),
+                    m.path("source").asText("unknown source")));
         }
         if (out.isEmpty()) throw new IllegalArgumentException(pricesFile + " lists no models under \"models\"");
         return new Costs(out, root.path("note").asText(""), wattsPerCore, usdPerKwh);
@@ -71,8 +84,11 @@ public record Costs(List<Price> prices, String note, double wattsPerCore, double
 
     /** How the local figure is made, for tables and reports. */
     public String localLabel() {
-        return String.format(java.util.Locale.ROOT, "ESTIMATE: CPU seconds × %.0f W per busy core × %.2f USD/kWh (no idle, GPU or cooling power)",
-                wattsPerCore, usdPerKwh);
+        return String.format(
+                java.util.Locale.ROOT,
+                "ESTIMATE: CPU seconds × %.0f W per busy core × %.2f USD/kWh (no idle, GPU or cooling power)",
+                wattsPerCore,
+                usdPerKwh);
     }
 
     /** The prices as plain JSON values, recorded in the results file's options. */

@@ -14,11 +14,20 @@ import java.util.Locale;
  * @param minGrounding    with retrieved context, less than this share of its sentences is supported (NaN: off)
  * @param minJudgeScore   with a judge, its factuality grade of the small model's answer is below this (NaN: off)
  */
-public record EscalationRule(boolean onRefusal, int minChars, int maxWords, List<String> flaggedTopics,
-                             double minGrounding, double minJudgeScore) {
+public record EscalationRule(
+        boolean onRefusal,
+        int minChars,
+        int maxWords,
+        List<String> flaggedTopics,
+        double minGrounding,
+        double minJudgeScore) {
     public EscalationRule {
-        flaggedTopics = flaggedTopics == null ? List.of()
-                : flaggedTopics.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).filter(t -> !t.isEmpty()).toList();
+        flaggedTopics = flaggedTopics == null
+                ? List.of()
+                : flaggedTopics.stream()
+                        .map(t -> t.strip().toLowerCase(Locale.ROOT))
+                        .filter(t -> !t.isEmpty())
+                        .toList();
         if (minChars < 0 || maxWords < 0) throw new IllegalArgumentException("escalation thresholds must be >= 0");
         if (!Double.isNaN(minGrounding) && (minGrounding < 0 || minGrounding > 1)) {
             throw new IllegalArgumentException("--escalate-grounding must be in 0..1, was " + minGrounding);
@@ -33,9 +42,13 @@ public record EscalationRule(boolean onRefusal, int minChars, int maxWords, List
         return new EscalationRule(true, 2, 80, List.of(), 0.5, Double.NaN);
     }
 
-    public EscalationRule withTopics(List<String> t) { return new EscalationRule(onRefusal, minChars, maxWords, t, minGrounding, minJudgeScore); }
+    public EscalationRule withTopics(List<String> t) {
+        return new EscalationRule(onRefusal, minChars, maxWords, t, minGrounding, minJudgeScore);
+    }
 
-    public EscalationRule withJudge(double min) { return new EscalationRule(onRefusal, minChars, maxWords, flaggedTopics, minGrounding, min); }
+    public EscalationRule withJudge(double min) {
+        return new EscalationRule(onRefusal, minChars, maxWords, flaggedTopics, minGrounding, min);
+    }
 
     /**
      * The reason to escalate, or null to keep the small model's answer.
@@ -60,5 +73,7 @@ public record EscalationRule(boolean onRefusal, int minChars, int maxWords, List
     }
 
     /** True when deciding needs a judge verdict on the draft. */
-    public boolean needsJudge() { return !Double.isNaN(minJudgeScore); }
+    public boolean needsJudge() {
+        return !Double.isNaN(minJudgeScore);
+    }
 }

@@ -16,23 +16,37 @@ public final class EvalTable {
     /** Scores (means over the QA set), latency, tokens and resources, one row per model or pipeline. */
     public static String scores(RunResult r) {
         boolean judged = r.reports().stream().anyMatch(x -> x.values().containsKey("judge_factuality"));
-        List<String> head = new ArrayList<>(List.of("system", "n", "score", "kw recall", "exact", "brevity", "refusal",
-                "grounding"));
+        List<String> head = new ArrayList<>(
+                List.of("system", "n", "score", "kw recall", "exact", "brevity", "refusal", "grounding"));
         if (judged) head.addAll(List.of("judge coh/fact/brev", "unscored"));
-        head.addAll(List.of("TTFT ms", "E2E ms", "tok in/out", "escalated", "cold TTFT ms", "load ms", "RSS MB", "CPU s/tok"));
+        head.addAll(List.of(
+                "TTFT ms", "E2E ms", "tok in/out", "escalated", "cold TTFT ms", "load ms", "RSS MB", "CPU s/tok"));
         List<List<String>> rows = new ArrayList<>();
         rows.add(head);
         for (SystemReport s : r.reports()) {
-            List<String> row = new ArrayList<>(List.of(s.system(), f(s, "n", 0) + (s.value("errors") > 0 ? " (" + f(s, "errors", 0) + " err)" : ""),
-                    f(s, "score", 2), f(s, "keyword_recall", 2), f(s, "exact", 2), f(s, "brevity", 2), f(s, "refusal", 2),
+            List<String> row = new ArrayList<>(List.of(
+                    s.system(),
+                    f(s, "n", 0) + (s.value("errors") > 0 ? " (" + f(s, "errors", 0) + " err)" : ""),
+                    f(s, "score", 2),
+                    f(s, "keyword_recall", 2),
+                    f(s, "exact", 2),
+                    f(s, "brevity", 2),
+                    f(s, "refusal", 2),
                     f(s, "grounding", 2)));
             if (judged) {
-                row.add(f(s, "judge_coherence", 1) + "/" + f(s, "judge_factuality", 1) + "/" + f(s, "judge_brevity", 1));
+                row.add(f(s, "judge_coherence", 1) + "/" + f(s, "judge_factuality", 1) + "/"
+                        + f(s, "judge_brevity", 1));
                 row.add(pct(s, "judge_unscored"));
             }
-            row.addAll(List.of(f(s, "ttft_ms", 0), f(s, "e2e_ms", 0),
-                    f(s, "prompt_tokens", 0) + "/" + f(s, "completion_tokens", 0) + (s.notes().containsKey("completion_tokens") ? " (est.)" : ""),
-                    pct(s, "escalated_share"), f(s, "cold_ttft_ms", 0), f(s, "load_ms", 0), f(s, "rss_mb", 0),
+            row.addAll(List.of(
+                    f(s, "ttft_ms", 0),
+                    f(s, "e2e_ms", 0),
+                    f(s, "prompt_tokens", 0) + "/" + f(s, "completion_tokens", 0)
+                            + (s.notes().containsKey("completion_tokens") ? " (est.)" : ""),
+                    pct(s, "escalated_share"),
+                    f(s, "cold_ttft_ms", 0),
+                    f(s, "load_ms", 0),
+                    f(s, "rss_mb", 0),
                     f(s, "cpu_s_per_token", 4)));
             rows.add(row);
         }
@@ -49,15 +63,22 @@ public final class EvalTable {
     public static String costs(RunResult r) {
         Set<String> clouds = new LinkedHashSet<>();
         for (SystemReport s : r.reports()) {
-            for (String k : s.values().keySet()) if (k.startsWith("cost_usd:")) clouds.add(k.substring("cost_usd:".length()));
+            for (String k : s.values().keySet())
+                if (k.startsWith("cost_usd:")) clouds.add(k.substring("cost_usd:".length()));
         }
-        List<String> head = new ArrayList<>(List.of("system", "tokens in", "tokens out", "CPU s", "local Wh (est.)", "local USD (est.)"));
+        List<String> head = new ArrayList<>(
+                List.of("system", "tokens in", "tokens out", "CPU s", "local Wh (est.)", "local USD (est.)"));
         for (String c : clouds) head.add(c + " USD");
         List<List<String>> rows = new ArrayList<>();
         rows.add(head);
         for (SystemReport s : r.reports()) {
-            List<String> row = new ArrayList<>(List.of(s.system(), f(s, "prompt_tokens_total", 0), f(s, "completion_tokens_total", 0),
-                    f(s, "cpu_s", 2), f(s, "local_energy_wh", 4), usd(s.value("local_cost_usd"))));
+            List<String> row = new ArrayList<>(List.of(
+                    s.system(),
+                    f(s, "prompt_tokens_total", 0),
+                    f(s, "completion_tokens_total", 0),
+                    f(s, "cpu_s", 2),
+                    f(s, "local_energy_wh", 4),
+                    usd(s.value("local_cost_usd"))));
             for (String c : clouds) {
                 String cell = usd(s.value("cost_usd:" + c));
                 double blended = s.value("blended_cost_usd:" + c);
@@ -69,12 +90,19 @@ public final class EvalTable {
         StringBuilder sb = new StringBuilder(render(rows));
         Object local = r.meta() == null ? null : r.meta().options().get("local_cost");
         if (local != null) sb.append("local: ").append(local).append('\n');
-        sb.append("blend: the pipeline with its small model on this machine (local estimate) and its large model priced in the cloud\n");
+        sb.append(
+                "blend: the pipeline with its small model on this machine (local estimate) and its large model priced in the cloud\n");
         if (r.meta() != null && r.meta().options().get("prices") instanceof List<?> prices) {
             for (Object o : prices) {
                 if (o instanceof Map<?, ?> m) {
-                    sb.append(String.format(Locale.ROOT, "price %s: %s in / %s out per 1M tokens, as of %s (%s), check before use%n",
-                            m.get("name"), m.get("input_per_1m"), m.get("output_per_1m"), m.get("as_of"), m.get("source")));
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "price %s: %s in / %s out per 1M tokens, as of %s (%s), check before use%n",
+                            m.get("name"),
+                            m.get("input_per_1m"),
+                            m.get("output_per_1m"),
+                            m.get("as_of"),
+                            m.get("source")));
                 }
             }
         }
@@ -84,7 +112,13 @@ public final class EvalTable {
     /** The session's evaluation table: cold latency, memory, fidelity to context, local cost, best use. */
     public static String session(RunResult r) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("system", "cold latency (TTFT)", "memory (RSS)", "fidelity to context", "local cost (est.)", "best use (this run)"));
+        rows.add(List.of(
+                "system",
+                "cold latency (TTFT)",
+                "memory (RSS)",
+                "fidelity to context",
+                "local cost (est.)",
+                "best use (this run)"));
         SystemReport best = null, fastest = null;
         for (SystemReport s : r.reports()) {
             if (best == null || s.value("score") > best.value("score")) best = s;
@@ -94,27 +128,40 @@ public final class EvalTable {
             List<String> use = new ArrayList<>();
             if (s == best) use.add("highest score: answers that matter");
             if (s == fastest) use.add("fastest: interactive, latency-sensitive requests");
-            if (s.kind().equals("pipeline") && best != null && s != best && s.value("score") >= best.value("score") - 0.05) {
+            if (s.kind().equals("pipeline")
+                    && best != null
+                    && s != best
+                    && s.value("score") >= best.value("score") - 0.05) {
                 use.add("near-best score at " + pct(s, "escalated_share") + " escalated");
             }
             String cold = s.kind().equals("model") ? f(s, "cold_ttft_ms", 0) + " ms" : "-";
-            String mem = s.kind().equals("model") ? (s.values().containsKey("rss_mb") ? f(s, "rss_mb", 0) + " MB" : "n/a") : "-";
-            rows.add(List.of(s.system(), cold, mem, "grounding " + f(s, "grounding", 2),
-                    usd(s.value("local_cost_usd")), use.isEmpty() ? "-" : String.join("; ", use)));
+            String mem = s.kind().equals("model")
+                    ? (s.values().containsKey("rss_mb") ? f(s, "rss_mb", 0) + " MB" : "n/a")
+                    : "-";
+            rows.add(List.of(
+                    s.system(),
+                    cold,
+                    mem,
+                    "grounding " + f(s, "grounding", 2),
+                    usd(s.value("local_cost_usd")),
+                    use.isEmpty() ? "-" : String.join("; ", use)));
         }
         return render(rows);
     }
 
     private static void notes(StringBuilder sb, RunResult r, String key, String label) {
         Set<String> seen = new LinkedHashSet<>();
-        for (SystemReport s : r.reports()) if (s.notes().containsKey(key)) seen.add(s.notes().get(key));
+        for (SystemReport s : r.reports())
+            if (s.notes().containsKey(key)) seen.add(s.notes().get(key));
         for (String n : seen) sb.append(label).append(": ").append(n).append('\n');
     }
 
     static String render(List<List<String>> rows) {
         int cols = rows.get(0).size();
         int[] w = new int[cols];
-        for (List<String> row : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], clean(row.get(i)).length());
+        for (List<String> row : rows)
+            for (int i = 0; i < cols; i++)
+                w[i] = Math.max(w[i], clean(row.get(i)).length());
         StringBuilder sb = new StringBuilder();
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);

@@ -39,26 +39,44 @@ public final class Evaluator {
      * @param rag      give every system the retrieved context and add the RAG-escalation pipeline
      * @param loads    load figures for models loaded by the caller (embedded engine), by model id; may be empty
      */
-    public record Config(List<QaItem> items, List<String> models, boolean hybrid, boolean rag, EscalationRule rule,
-                         Map<String, LoadInfo> loads) {
+    public record Config(
+            List<QaItem> items,
+            List<String> models,
+            boolean hybrid,
+            boolean rag,
+            EscalationRule rule,
+            Map<String, LoadInfo> loads) {
         public Config {
             items = List.copyOf(items);
             models = List.copyOf(models);
             loads = loads == null ? Map.of() : Map.copyOf(loads);
             if (items.isEmpty()) throw new IllegalArgumentException("no questions to evaluate");
-            if (models.isEmpty()) throw new IllegalArgumentException("no models to evaluate: give --models or SLM_ALIAS/LLM_ALIAS");
-            if (hybrid && models.size() < 2) throw new IllegalArgumentException("the hybrid pipeline needs two models (SLM and LLM); got " + models);
+            if (models.isEmpty())
+                throw new IllegalArgumentException("no models to evaluate: give --models or SLM_ALIAS/LLM_ALIAS");
+            if (hybrid && models.size() < 2)
+                throw new IllegalArgumentException("the hybrid pipeline needs two models (SLM and LLM); got " + models);
             Objects.requireNonNull(rule, "rule");
         }
     }
 
-    public static RunResult run(ModelCaller caller, Retriever retriever, Judge judge, Costs costs, Config cfg,
-                                Map<String, Object> scriptOptions, Consumer<String> progress) {
+    public static RunResult run(
+            ModelCaller caller,
+            Retriever retriever,
+            Judge judge,
+            Costs costs,
+            Config cfg,
+            Map<String, Object> scriptOptions,
+            Consumer<String> progress) {
         String started = Instant.now().toString();
         var available = caller.backend().models();
-        List<String> models = cfg.models().stream().map(m -> ModelResolver.resolve(m, available)).distinct().toList();
-        if (cfg.rag() && retriever == null) throw new IllegalArgumentException("--rag needs the documents folder (--docs)");
-        if (cfg.rule().needsJudge() && judge == null) throw new IllegalArgumentException("--escalate-judge needs a judge: add --judge MODEL");
+        List<String> models = cfg.models().stream()
+                .map(m -> ModelResolver.resolve(m, available))
+                .distinct()
+                .toList();
+        if (cfg.rag() && retriever == null)
+            throw new IllegalArgumentException("--rag needs the documents folder (--docs)");
+        if (cfg.rule().needsJudge() && judge == null)
+            throw new IllegalArgumentException("--escalate-judge needs a judge: add --judge MODEL");
         List<Pipeline> systems = new ArrayList<>();
         for (String m : models) systems.add(new Pipeline.Single(m, cfg.rag()));
         String slm = models.get(0);
@@ -70,10 +88,20 @@ public final class Evaluator {
         Map<String, Sample> cold = new LinkedHashMap<>();
         for (String m : models) {
             ModelCaller.Call c = caller.call("cold", m, List.of(ChatMessage.user(COLD_PROMPT)), 0, 8);
-            Sample s = sample(m, "cold", 0, true, COLD_PROMPT, new Answer(c.text(), List.of(c.stage()), false, null), null, Map.of());
+            Sample s = sample(
+                    m,
+                    "cold",
+                    0,
+                    true,
+                    COLD_PROMPT,
+                    new Answer(c.text(), List.of(c.stage()), false, null),
+                    null,
+                    Map.of());
             samples.add(s);
             cold.put(m, s);
-            progress.accept(String.format("%s cold request: TTFT %.0f ms, E2E %.0f ms", m, c.stage().ttftMs(), c.stage().e2eMs()));
+            progress.accept(String.format(
+                    "%s cold request: TTFT %.0f ms, E2E %.0f ms",
+                    m, c.stage().ttftMs(), c.stage().e2eMs()));
         }
 
         Map<String, SearchResult> retrieved = new HashMap<>();
@@ -94,8 +122,13 @@ public final class Evaluator {
                     if (judge != null) judgeScores(judge.judge(item, a.text()), scores);
                     samples.add(sample(p.name(), p.kind(), i + 1, false, item.question(), a, item.id(), scores));
                     list.add(a);
-                    progress.accept(String.format("%s %s: score %.2f, E2E %.0f ms%s", p.name(), item.id(), scores.get("score"),
-                            a.e2eMs(), a.escalated() ? ", escalated (" + a.escalationReason() + ")" : ""));
+                    progress.accept(String.format(
+                            "%s %s: score %.2f, E2E %.0f ms%s",
+                            p.name(),
+                            item.id(),
+                            scores.get("score"),
+                            a.e2eMs(),
+                            a.escalated() ? ", escalated (" + a.escalationReason() + ")" : ""));
                 } catch (ChatException e) {
                     if (e.kind() == ChatException.Kind.UNREACHABLE) throw e;
                     samples.add(Sample.failed(p.name(), p.kind(), i + 1, false, 1, item.question(), e.getMessage())
@@ -113,10 +146,19 @@ public final class Evaluator {
         options.put("prices", costs.asOptions());
         options.put("local_cost", costs.localLabel());
         options.put("serving_process", caller.process().description());
-        RunMeta meta = new RunMeta("evaluate", started, Environment.current(), caller.backend().info(), models, options);
+        RunMeta meta = new RunMeta(
+                "evaluate", started, Environment.current(), caller.backend().info(), models, options);
         List<SystemReport> reports = new ArrayList<>();
         for (Pipeline p : systems) {
-            reports.add(report(p, samples, answers.get(p.name()), cold.get(p.name()), cfg.loads().get(p.name()), caller.process(), costs, slm));
+            reports.add(report(
+                    p,
+                    samples,
+                    answers.get(p.name()),
+                    cold.get(p.name()),
+                    cfg.loads().get(p.name()),
+                    caller.process(),
+                    costs,
+                    slm));
         }
         return new RunResult(RunResult.SCHEMA, meta, samples, Summary.of(samples), true, null, reports);
     }
@@ -130,11 +172,19 @@ public final class Evaluator {
         scores.put("judge_unscored", v.scored() ? 0.0 : 1.0);
     }
 
-    static Sample sample(String system, String group, int round, boolean warmup, String prompt, Answer a, String item,
-                         Map<String, Double> scores) {
+    static Sample sample(
+            String system,
+            String group,
+            int round,
+            boolean warmup,
+            String prompt,
+            Answer a,
+            String item,
+            Map<String, Double> scores) {
         Stage last = a.stages().get(a.stages().size() - 1);
         double tpot = last.completionTokens() >= 2 && !Double.isNaN(last.ttftMs())
-                ? last.completionMs() / (last.completionTokens() - 1) : Double.NaN;
+                ? last.completionMs() / (last.completionTokens() - 1)
+                : Double.NaN;
         Map<String, Double> stages = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Stage s : a.stages()) {
@@ -148,23 +198,54 @@ public final class Evaluator {
             stages.put(k + ".prompt_tokens", (double) s.promptTokens());
             stages.put(k + ".completion_tokens", (double) s.completionTokens());
         }
-        return new Sample(system, group, round, warmup, 1, finite(a.ttftMs()), finite(a.e2eMs()), finite(tpot),
-                finite(Double.isNaN(tpot) || tpot <= 0 ? Double.NaN : 1000 / tpot), a.promptTokens(), a.completionTokens(),
-                a.tokensEstimated(), List.of(), prompt, a.text(), null, null, item, scores, stages);
+        return new Sample(
+                system,
+                group,
+                round,
+                warmup,
+                1,
+                finite(a.ttftMs()),
+                finite(a.e2eMs()),
+                finite(tpot),
+                finite(Double.isNaN(tpot) || tpot <= 0 ? Double.NaN : 1000 / tpot),
+                a.promptTokens(),
+                a.completionTokens(),
+                a.tokensEstimated(),
+                List.of(),
+                prompt,
+                a.text(),
+                null,
+                null,
+                item,
+                scores,
+                stages);
     }
 
-    private static SystemReport report(Pipeline p, List<Sample> all, List<Answer> answers, Sample cold, LoadInfo load,
-                                       ServingProcess process, Costs costs, String slm) {
-        List<Sample> mine = all.stream().filter(s -> !s.warmup() && p.name().equals(s.model())).toList();
+    private static SystemReport report(
+            Pipeline p,
+            List<Sample> all,
+            List<Answer> answers,
+            Sample cold,
+            LoadInfo load,
+            ServingProcess process,
+            Costs costs,
+            String slm) {
+        List<Sample> mine = all.stream()
+                .filter(s -> !s.warmup() && p.name().equals(s.model()))
+                .toList();
         List<Sample> ok = mine.stream().filter(Sample::ok).toList();
         Map<String, Double> v = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
         v.put("n", (double) ok.size());
         v.put("errors", (double) (mine.size() - ok.size()));
         List<String> scoreNames = new ArrayList<>(Scoring.NAMES);
-        scoreNames.addAll(List.of("judge_coherence", "judge_factuality", "judge_brevity", "judge_unscored", "escalated"));
+        scoreNames.addAll(
+                List.of("judge_coherence", "judge_factuality", "judge_brevity", "judge_unscored", "escalated"));
         for (String name : scoreNames) {
-            Stats st = Stats.of(ok.stream().map(s -> s.scores().get(name)).filter(Objects::nonNull).toList());
+            Stats st = Stats.of(ok.stream()
+                    .map(s -> s.scores().get(name))
+                    .filter(Objects::nonNull)
+                    .toList());
             if (st.n() > 0) v.put(name.equals("escalated") ? "escalated_share" : name, st.mean());
         }
         v.put("ttft_ms", mean(ok, Sample::ttftMs));
@@ -175,7 +256,8 @@ public final class Evaluator {
         long completionSum = ok.stream().mapToLong(Sample::completionTokens).sum();
         v.put("prompt_tokens_total", (double) promptSum);
         v.put("completion_tokens_total", (double) completionSum);
-        if (ok.stream().anyMatch(Sample::tokensEstimated)) notes.put("completion_tokens", "estimated: the server sent no usage");
+        if (ok.stream().anyMatch(Sample::tokensEstimated))
+            notes.put("completion_tokens", "estimated: the server sent no usage");
 
         double cpuS = answers.stream().mapToDouble(Answer::cpuMs).sum() / 1000;
         if (Double.isFinite(cpuS) && !answers.isEmpty()) {
@@ -197,7 +279,9 @@ public final class Evaluator {
             double blended = 0;
             for (Answer a : answers) {
                 for (Stage s : a.stages()) {
-                    blended += s.model().equals(slm) ? costs.localUsd(s.cpuMs() / 1000) : price.usd(s.promptTokens(), s.completionTokens());
+                    blended += s.model().equals(slm)
+                            ? costs.localUsd(s.cpuMs() / 1000)
+                            : price.usd(s.promptTokens(), s.completionTokens());
                 }
             }
             if (Double.isFinite(blended)) v.put("blended_cost_usd:" + price.name(), blended);
@@ -209,7 +293,12 @@ public final class Evaluator {
                 v.put("cold_e2e_ms", cold.e2eMs() == null ? Double.NaN : cold.e2eMs());
             }
             // Warm: the model's own first-token time on the QA requests (no retrieval or prompt building).
-            v.put("warm_ttft_ms", Stats.of(answers.stream().map(a -> a.stages().get(0).ttftMs()).toList()).mean());
+            v.put(
+                    "warm_ttft_ms",
+                    Stats.of(answers.stream()
+                                    .map(a -> a.stages().get(0).ttftMs())
+                                    .toList())
+                            .mean());
             if (load != null) {
                 v.put("load_ms", load.loadMs());
                 if (load.rssBeforeBytes() >= 0) v.put("rss_before_load_mb", load.rssBeforeBytes() / 1048576.0);
@@ -218,7 +307,8 @@ public final class Evaluator {
                 notes.put("load_ms", "n/a: the server loaded the model (see cold_ttft_ms for the first request)");
             }
             long rss = process.rssBytes();
-            if (rss >= 0) v.put("rss_mb", rss / 1048576.0); else notes.put("rss_mb", "n/a: " + process.rssUnavailable());
+            if (rss >= 0) v.put("rss_mb", rss / 1048576.0);
+            else notes.put("rss_mb", "n/a: " + process.rssUnavailable());
             long heap = process.heapBytes();
             if (heap >= 0) v.put("heap_mb", heap / 1048576.0);
         }
@@ -227,8 +317,15 @@ public final class Evaluator {
     }
 
     private static double mean(List<Sample> samples, Function<Sample, ? extends Number> f) {
-        return Stats.of(samples.stream().map(f).filter(Objects::nonNull).map(Number::doubleValue).toList()).mean();
+        return Stats.of(samples.stream()
+                        .map(f)
+                        .filter(Objects::nonNull)
+                        .map(Number::doubleValue)
+                        .toList())
+                .mean();
     }
 
-    private static Double finite(double d) { return Double.isFinite(d) ? d : null; }
+    private static Double finite(double d) {
+        return Double.isFinite(d) ? d : null;
+    }
 }

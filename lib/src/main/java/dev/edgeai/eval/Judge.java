@@ -25,6 +25,7 @@ import java.util.List;
 public final class Judge {
     /** Longer answers are cut before grading (and the judge is told so): a 100 kB answer must not blow the context. */
     public static final int MAX_ANSWER_CHARS = 4000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String SYSTEM = """
@@ -50,12 +51,18 @@ public final class Judge {
         this.cacheDir = cacheDir;
     }
 
-    public String model() { return model; }
+    public String model() {
+        return model;
+    }
 
     /** Model calls made (cache misses) and replies served from the cache, since this judge was made. */
-    public int calls() { return calls; }
+    public int calls() {
+        return calls;
+    }
 
-    public int cacheHits() { return cacheHits; }
+    public int cacheHits() {
+        return cacheHits;
+    }
 
     /**
      * @param rubric   the grades, or null when unscored
@@ -65,11 +72,14 @@ public final class Judge {
      * @param stages   the judge's own model calls (none when every reply came from the cache)
      */
     public record Verdict(Rubric rubric, String status, String reason, int attempts, List<Stage> stages) {
-        public boolean scored() { return rubric != null; }
+        public boolean scored() {
+            return rubric != null;
+        }
     }
 
     public Verdict judge(QaItem item, String answer) {
-        List<ChatMessage> messages = new ArrayList<>(List.of(ChatMessage.system(SYSTEM), ChatMessage.user(userMessage(item, answer))));
+        List<ChatMessage> messages =
+                new ArrayList<>(List.of(ChatMessage.system(SYSTEM), ChatMessage.user(userMessage(item, answer))));
         List<Stage> stages = new ArrayList<>();
         String lastReason = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
@@ -78,8 +88,10 @@ public final class Judge {
             if (p instanceof JudgeParser.Parsed.Ok ok) return new Verdict(ok.rubric(), "scored", null, attempt, stages);
             lastReason = ((JudgeParser.Parsed.Rejected) p).reason();
             messages.add(ChatMessage.assistant(reply));
-            messages.add(ChatMessage.user("Your reply could not be read (" + lastReason + "). Reply with exactly one JSON "
-                    + "object and nothing else: {\"coherence\": n, \"factuality\": n, \"brevity\": n} with n from 1 to 5."));
+            messages.add(
+                    ChatMessage.user(
+                            "Your reply could not be read (" + lastReason + "). Reply with exactly one JSON "
+                                    + "object and nothing else: {\"coherence\": n, \"factuality\": n, \"brevity\": n} with n from 1 to 5."));
         }
         return new Verdict(null, "unscored", lastReason, 2, stages);
     }

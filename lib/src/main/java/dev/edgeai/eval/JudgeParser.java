@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -28,6 +27,7 @@ public final class JudgeParser {
     /** A parsed rubric, or why the reply was rejected. */
     public sealed interface Parsed {
         record Ok(Rubric rubric) implements Parsed {}
+
         record Rejected(String reason) implements Parsed {}
     }
 
@@ -36,9 +36,11 @@ public final class JudgeParser {
         String t = reply.strip();
         if (t.startsWith("```")) {
             int nl = t.indexOf('\n');
-            if (nl < 0 || !t.endsWith("```") || t.length() < nl + 4) return new Parsed.Rejected("unterminated code fence");
+            if (nl < 0 || !t.endsWith("```") || t.length() < nl + 4)
+                return new Parsed.Rejected("unterminated code fence");
             String lang = t.substring(3, nl).strip();
-            if (!lang.isEmpty() && !lang.equalsIgnoreCase("json")) return new Parsed.Rejected("code fence is not json: " + lang);
+            if (!lang.isEmpty() && !lang.equalsIgnoreCase("json"))
+                return new Parsed.Rejected("code fence is not json: " + lang);
             t = t.substring(nl + 1, t.length() - 3).strip();
         }
         JsonNode n;

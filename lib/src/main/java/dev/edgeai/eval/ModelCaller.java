@@ -27,9 +27,13 @@ public final class ModelCaller {
         this.process = process == null ? ServingProcess.unknown("not measured") : process;
     }
 
-    public ChatBackend backend() { return backend; }
+    public ChatBackend backend() {
+        return backend;
+    }
 
-    public ServingProcess process() { return process; }
+    public ServingProcess process() {
+        return process;
+    }
 
     /** The answer text and its stage. */
     public record Call(String text, Stage stage) {}
@@ -39,16 +43,29 @@ public final class ModelCaller {
     }
 
     public Call call(String stage, String model, List<ChatMessage> messages, double prepMs, int tokens) {
-        ChatRequest req = ChatRequest.builder(model).messages(messages).maxTokens(tokens).temperature(temperature)
-                .seed(seed).build();
+        ChatRequest req = ChatRequest.builder(model)
+                .messages(messages)
+                .maxTokens(tokens)
+                .temperature(temperature)
+                .seed(seed)
+                .build();
         ServingProcess.CpuSnapshot cpu0 = process.cpuSnapshot();
         long t0 = System.nanoTime();
         ChatResult r = backend.chat(req);
         double wall = (System.nanoTime() - t0) / 1e6;
         double cpu = process.cpuSecondsSince(cpu0) * 1000;
         double e2e = r.timings().e2eMs();
-        Stage s = new Stage(stage, model, prepMs, Math.max(0, wall - e2e),
-                r.timings().ttftMs(), e2e, r.usage().promptTokens(), r.usage().completionTokens(), r.usage().estimated(), cpu);
+        Stage s = new Stage(
+                stage,
+                model,
+                prepMs,
+                Math.max(0, wall - e2e),
+                r.timings().ttftMs(),
+                e2e,
+                r.usage().promptTokens(),
+                r.usage().completionTokens(),
+                r.usage().estimated(),
+                cpu);
         return new Call(r.text() == null ? "" : r.text(), s);
     }
 }

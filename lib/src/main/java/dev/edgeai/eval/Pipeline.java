@@ -12,7 +12,8 @@ import java.util.List;
  * {@link Stage}; the pipeline's latency and tokens are the sum of its stages.
  */
 public sealed interface Pipeline {
-    String PLAIN_SYSTEM = "Answer the question briefly and factually. If you do not know the answer, say \"I don't know\".";
+    String PLAIN_SYSTEM =
+            "Answer the question briefly and factually. If you do not know the answer, say \"I don't know\".";
 
     String REFINE_SYSTEM = """
             You improve a draft answer written by a smaller model. Check it against the question (and the context, when
@@ -30,17 +31,28 @@ public sealed interface Pipeline {
     /** A question and, when retrieval ran, what it found. */
     record Question(QaItem item, SearchResult retrieval) {
         public List<String> chunkTexts() {
-            return retrieval == null ? List.of() : retrieval.hits().stream().map(Hit::chunk).map(c -> c.text()).toList();
+            return retrieval == null
+                    ? List.of()
+                    : retrieval.hits().stream()
+                            .map(Hit::chunk)
+                            .map(c -> c.text())
+                            .toList();
         }
 
-        public double retrievalMs() { return retrieval == null ? 0 : retrieval.tookMs(); }
+        public double retrievalMs() {
+            return retrieval == null ? 0 : retrieval.tookMs();
+        }
     }
 
     /** One model answers alone, with or without the retrieved context. */
     record Single(String model, boolean rag) implements Pipeline {
-        public String name() { return model; }
+        public String name() {
+            return model;
+        }
 
-        public String kind() { return "model"; }
+        public String kind() {
+            return "model";
+        }
 
         public Answer answer(Question q, ModelCaller caller, Judge judge) {
             long t0 = System.nanoTime();
@@ -55,9 +67,13 @@ public sealed interface Pipeline {
      * (the refined answer is shown) or the draft stands.
      */
     record Hybrid(String slm, String llm, EscalationRule rule, boolean rag) implements Pipeline {
-        public String name() { return "hybrid"; }
+        public String name() {
+            return "hybrid";
+        }
 
-        public String kind() { return "pipeline"; }
+        public String kind() {
+            return "pipeline";
+        }
 
         public Answer answer(Question q, ModelCaller caller, Judge judge) {
             long t0 = System.nanoTime();
@@ -82,9 +98,13 @@ public sealed interface Pipeline {
      * is poorly grounded in that context, the large model answers the same grounded prompt instead.
      */
     record RagEscalation(String slm, String llm, EscalationRule rule) implements Pipeline {
-        public String name() { return "rag-escalation"; }
+        public String name() {
+            return "rag-escalation";
+        }
 
-        public String kind() { return "pipeline"; }
+        public String kind() {
+            return "pipeline";
+        }
 
         public Answer answer(Question q, ModelCaller caller, Judge judge) {
             if (q.retrieval() == null) throw new IllegalStateException("rag-escalation needs retrieval (--rag)");
@@ -104,10 +124,12 @@ public sealed interface Pipeline {
     static List<ChatMessage> messages(Question q, boolean rag) {
         if (rag) {
             if (q.retrieval() == null) throw new IllegalStateException("--rag needs retrieval");
-            return List.of(ChatMessage.system(ContextBuilder.SYSTEM_PROMPT),
+            return List.of(
+                    ChatMessage.system(ContextBuilder.SYSTEM_PROMPT),
                     ChatMessage.user(ContextBuilder.userMessage(q.item().question(), q.retrieval())));
         }
-        return List.of(ChatMessage.system(PLAIN_SYSTEM), ChatMessage.user(q.item().question()));
+        return List.of(
+                ChatMessage.system(PLAIN_SYSTEM), ChatMessage.user(q.item().question()));
     }
 
     /** Prompt building since t0, plus the retrieval time when the context is used. */
@@ -116,7 +138,8 @@ public sealed interface Pipeline {
     }
 
     /** Applies the rule; a judge verdict is asked for (and its calls added to the stages) only when the rule needs one. */
-    private static String decide(EscalationRule rule, Question q, String answer, boolean rag, Judge judge, List<Stage> stages) {
+    private static String decide(
+            EscalationRule rule, Question q, String answer, boolean rag, Judge judge, List<Stage> stages) {
         double grounding = rag ? Scoring.grounding(answer, q.chunkTexts()) : Double.NaN;
         double judgeScore = Double.NaN;
         if (rule.needsJudge() && judge != null) {

@@ -24,5 +24,7 @@ public record QaItem(String id, String kind, String question, String reference, 
     }
 
     /** False for traps: the documents do not hold the answer, so a good system says so. */
-    public boolean answerable() { return !TRAP.equals(kind); }
+    public boolean answerable() {
+        return !TRAP.equals(kind);
+    }
 }

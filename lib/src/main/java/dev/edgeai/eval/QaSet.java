@@ -27,8 +27,8 @@ public final class QaSet {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read QA set " + file + ": " + e.getMessage()
-                    + " (the default set is " + DEFAULT + ")", e);
+            throw new UncheckedIOException(
+                    "cannot read QA set " + file + ": " + e.getMessage() + " (the default set is " + DEFAULT + ")", e);
         }
         List<QaItem> items = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -53,7 +53,8 @@ public final class QaSet {
             for (JsonNode k : n.path("keywords")) keywords.add(k.asText());
             QaItem item = new QaItem(id, text(n, "kind"), question, text(n, "reference"), keywords, text(n, "source"));
             if (item.answerable() && keywords.isEmpty() && item.reference().isBlank()) {
-                throw new IllegalArgumentException(where + ": an answerable question needs \"keywords\" or a \"reference\"");
+                throw new IllegalArgumentException(
+                        where + ": an answerable question needs \"keywords\" or a \"reference\"");
             }
             items.add(item);
         }

@@ -8,5 +8,7 @@ public record Rubric(int coherence, int factuality, int brevity) {
         }
     }
 
-    public double mean() { return (coherence + factuality + brevity) / 3.0; }
+    public double mean() {
+        return (coherence + factuality + brevity) / 3.0;
+    }
 }

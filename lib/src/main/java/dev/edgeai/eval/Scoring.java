@@ -23,24 +23,24 @@ public final class Scoring {
     /** A sentence counts as supported when this share of its content words occurs in one retrieved chunk. */
     public static final double SUPPORT_THRESHOLD = 0.6;
 
-    private static final Pattern REFUSAL = Pattern.compile(
-            "\\b(i\\s+(do\\s+not|don't|dont|cannot|can't)\\s+know"
-                    + "|(not|isn't|is\\s+not)\\s+(mentioned|stated|covered|found|given|provided|specified)\\s+in\\s+the\\s+(provided\\s+)?(documents?|context|passages?)"
-                    + "|(documents?|context|passages?)\\s+(do|does)\\s+not\\s+(contain|mention|say|state|provide|include|specify)"
-                    + "|no\\s+(relevant\\s+)?(information|context)\\s+(about|on|in|was|is)"
-                    + "|(cannot|can't|unable\\s+to)\\s+(answer|find|determine)"
-                    + "|not\\s+enough\\s+information)");
+    private static final Pattern REFUSAL = Pattern.compile("\\b(i\\s+(do\\s+not|don't|dont|cannot|can't)\\s+know"
+            + "|(not|isn't|is\\s+not)\\s+(mentioned|stated|covered|found|given|provided|specified)\\s+in\\s+the\\s+(provided\\s+)?(documents?|context|passages?)"
+            + "|(documents?|context|passages?)\\s+(do|does)\\s+not\\s+(contain|mention|say|state|provide|include|specify)"
+            + "|no\\s+(relevant\\s+)?(information|context)\\s+(about|on|in|was|is)"
+            + "|(cannot|can't|unable\\s+to)\\s+(answer|find|determine)"
+            + "|not\\s+enough\\s+information)");
     private static final Pattern CITATION = Pattern.compile("\\[\\d+]");
-    private static final Set<String> STOPWORDS = Set.of("a", "an", "and", "are", "as", "at", "be", "by", "can", "do",
-            "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "so", "than",
-            "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "were", "what",
-            "when", "which", "while", "with", "you", "your", "about", "also", "into", "only", "not", "but", "all");
+    private static final Set<String> STOPWORDS = Set.of(
+            "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "has", "have", "how",
+            "i", "in", "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "their", "them", "then",
+            "there", "these", "they", "this", "to", "was", "were", "what", "when", "which", "while", "with", "you",
+            "your", "about", "also", "into", "only", "not", "but", "all");
 
     private Scoring() {}
 
     /** The score names, in table order. */
-    public static final List<String> NAMES = List.of("score", "keyword_recall", "exact", "contains", "brevity",
-            "refusal", "grounding");
+    public static final List<String> NAMES =
+            List.of("score", "keyword_recall", "exact", "contains", "brevity", "refusal", "grounding");
 
     /**
      * Every heuristic for one answer. "score" is the headline: for an answerable question 0 when the answer refuses,
@@ -77,8 +77,14 @@ public final class Scoring {
     public static String normalise(String text) {
         if (text == null) return "";
         String t = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        t = t.replace('−', '-').replace('–', '-').replace('—', '-').replace('’', '\'').replace('‘', '\'')
-                .replace('“', '"').replace('”', '"').replace('×', 'x');
+        t = t.replace('−', '-')
+                .replace('–', '-')
+                .replace('—', '-')
+                .replace('’', '\'')
+                .replace('‘', '\'')
+                .replace('“', '"')
+                .replace('”', '"')
+                .replace('×', 'x');
         t = CITATION.matcher(t).replaceAll(" ");
         t = t.replaceAll("(?<=\\d),(?=\\d{3})", "");
         t = t.replaceAll("[^\\p{L}\\p{N}._\\-:/'+=%]+", " ");
@@ -145,7 +151,10 @@ public final class Scoring {
             checked++;
             for (Set<String> cw : chunkWords) {
                 long hit = w.stream().filter(cw::contains).count();
-                if (hit >= SUPPORT_THRESHOLD * w.size()) { supported++; break; }
+                if (hit >= SUPPORT_THRESHOLD * w.size()) {
+                    supported++;
+                    break;
+                }
             }
         }
         return checked == 0 ? Double.NaN : (double) supported / checked;
@@ -162,7 +171,8 @@ public final class Scoring {
         for (String w : normalise(text).split("[\\s/:=]+")) {
             w = w.replaceAll("^[._\\-']+|[._\\-']+$", "");
             if (w.isEmpty() || STOPWORDS.contains(w)) continue;
-            if (w.length() >= 2 || Character.isDigit(w.charAt(0))) out.add(w.endsWith("s") && w.length() > 3 ? w.substring(0, w.length() - 1) : w);
+            if (w.length() >= 2 || Character.isDigit(w.charAt(0)))
+                out.add(w.endsWith("s") && w.length() > 3 ? w.substring(0, w.length() - 1) : w);
         }
         return out;
     }

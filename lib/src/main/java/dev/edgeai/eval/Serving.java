@@ -22,18 +22,30 @@ public record Serving(ChatBackend backend, List<String> models, ServingProcess p
      *                       server is looked for
      * @param fallbackModels run in-process when no server is found
      */
-    public static Serving open(String endpoint, List<String> models, List<String> embeddedModels,
-                               List<String> fallbackModels, boolean verbose, PrintStream log) {
+    public static Serving open(
+            String endpoint,
+            List<String> models,
+            List<String> embeddedModels,
+            List<String> fallbackModels,
+            boolean verbose,
+            PrintStream log) {
         return open(endpoint, ClientSettings.defaults(), models, embeddedModels, fallbackModels, verbose, log);
     }
 
     /** {@link #open(String, List, List, List, boolean, PrintStream)} with the client's timeouts and retries. */
-    public static Serving open(String endpoint, ClientSettings settings, List<String> models, List<String> embeddedModels,
-                               List<String> fallbackModels, boolean verbose, PrintStream log) {
+    public static Serving open(
+            String endpoint,
+            ClientSettings settings,
+            List<String> models,
+            List<String> embeddedModels,
+            List<String> fallbackModels,
+            boolean verbose,
+            PrintStream log) {
         ServingProcess self = ServingProcess.self();
         long rss0 = self.rssBytes();
         long t0 = System.nanoTime();
-        Backends.Selection sel = !embeddedModels.isEmpty() ? Backends.embedded(embeddedModels, log)
+        Backends.Selection sel = !embeddedModels.isEmpty()
+                ? Backends.embedded(embeddedModels, log)
                 : Backends.openOrEmbedded(endpoint, settings, fallbackModels, List.of(), verbose, log);
         if (!sel.embedded()) {
             ServingProcess p = ServingProcess.forUrl(sel.backend().info().url());
@@ -43,8 +55,9 @@ public record Serving(ChatBackend backend, List<String> models, ServingProcess p
         LoadInfo load = new LoadInfo((System.nanoTime() - t0) / 1e6, rss0, self.rssBytes());
         Map<String, LoadInfo> loads = new LinkedHashMap<>();
         sel.modelIds().forEach(id -> loads.put(id, load));
-        log.printf("loaded %s in %.0f ms (RSS %.0f → %.0f MB)%n", String.join(", ", sel.modelIds()), load.loadMs(),
-                rss0 / 1048576.0, load.rssAfterBytes() / 1048576.0);
+        log.printf(
+                "loaded %s in %.0f ms (RSS %.0f → %.0f MB)%n",
+                String.join(", ", sel.modelIds()), load.loadMs(), rss0 / 1048576.0, load.rssAfterBytes() / 1048576.0);
         return new Serving(sel.backend(), sel.modelIds(), self, loads);
     }
 }

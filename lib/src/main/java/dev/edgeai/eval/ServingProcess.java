@@ -32,7 +32,11 @@ public final class ServingProcess {
 
     /** This JVM (embedded engine): RSS from /proc/self/status, CPU from the JVM, heap from the runtime. */
     public static ServingProcess self() {
-        return new ServingProcess(ProcessHandle.current().pid(), true, "this JVM (embedded engine), pid " + ProcessHandle.current().pid(), null);
+        return new ServingProcess(
+                ProcessHandle.current().pid(),
+                true,
+                "this JVM (embedded engine), pid " + ProcessHandle.current().pid(),
+                null);
     }
 
     public static ServingProcess unknown(String why) {
@@ -56,11 +60,13 @@ public final class ServingProcess {
     }
 
     public static ServingProcess forPort(int port) {
-        if (!Files.isReadable(Path.of("/proc/net/tcp"))) return unknown("no /proc on this OS: process memory is not readable here");
+        if (!Files.isReadable(Path.of("/proc/net/tcp")))
+            return unknown("no /proc on this OS: process memory is not readable here");
         String inode = listeningInode(port);
         if (inode == null) return unknown("no listening socket for port " + port + " in /proc/net/tcp{,6}");
         String link = "socket:[" + inode + "]";
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path proc : procs) {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
                     for (Path fd : fds) {
@@ -68,7 +74,11 @@ public final class ServingProcess {
                             if (Files.readSymbolicLink(fd).toString().equals(link)) {
                                 long pid = Long.parseLong(proc.getFileName().toString());
                                 boolean me = pid == ProcessHandle.current().pid();
-                                return new ServingProcess(pid, me, "pid " + pid + " (listening on port " + port + ")" + (me ? ", this JVM" : ""), null);
+                                return new ServingProcess(
+                                        pid,
+                                        me,
+                                        "pid " + pid + " (listening on port " + port + ")" + (me ? ", this JVM" : ""),
+                                        null);
                             }
                         } catch (IOException ignored) {
                             // fd closed meanwhile
@@ -81,7 +91,8 @@ public final class ServingProcess {
         } catch (IOException e) {
             return unknown("cannot list /proc: " + e.getMessage());
         }
-        return unknown("the process on port " + port + " belongs to another user or container (its /proc entries are not readable)");
+        return unknown("the process on port " + port
+                + " belongs to another user or container (its /proc entries are not readable)");
     }
 
     private static String listeningInode(int port) {
@@ -100,16 +111,26 @@ public final class ServingProcess {
         return null;
     }
 
-    public boolean known() { return unavailable == null; }
+    public boolean known() {
+        return unavailable == null;
+    }
 
-    public long pid() { return pid; }
+    public long pid() {
+        return pid;
+    }
 
-    public boolean isSelf() { return self; }
+    public boolean isSelf() {
+        return self;
+    }
 
-    public String description() { return known() ? description : "n/a: " + unavailable; }
+    public String description() {
+        return known() ? description : "n/a: " + unavailable;
+    }
 
     /** Why figures are missing, or null when the process is known. */
-    public String unavailable() { return unavailable; }
+    public String unavailable() {
+        return unavailable;
+    }
 
     /** Resident set size in bytes, or -1 (see {@link #rssUnavailable()}). */
     public long rssBytes() {
@@ -127,7 +148,9 @@ public final class ServingProcess {
     /** Why {@link #rssBytes()} is -1, or null. */
     public String rssUnavailable() {
         if (!known()) return unavailable;
-        return rssBytes() < 0 ? "/proc/" + pid + "/status is not readable (not Linux, or another user's process)" : null;
+        return rssBytes() < 0
+                ? "/proc/" + pid + "/status is not readable (not Linux, or another user's process)"
+                : null;
     }
 
     /** Heap in use (this JVM only), or -1. */
@@ -186,7 +209,9 @@ public final class ServingProcess {
             for (Path t : ds) {
                 try {
                     String line = Files.readString(t.resolve("schedstat")).trim();
-                    out.put(Long.parseLong(t.getFileName().toString()), Long.parseLong(line.substring(0, line.indexOf(' '))));
+                    out.put(
+                            Long.parseLong(t.getFileName().toString()),
+                            Long.parseLong(line.substring(0, line.indexOf(' '))));
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended between listing and reading, or schedstat is absent
                 }
@@ -200,7 +225,9 @@ public final class ServingProcess {
     /** CPU time (user + system) the process used so far, in seconds (10 ms ticks on Linux); NaN when not readable. */
     public double cpuSeconds() {
         if (!known()) return Double.NaN;
-        if (self && ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (self
+                && ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os) {
             long ns = os.getProcessCpuTime();
             if (ns >= 0) return ns / 1e9;
         }

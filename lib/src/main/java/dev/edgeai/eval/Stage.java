@@ -9,12 +9,25 @@ package dev.edgeai.eval;
  * @param ttftMs NaN when no token came (an empty answer)
  * @param cpuMs  CPU time of the process serving the model during the call; NaN when it cannot be read
  */
-public record Stage(String name, String model, double prepMs, double sendMs, double ttftMs, double e2eMs,
-                    int promptTokens, int completionTokens, boolean tokensEstimated, double cpuMs) {
+public record Stage(
+        String name,
+        String model,
+        double prepMs,
+        double sendMs,
+        double ttftMs,
+        double e2eMs,
+        int promptTokens,
+        int completionTokens,
+        boolean tokensEstimated,
+        double cpuMs) {
 
     /** Wall time of the whole stage: prep + send + E2E. */
-    public double totalMs() { return prepMs + sendMs + e2eMs; }
+    public double totalMs() {
+        return prepMs + sendMs + e2eMs;
+    }
 
     /** First token − nothing when none came. */
-    public double completionMs() { return Double.isNaN(ttftMs) ? e2eMs : e2eMs - ttftMs; }
+    public double completionMs() {
+        return Double.isNaN(ttftMs) ? e2eMs : e2eMs - ttftMs;
+    }
 }

@@ -15,9 +15,11 @@ public record Stats(int n, double mean, double stddev, double min, double p50, d
     }
 
     public static Stats of(double... values) {
-        double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        double[] v =
+                Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
         int n = v.length;
-        if (n == 0) return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        if (n == 0)
+            return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         double mean = Arrays.stream(v).average().orElse(Double.NaN);
         double ss = 0;
         for (double x : v) ss += (x - mean) * (x - mean);

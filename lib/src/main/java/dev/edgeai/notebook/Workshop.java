@@ -1,25 +1,25 @@
 package dev.edgeai.notebook;
 
+import dev.edgeai.charts.Charts;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.charts.Charts;
-import dev.edgeai.discovery.Backends;
 import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.discovery.Backends;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunMeta;
-import dev.edgeai.results.Sample;
 import dev.edgeai.results.RunResult;
+import dev.edgeai.results.Sample;
 import dev.edgeai.results.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -59,8 +59,9 @@ public final class Workshop implements AutoCloseable {
             ChatBackend b = Backends.open(System.getenv("EDGEAI_ENDPOINT"), false, out);
             return new Workshop(root, b, null);
         } catch (ChatException e) {
-            String note = "No model server found, so this notebook shows SAVED results from data/results/ instead of live ones. "
-                    + "(" + e.getMessage() + ")";
+            String note =
+                    "No model server found, so this notebook shows SAVED results from data/results/ instead of live ones. "
+                            + "(" + e.getMessage() + ")";
             out.println(note);
             return new Workshop(root, null, note);
         }
@@ -74,7 +75,9 @@ public final class Workshop implements AutoCloseable {
                 + ": start Jupyter inside the workshop checkout");
     }
 
-    public boolean live() { return backend != null; }
+    public boolean live() {
+        return backend != null;
+    }
 
     /** The backend; throws with the reason when none is running (check {@link #live()} first). */
     public ChatBackend backend() {
@@ -83,13 +86,21 @@ public final class Workshop implements AutoCloseable {
     }
 
     /** Why there is no live backend, or null. */
-    public String note() { return note; }
+    public String note() {
+        return note;
+    }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public Path results() { return root.resolve("data/results"); }
+    public Path results() {
+        return root.resolve("data/results");
+    }
 
-    public Path docs() { return root.resolve("data/docs"); }
+    public Path docs() {
+        return root.resolve("data/docs");
+    }
 
     /** Where notebooks write results: {@code RESULTS_DIR} when set (tests use a temp folder), else data/results. */
     public Path resultsOut() {
@@ -99,8 +110,13 @@ public final class Workshop implements AutoCloseable {
 
     /** Wraps samples measured in a notebook into the shared results schema, with this machine and backend as metadata. */
     public RunResult record(String tool, List<Sample> samples, Map<String, Object> options) {
-        List<String> models = samples.stream().map(Sample::model).filter(java.util.Objects::nonNull).distinct().toList();
-        RunMeta meta = new RunMeta(tool, Instant.now().toString(), Environment.current(), backend().info(), models, options);
+        List<String> models = samples.stream()
+                .map(Sample::model)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        RunMeta meta = new RunMeta(
+                tool, Instant.now().toString(), Environment.current(), backend().info(), models, options);
         return RunResult.of(meta, samples);
     }
 
@@ -119,8 +135,10 @@ public final class Workshop implements AutoCloseable {
     /** The newest results file written by {@code tool} under data/results/ (examples included, newest first). */
     public RunResult latest(String tool) {
         try (Stream<Path> files = Files.walk(results())) {
-            List<Path> candidates = files.filter(p -> p.getFileName().toString().startsWith(tool + "-") && p.toString().endsWith(".json"))
-                    .sorted(Comparator.comparing(Workshop::mtime).reversed()).toList();
+            List<Path> candidates = files.filter(p -> p.getFileName().toString().startsWith(tool + "-")
+                            && p.toString().endsWith(".json"))
+                    .sorted(Comparator.comparing(Workshop::mtime).reversed())
+                    .toList();
             for (Path p : candidates) {
                 try {
                     return ResultsFile.read(p);
@@ -131,7 +149,8 @@ public final class Workshop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no saved " + tool + " results under " + results() + ": run ./jbang scripts/" + tool + ".java first");
+        throw new IllegalStateException(
+                "no saved " + tool + " results under " + results() + ": run ./jbang scripts/" + tool + ".java first");
     }
 
     private static long mtime(Path p) {
@@ -143,23 +162,42 @@ public final class Workshop implements AutoCloseable {
     }
 
     /** Loads plotly once per notebook (inline: works offline). */
-    public static String plotly() { return Charts.plotlyScriptTag(); }
+    public static String plotly() {
+        return Charts.plotlyScriptTag();
+    }
 
     /** A plotly figure as a div + script, after {@link #plotly()} has been displayed. */
-    public static String chart(Figure f) { return Charts.html(f); }
+    public static String chart(Figure f) {
+        return Charts.html(f);
+    }
 
     /** An HTML table of a run's summaries: the numbers the charts show, for reading exact values. */
     public static String table(RunResult r) {
-        StringBuilder sb = new StringBuilder("<table><tr><th>model</th><th>group</th><th>c</th><th>n</th><th>TTFT p50 ms</th>"
-                + "<th>TTFT p95 ms</th><th>TPOT p50 ms</th><th>E2E p50 ms</th><th>decode tok/s</th><th>completion tokens</th><th>errors</th></tr>");
+        StringBuilder sb = new StringBuilder(
+                "<table><tr><th>model</th><th>group</th><th>c</th><th>n</th><th>TTFT p50 ms</th>"
+                        + "<th>TTFT p95 ms</th><th>TPOT p50 ms</th><th>E2E p50 ms</th><th>decode tok/s</th><th>completion tokens</th><th>errors</th></tr>");
         for (Summary s : r.summaries()) {
-            sb.append("<tr><td>").append(Charts.escape(s.model())).append("</td><td>").append(Charts.escape(String.valueOf(s.group())))
-                    .append("</td><td>").append(s.concurrency()).append("</td><td>").append(s.ok()).append("</td>")
-                    .append(td(s, "ttft_ms", false)).append(td(s, "ttft_ms", true)).append(td(s, "tpot_ms", false))
-                    .append(td(s, "e2e_ms", false)).append(td(s, "decode_tps", false)).append(td(s, "completion_tokens", false))
-                    .append("<td>").append(s.errors()).append("</td></tr>");
+            sb.append("<tr><td>")
+                    .append(Charts.escape(s.model()))
+                    .append("</td><td>")
+                    .append(Charts.escape(String.valueOf(s.group())))
+                    .append("</td><td>")
+                    .append(s.concurrency())
+                    .append("</td><td>")
+                    .append(s.ok())
+                    .append("</td>")
+                    .append(td(s, "ttft_ms", false))
+                    .append(td(s, "ttft_ms", true))
+                    .append(td(s, "tpot_ms", false))
+                    .append(td(s, "e2e_ms", false))
+                    .append(td(s, "decode_tps", false))
+                    .append(td(s, "completion_tokens", false))
+                    .append("<td>")
+                    .append(s.errors())
+                    .append("</td></tr>");
         }
-        String banner = r.note() != null && !r.note().isBlank() ? "<p><b>Note:</b> " + Charts.escape(r.note()) + "</p>" : "";
+        String banner =
+                r.note() != null && !r.note().isBlank() ? "<p><b>Note:</b> " + Charts.escape(r.note()) + "</p>" : "";
         return banner + sb.append("</table>");
     }
 

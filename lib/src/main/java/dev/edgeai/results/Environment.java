@@ -6,17 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A fingerprint of the machine a run happened on (results from different machines are not comparable). */
-public record Environment(String host, String os, String arch, String cpu, int cores, long memoryBytes,
-                          String java, String javaVendor) {
+public record Environment(
+        String host, String os, String arch, String cpu, int cores, long memoryBytes, String java, String javaVendor) {
 
     public static Environment current() {
         long mem = -1;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             mem = os.getTotalMemorySize();
         }
-        return new Environment(hostName(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(), mem,
-                System.getProperty("java.version"), System.getProperty("java.vendor"));
+        return new Environment(
+                hostName(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                System.getProperty("os.arch"),
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                mem,
+                System.getProperty("java.version"),
+                System.getProperty("java.vendor"));
     }
 
     private static String hostName() {
@@ -32,7 +38,8 @@ public record Environment(String host, String os, String arch, String cpu, int c
             Path cpuinfo = Path.of("/proc/cpuinfo");
             if (Files.isReadable(cpuinfo)) {
                 for (String line : Files.readAllLines(cpuinfo)) {
-                    if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+                    if (line.startsWith("model name"))
+                        return line.substring(line.indexOf(':') + 1).trim();
                 }
             }
         } catch (Exception ignored) {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +23,14 @@ import java.time.format.DateTimeFormatter;
 
 /** Reads and writes {@link RunResult} JSON. Writes are atomic: a reader never sees a half-written file. */
 public final class ResultsFile {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private static final JsonSerializer<Double> FINITE_OR_NULL = new JsonSerializer<>() {
         @Override
         public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-            if (v == null || !Double.isFinite(v)) g.writeNull(); else g.writeNumber(v);
+            if (v == null || !Double.isFinite(v)) g.writeNull();
+            else g.writeNumber(v);
         }
     };
 
@@ -43,16 +45,22 @@ public final class ResultsFile {
                     .addDeserializer(Double.TYPE, new StdDeserializer<Double>(Double.TYPE) {
                         @Override
                         public Double deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                            return p.currentToken() == JsonToken.VALUE_STRING ? Double.parseDouble(p.getText()) : p.getDoubleValue();
+                            return p.currentToken() == JsonToken.VALUE_STRING
+                                    ? Double.parseDouble(p.getText())
+                                    : p.getDoubleValue();
                         }
 
                         @Override
-                        public Double getNullValue(DeserializationContext c) { return Double.NaN; }
+                        public Double getNullValue(DeserializationContext c) {
+                            return Double.NaN;
+                        }
                     }));
 
     private ResultsFile() {}
 
-    public static ObjectMapper json() { return JSON; }
+    public static ObjectMapper json() {
+        return JSON;
+    }
 
     /** A fresh file name like {@code model_compare-20261127-101500.json} under {@code dir}. */
     public static Path newPath(Path dir, String tool) {
@@ -93,14 +101,19 @@ public final class ResultsFile {
         try {
             Files.createDirectories(abs);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create the results folder " + dir + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); pass a writable folder with --out", e);
+            throw new IllegalArgumentException(
+                    "cannot create the results folder " + dir + " ("
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                            + "); pass a writable folder with --out",
+                    e);
         }
         try {
             Files.deleteIfExists(Files.createTempFile(abs, ".write-check", ".tmp"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("the results folder " + dir + " is not writable (" + e.getClass().getSimpleName()
-                    + "); pass a writable folder with --out", e);
+            throw new IllegalArgumentException(
+                    "the results folder " + dir + " is not writable ("
+                            + e.getClass().getSimpleName() + "); pass a writable folder with --out",
+                    e);
         }
         removeStaleTemps(abs);
         return dir;
@@ -111,7 +124,10 @@ public final class ResultsFile {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String n = f.getFileName().toString();
-                if (n.startsWith(".") && n.contains(".json") && n.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                if (n.startsWith(".")
+                        && n.contains(".json")
+                        && n.endsWith(".tmp")
+                        && Files.getLastModifiedTime(f).toMillis() < cutoff) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -131,8 +147,10 @@ public final class ResultsFile {
             }
             return JSON.treeToValue(tree, RunResult.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not a readable results file: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException(
+                    file + " is not a readable results file: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
     }
 }

@@ -16,20 +16,30 @@ public final class RunLog {
     private volatile String stopReason;
 
     /** The run's metadata, known once models are resolved; a snapshot before that has nothing to save. */
-    public void meta(RunMeta m) { meta = m; }
+    public void meta(RunMeta m) {
+        meta = m;
+    }
 
-    public boolean started() { return meta != null; }
+    public boolean started() {
+        return meta != null;
+    }
 
-    public void add(Sample s) { samples.add(s); }
+    public void add(Sample s) {
+        samples.add(s);
+    }
 
     /** Asks the run to stop as soon as it can: no new requests, streams cancelled at their next chunk. */
     public void stop(String why) {
         if (stopReason == null) stopReason = why;
     }
 
-    public boolean stopped() { return stopReason != null; }
+    public boolean stopped() {
+        return stopReason != null;
+    }
 
-    public String stopReason() { return stopReason; }
+    public String stopReason() {
+        return stopReason;
+    }
 
     /** Everything measured so far, marked incomplete with {@code why}. */
     public RunResult snapshot(String why) {
@@ -48,15 +58,18 @@ public final class RunLog {
         Map<String, List<String>> byKind = new LinkedHashMap<>();
         for (Sample s : samples) {
             if (s.ok()) continue;
-            String kind = s.error().contains(":") ? s.error().substring(0, s.error().indexOf(':')) : s.error();
-            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add((s.warmup() ? "warmup " : "") + s.model() + ": " + s.error());
+            String kind =
+                    s.error().contains(":") ? s.error().substring(0, s.error().indexOf(':')) : s.error();
+            byKind.computeIfAbsent(kind, k -> new ArrayList<>())
+                    .add((s.warmup() ? "warmup " : "") + s.model() + ": " + s.error());
         }
         List<String> out = new ArrayList<>();
         byKind.forEach((kind, errors) -> {
             if (all) {
                 out.addAll(errors);
             } else {
-                out.add(errors.size() + " × " + errors.get(0) + (errors.size() > 1 ? " (first of " + errors.size() + "; --verbose lists all)" : ""));
+                out.add(errors.size() + " × " + errors.get(0)
+                        + (errors.size() > 1 ? " (first of " + errors.size() + "; --verbose lists all)" : ""));
             }
         });
         return out;

@@ -11,8 +11,13 @@ import java.util.Map;
  * @param time    ISO-8601 instant the run started
  * @param options the effective options (after env-var defaults), as plain JSON values
  */
-public record RunMeta(String tool, String time, Environment environment, BackendInfo backend, List<String> models,
-                      Map<String, Object> options) {
+public record RunMeta(
+        String tool,
+        String time,
+        Environment environment,
+        BackendInfo backend,
+        List<String> models,
+        Map<String, Object> options) {
     public RunMeta {
         models = List.copyOf(models);
         options = options == null ? Map.of() : Map.copyOf(options);

@@ -10,8 +10,14 @@ import java.util.List;
  * @param reports  one row per model or pipeline of an evaluation run (scores, cost, memory, cold start); empty
  *                 for other tools and in files written before the field existed
  */
-public record RunResult(String schema, RunMeta meta, List<Sample> samples, List<Summary> summaries,
-                        boolean complete, String note, List<SystemReport> reports) {
+public record RunResult(
+        String schema,
+        RunMeta meta,
+        List<Sample> samples,
+        List<Summary> summaries,
+        boolean complete,
+        String note,
+        List<SystemReport> reports) {
     public static final String SCHEMA = "edgeai.results/v1";
 
     public RunResult {
@@ -21,7 +27,8 @@ public record RunResult(String schema, RunMeta meta, List<Sample> samples, List<
     }
 
     /** A run without evaluation reports. */
-    public RunResult(String schema, RunMeta meta, List<Sample> samples, List<Summary> summaries, boolean complete, String note) {
+    public RunResult(
+            String schema, RunMeta meta, List<Sample> samples, List<Summary> summaries, boolean complete, String note) {
         this(schema, meta, samples, summaries, complete, note, List.of());
     }
 
@@ -30,9 +37,15 @@ public record RunResult(String schema, RunMeta meta, List<Sample> samples, List<
         return new RunResult(SCHEMA, meta, samples, Summary.of(samples), true, null);
     }
 
-    public RunResult withSummaries(List<Summary> s) { return new RunResult(schema, meta, samples, s, complete, note, reports); }
+    public RunResult withSummaries(List<Summary> s) {
+        return new RunResult(schema, meta, samples, s, complete, note, reports);
+    }
 
-    public RunResult withReports(List<SystemReport> r) { return new RunResult(schema, meta, samples, summaries, complete, note, r); }
+    public RunResult withReports(List<SystemReport> r) {
+        return new RunResult(schema, meta, samples, summaries, complete, note, r);
+    }
 
-    public RunResult incomplete(String why) { return new RunResult(schema, meta, samples, summaries, false, why, reports); }
+    public RunResult incomplete(String why) {
+        return new RunResult(schema, meta, samples, summaries, false, why, reports);
+    }
 }

@@ -19,11 +19,27 @@ import java.util.Map;
  * @param stagesMs    latency decomposition by stage, e.g. "draft.prep_ms", "draft.first_token_ms" (evaluation
  *                    pipelines); empty elsewhere. Files written before these three fields existed read as null/empty.
  */
-public record Sample(String model, String group, int round, boolean warmup, int concurrency,
-                     Double ttftMs, Double e2eMs, Double tpotMs, Double decodeTps,
-                     Integer promptTokens, Integer completionTokens, boolean tokensEstimated,
-                     List<Double> itlMs, String prompt, String text, String finishReason, String error,
-                     String item, Map<String, Double> scores, Map<String, Double> stagesMs) {
+public record Sample(
+        String model,
+        String group,
+        int round,
+        boolean warmup,
+        int concurrency,
+        Double ttftMs,
+        Double e2eMs,
+        Double tpotMs,
+        Double decodeTps,
+        Integer promptTokens,
+        Integer completionTokens,
+        boolean tokensEstimated,
+        List<Double> itlMs,
+        String prompt,
+        String text,
+        String finishReason,
+        String error,
+        String item,
+        Map<String, Double> scores,
+        Map<String, Double> stagesMs) {
 
     public Sample {
         itlMs = itlMs == null ? List.of() : List.copyOf(itlMs);
@@ -32,34 +48,120 @@ public record Sample(String model, String group, int round, boolean warmup, int 
     }
 
     /** A speed-only sample (no question id, scores or stages): the shape every tool wrote before evaluation. */
-    public Sample(String model, String group, int round, boolean warmup, int concurrency,
-                  Double ttftMs, Double e2eMs, Double tpotMs, Double decodeTps,
-                  Integer promptTokens, Integer completionTokens, boolean tokensEstimated,
-                  List<Double> itlMs, String prompt, String text, String finishReason, String error) {
-        this(model, group, round, warmup, concurrency, ttftMs, e2eMs, tpotMs, decodeTps, promptTokens, completionTokens,
-                tokensEstimated, itlMs, prompt, text, finishReason, error, null, null, null);
+    public Sample(
+            String model,
+            String group,
+            int round,
+            boolean warmup,
+            int concurrency,
+            Double ttftMs,
+            Double e2eMs,
+            Double tpotMs,
+            Double decodeTps,
+            Integer promptTokens,
+            Integer completionTokens,
+            boolean tokensEstimated,
+            List<Double> itlMs,
+            String prompt,
+            String text,
+            String finishReason,
+            String error) {
+        this(
+                model,
+                group,
+                round,
+                warmup,
+                concurrency,
+                ttftMs,
+                e2eMs,
+                tpotMs,
+                decodeTps,
+                promptTokens,
+                completionTokens,
+                tokensEstimated,
+                itlMs,
+                prompt,
+                text,
+                finishReason,
+                error,
+                null,
+                null,
+                null);
     }
 
     /** This sample with evaluation fields set. */
     public Sample withEvaluation(String item, Map<String, Double> scores, Map<String, Double> stagesMs) {
-        return new Sample(model, group, round, warmup, concurrency, ttftMs, e2eMs, tpotMs, decodeTps, promptTokens,
-                completionTokens, tokensEstimated, itlMs, prompt, text, finishReason, error, item, scores, stagesMs);
+        return new Sample(
+                model,
+                group,
+                round,
+                warmup,
+                concurrency,
+                ttftMs,
+                e2eMs,
+                tpotMs,
+                decodeTps,
+                promptTokens,
+                completionTokens,
+                tokensEstimated,
+                itlMs,
+                prompt,
+                text,
+                finishReason,
+                error,
+                item,
+                scores,
+                stagesMs);
     }
 
     public static Sample of(String group, int round, boolean warmup, int concurrency, String prompt, ChatResult r) {
-        return new Sample(r.model(), group, round, warmup, concurrency, finite(r.timings().ttftMs()),
-                finite(r.timings().e2eMs()), finite(r.tpotMs()), finite(r.decodeTokensPerSecond()),
-                r.usage().promptTokens(), r.usage().completionTokens(), r.usage().estimated(),
-                r.timings().chunkGapsMs(), prompt, r.text(), r.finishReason(), null);
+        return new Sample(
+                r.model(),
+                group,
+                round,
+                warmup,
+                concurrency,
+                finite(r.timings().ttftMs()),
+                finite(r.timings().e2eMs()),
+                finite(r.tpotMs()),
+                finite(r.decodeTokensPerSecond()),
+                r.usage().promptTokens(),
+                r.usage().completionTokens(),
+                r.usage().estimated(),
+                r.timings().chunkGapsMs(),
+                prompt,
+                r.text(),
+                r.finishReason(),
+                null);
     }
 
-    public static Sample failed(String model, String group, int round, boolean warmup, int concurrency,
-                                String prompt, String error) {
-        return new Sample(model, group, round, warmup, concurrency, null, null, null, null, null, null, false,
-                List.of(), prompt, null, null, error);
+    public static Sample failed(
+            String model, String group, int round, boolean warmup, int concurrency, String prompt, String error) {
+        return new Sample(
+                model,
+                group,
+                round,
+                warmup,
+                concurrency,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                List.of(),
+                prompt,
+                null,
+                null,
+                error);
     }
 
-    public boolean ok() { return error == null; }
+    public boolean ok() {
+        return error == null;
+    }
 
-    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
 }

@@ -16,19 +16,28 @@ import java.util.function.Function;
  * @param requestsPerS  completed requests per second of wall time for the cell, when the caller measured it
  * @param outputTokPerS completion tokens per second of wall time for the cell, when measured
  */
-public record Summary(String model, String group, int concurrency, int ok, int errors,
-                      Map<String, Stats> metrics, Double requestsPerS, Double outputTokPerS) {
+public record Summary(
+        String model,
+        String group,
+        int concurrency,
+        int ok,
+        int errors,
+        Map<String, Stats> metrics,
+        Double requestsPerS,
+        Double outputTokPerS) {
 
-    public static final List<String> METRICS = List.of("ttft_ms", "e2e_ms", "tpot_ms", "decode_tps", "itl_ms",
-            "prompt_tokens", "completion_tokens");
+    public static final List<String> METRICS =
+            List.of("ttft_ms", "e2e_ms", "tpot_ms", "decode_tps", "itl_ms", "prompt_tokens", "completion_tokens");
 
     /** Groups samples by (model, group, concurrency) in first-seen order and summarises each group. */
     public static List<Summary> of(List<Sample> samples) {
         Map<List<Object>, List<Sample>> cells = new LinkedHashMap<>();
         for (Sample s : samples) {
             if (s.warmup()) continue;
-            cells.computeIfAbsent(List.of(String.valueOf(s.model()), String.valueOf(s.group()), s.concurrency()),
-                    k -> new ArrayList<>()).add(s);
+            cells.computeIfAbsent(
+                            List.of(String.valueOf(s.model()), String.valueOf(s.group()), s.concurrency()),
+                            k -> new ArrayList<>())
+                    .add(s);
         }
         List<Summary> out = new ArrayList<>();
         for (List<Sample> cell : cells.values()) {
@@ -38,8 +47,8 @@ public record Summary(String model, String group, int concurrency, int ok, int e
         return out;
     }
 
-    public static Summary of(String model, String group, int concurrency, List<Sample> cell,
-                             Double requestsPerS, Double outputTokPerS) {
+    public static Summary of(
+            String model, String group, int concurrency, List<Sample> cell, Double requestsPerS, Double outputTokPerS) {
         List<Sample> good = cell.stream().filter(s -> !s.warmup() && s.ok()).toList();
         Map<String, Stats> m = new LinkedHashMap<>();
         m.put("ttft_ms", stat(good, Sample::ttftMs));
@@ -47,8 +56,18 @@ public record Summary(String model, String group, int concurrency, int ok, int e
         m.put("tpot_ms", stat(good, Sample::tpotMs));
         m.put("decode_tps", stat(good, Sample::decodeTps));
         m.put("itl_ms", Stats.of(good.stream().flatMap(s -> s.itlMs().stream()).toList()));
-        m.put("prompt_tokens", stat(good, s -> s.promptTokens() == null ? null : s.promptTokens().doubleValue()));
-        m.put("completion_tokens", stat(good, s -> s.completionTokens() == null ? null : s.completionTokens().doubleValue()));
+        m.put(
+                "prompt_tokens",
+                stat(
+                        good,
+                        s -> s.promptTokens() == null ? null : s.promptTokens().doubleValue()));
+        m.put(
+                "completion_tokens",
+                stat(
+                        good,
+                        s -> s.completionTokens() == null
+                                ? null
+                                : s.completionTokens().doubleValue()));
         int errors = (int) cell.stream().filter(s -> !s.warmup() && !s.ok()).count();
         return new Summary(model, group, concurrency, good.size(), errors, m, requestsPerS, outputTokPerS);
     }

@@ -47,7 +47,8 @@ public final class Bm25Index {
         totalLength += tokens.size();
         Map<String, Integer> tf = new HashMap<>();
         for (String t : tokens) tf.merge(t, 1, Integer::sum);
-        tf.forEach((term, count) -> postings.computeIfAbsent(term, x -> new Postings()).add(doc, count));
+        tf.forEach((term, count) ->
+                postings.computeIfAbsent(term, x -> new Postings()).add(doc, count));
         return doc;
     }
 

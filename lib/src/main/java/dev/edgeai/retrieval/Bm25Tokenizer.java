@@ -14,8 +14,8 @@ public final class Bm25Tokenizer {
 
     /** Function words that appear in nearly every chunk; they only add noise to a small corpus. */
     public static final Set<String> STOPWORDS = Set.of(
-            "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "for", "from", "how", "i", "in", "is",
-            "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "what", "when", "which", "with");
+            "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "for", "from", "how", "i", "in", "is", "it",
+            "its", "of", "on", "or", "that", "the", "this", "to", "was", "what", "when", "which", "with");
 
     private final boolean stopwords;
     private final boolean stem;
@@ -54,8 +54,10 @@ public final class Bm25Tokenizer {
     /** Harman's S-stemmer: only plural endings, and only on words long enough that the cut is safe. */
     static String sStem(String w) {
         if (w.length() <= 3 || !Character.isLetter(w.charAt(w.length() - 1))) return w;
-        if (w.endsWith("ies") && !w.endsWith("eies") && !w.endsWith("aies")) return w.substring(0, w.length() - 3) + "y";
-        if (w.endsWith("es") && !w.endsWith("aes") && !w.endsWith("ees") && !w.endsWith("oes")) return w.substring(0, w.length() - 1);
+        if (w.endsWith("ies") && !w.endsWith("eies") && !w.endsWith("aies"))
+            return w.substring(0, w.length() - 3) + "y";
+        if (w.endsWith("es") && !w.endsWith("aes") && !w.endsWith("ees") && !w.endsWith("oes"))
+            return w.substring(0, w.length() - 1);
         if (w.endsWith("s") && !w.endsWith("us") && !w.endsWith("ss")) return w.substring(0, w.length() - 1);
         return w;
     }

@@ -133,8 +133,7 @@ public final class Chunker {
                 end = trimEnd(text, pos, end);
                 if (end <= prevEnd) end = limit; // whitespace-only tail after the previous cut
             }
-            out.add(new Chunk(doc.source() + "#" + out.size(),
-                    doc.source(), path, pos, end, text.substring(pos, end)));
+            out.add(new Chunk(doc.source() + "#" + out.size(), doc.source(), path, pos, end, text.substring(pos, end)));
             if (end >= contentEnd) return;
             prevEnd = end;
             int next = skipSpace(text, end, contentEnd);
@@ -151,7 +150,10 @@ public final class Chunker {
         for (int s : starts) {
             if (s <= chunkStart || s >= end || end - s > targetChars / 2) continue;
             int diff = Math.abs(end - s - overlapChars);
-            if (diff < bestDiff) { bestDiff = diff; best = s; }
+            if (diff < bestDiff) {
+                bestDiff = diff;
+                best = s;
+            }
         }
         return best;
     }
@@ -160,7 +162,10 @@ public final class Chunker {
 
     /** Candidate cut points: paragraph ends, sentence ends, in-paragraph line ends; and where sentences begin. */
     private static Breaks breaks(String text, int from, int to) {
-        List<Integer> para = new ArrayList<>(), sent = new ArrayList<>(), line = new ArrayList<>(), starts = new ArrayList<>();
+        List<Integer> para = new ArrayList<>(),
+                sent = new ArrayList<>(),
+                line = new ArrayList<>(),
+                starts = new ArrayList<>();
         boolean fenced = false;
         boolean inPara = false;
         boolean prevWasHeading = false;
@@ -220,7 +225,8 @@ public final class Chunker {
     }
 
     private static int lastSpace(String text, int from, int limit) {
-        for (int i = Math.min(limit, text.length() - 1); i >= from; i--) if (Character.isWhitespace(text.charAt(i))) return i;
+        for (int i = Math.min(limit, text.length() - 1); i >= from; i--)
+            if (Character.isWhitespace(text.charAt(i))) return i;
         return -1;
     }
 

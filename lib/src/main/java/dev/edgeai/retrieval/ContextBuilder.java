@@ -37,9 +37,14 @@ public final class ContextBuilder {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < hits.size(); i++) {
             String text = hits.get(i).chunk().text();
-            if (maxCharsPerChunk > 0 && text.length() > maxCharsPerChunk) text = text.substring(0, maxCharsPerChunk) + "…";
+            if (maxCharsPerChunk > 0 && text.length() > maxCharsPerChunk)
+                text = text.substring(0, maxCharsPerChunk) + "…";
             if (i > 0) sb.append("\n\n");
-            sb.append(cites.get(i).marker()).append(' ').append(cites.get(i).label()).append('\n').append(text);
+            sb.append(cites.get(i).marker())
+                    .append(' ')
+                    .append(cites.get(i).label())
+                    .append('\n')
+                    .append(text);
         }
         return sb.toString();
     }

@@ -82,7 +82,8 @@ public record Document(String source, String text, long size, long mtime, String
             throw new IllegalArgumentException("document name must be a relative path: " + source);
         for (String seg : s.split("/"))
             if (seg.equals("..") || seg.equals(".") || seg.isEmpty())
-                throw new IllegalArgumentException("document name must not contain '.', '..' or empty segments: " + source);
+                throw new IllegalArgumentException(
+                        "document name must not contain '.', '..' or empty segments: " + source);
         return s;
     }
 
@@ -103,5 +104,4 @@ public record Document(String source, String text, long size, long mtime, String
             throw new IllegalStateException("every JVM ships SHA-256", e);
         }
     }
-
 }

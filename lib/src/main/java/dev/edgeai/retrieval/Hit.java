@@ -8,7 +8,8 @@ package dev.edgeai.retrieval;
  * @param bm25Rank  1-based rank in the BM25 list, 0 when BM25 did not retrieve it (shares no query term or ranked too low)
  * @param denseRank 1-based rank in the dense list, 0 when not in the candidates
  */
-public record Hit(int rank, Chunk chunk, double score, double bm25Score, int bm25Rank, double denseScore, int denseRank) {
+public record Hit(
+        int rank, Chunk chunk, double score, double bm25Score, int bm25Rank, double denseScore, int denseRank) {
 
     public String source() {
         return chunk.source();

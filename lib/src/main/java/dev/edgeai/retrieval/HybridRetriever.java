@@ -128,8 +128,14 @@ public final class HybridRetriever {
                 case HYBRID -> cos >= opt.minSimilarity() || bm25.coverage(query, m.doc()) >= opt.minCoverage();
             };
             if (!relevant) continue;
-            hits.add(new Hit(hits.size() + 1, chunks.get(m.doc()), m.score(), bm25Scores[m.doc()],
-                    bm25Ranks.getOrDefault(m.doc(), 0), cos, denseRanks.getOrDefault(m.doc(), 0)));
+            hits.add(new Hit(
+                    hits.size() + 1,
+                    chunks.get(m.doc()),
+                    m.score(),
+                    bm25Scores[m.doc()],
+                    bm25Ranks.getOrDefault(m.doc(), 0),
+                    cos,
+                    denseRanks.getOrDefault(m.doc(), 0)));
             if (hits.size() == opt.topK()) break;
         }
         return hits;

@@ -27,10 +27,15 @@ public final class IndexCache {
     public record FileEntry(String source, long size, long mtime, String sha256) {}
 
     /** Everything that must match for cached vectors to be reused. */
-    public record Manifest(int format, String model, int dimension, int targetChars, int overlapChars, List<FileEntry> files) {
+    public record Manifest(
+            int format, String model, int dimension, int targetChars, int overlapChars, List<FileEntry> files) {
         boolean sameSettings(Manifest o) {
-            return o != null && format == o.format && model.equals(o.model) && dimension == o.dimension
-                    && targetChars == o.targetChars && overlapChars == o.overlapChars;
+            return o != null
+                    && format == o.format
+                    && model.equals(o.model)
+                    && dimension == o.dimension
+                    && targetChars == o.targetChars
+                    && overlapChars == o.overlapChars;
         }
     }
 
@@ -49,7 +54,13 @@ public final class IndexCache {
     static Manifest manifestOf(List<Document> docs, Embedder embedder, Chunker chunker) {
         List<FileEntry> files = new ArrayList<>();
         for (Document d : docs) files.add(new FileEntry(d.source(), d.size(), d.mtime(), d.sha256()));
-        return new Manifest(FORMAT, embedder.modelName(), embedder.dimension(), chunker.targetChars(), chunker.overlapChars(), files);
+        return new Manifest(
+                FORMAT,
+                embedder.modelName(),
+                embedder.dimension(),
+                chunker.targetChars(),
+                chunker.overlapChars(),
+                files);
     }
 
     /** The cached contents, or null when absent, from another format, or unreadable (it is then simply rebuilt). */
@@ -59,11 +70,13 @@ public final class IndexCache {
             if (!Files.exists(m)) return null;
             Manifest manifest = JSON.readValue(m.toFile(), Manifest.class);
             if (manifest.format() != FORMAT) return null;
-            List<Chunk> chunks = JSON.readValue(dir.resolve("chunks.json").toFile(), new TypeReference<List<Chunk>>() {});
+            List<Chunk> chunks =
+                    JSON.readValue(dir.resolve("chunks.json").toFile(), new TypeReference<List<Chunk>>() {});
             byte[] bytes = Files.readAllBytes(dir.resolve("vectors.f32"));
             int dim = manifest.dimension();
             if (bytes.length != (long) chunks.size() * dim * Float.BYTES) return null;
-            FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            FloatBuffer floats =
+                    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             List<float[]> vectors = new ArrayList<>(chunks.size());
             for (int i = 0; i < chunks.size(); i++) {
                 float[] v = new float[dim];
@@ -80,7 +93,8 @@ public final class IndexCache {
     public void write(Contents c) throws IOException {
         Files.createDirectories(dir);
         int dim = c.manifest().dimension();
-        ByteBuffer buf = ByteBuffer.allocate(c.vectors().size() * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf =
+                ByteBuffer.allocate(c.vectors().size() * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] v : c.vectors()) for (float x : v) buf.putFloat(x);
         replace("vectors.f32", buf.array());
         replace("chunks.json", JSON.writeValueAsBytes(c.chunks()));

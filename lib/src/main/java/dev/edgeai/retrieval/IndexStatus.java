@@ -9,7 +9,8 @@ import java.util.List;
  * @param chunksEmbedded chunks that went through the model in this open (0 when fully cached)
  * @param changes        one line per added, changed or removed file, e.g. "changed: latency.md (size, mtime, content)"
  */
-public record IndexStatus(boolean fromCache, int files, int chunks, int chunksEmbedded, List<String> changes, String message) {
+public record IndexStatus(
+        boolean fromCache, int files, int chunks, int chunksEmbedded, List<String> changes, String message) {
     public IndexStatus {
         changes = List.copyOf(changes);
     }

@@ -38,7 +38,9 @@ final class MiniLmEmbedder implements Embedder {
     public List<float[]> embedAll(List<String> texts) {
         if (texts.isEmpty()) return List.of();
         List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
-        return model.embedAll(segments).content().stream().map(e -> Embedder.normalize(e.vector())).toList();
+        return model.embedAll(segments).content().stream()
+                .map(e -> Embedder.normalize(e.vector()))
+                .toList();
     }
 
     @Override

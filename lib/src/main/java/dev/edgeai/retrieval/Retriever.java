@@ -96,8 +96,13 @@ public final class Retriever {
 
         if (cached != null && cached.manifest().equals(current)) {
             index.addAll(cached.chunks(), cached.vectors());
-            String msg = "index cache up to date (" + cache.dir() + "): " + docs.size() + " files, " + cached.chunks().size() + " chunks";
-            return new Retriever(docsDir, options, index, new IndexStatus(true, docs.size(), cached.chunks().size(), 0, List.of(), msg));
+            String msg = "index cache up to date (" + cache.dir() + "): " + docs.size() + " files, "
+                    + cached.chunks().size() + " chunks";
+            return new Retriever(
+                    docsDir,
+                    options,
+                    index,
+                    new IndexStatus(true, docs.size(), cached.chunks().size(), 0, List.of(), msg));
         }
 
         List<String> changes = changes(cached == null ? null : cached.manifest(), current);
@@ -108,17 +113,26 @@ public final class Retriever {
         for (Document d : docs) {
             List<Integer> old = reusable.get(d.source() + "\0" + d.sha256());
             if (old != null) {
-                for (int i : old) { chunks.add(cached.chunks().get(i)); vectors.add(cached.vectors().get(i)); }
+                for (int i : old) {
+                    chunks.add(cached.chunks().get(i));
+                    vectors.add(cached.vectors().get(i));
+                }
             } else {
-                for (Chunk c : options.chunker().chunk(d)) { toEmbed.add(chunks.size()); chunks.add(c); vectors.add(null); }
+                for (Chunk c : options.chunker().chunk(d)) {
+                    toEmbed.add(chunks.size());
+                    chunks.add(c);
+                    vectors.add(null);
+                }
             }
         }
-        List<float[]> fresh = options.embedder().embedAll(toEmbed.stream().map(i -> chunks.get(i).indexText()).toList());
+        List<float[]> fresh = options.embedder()
+                .embedAll(toEmbed.stream().map(i -> chunks.get(i).indexText()).toList());
         for (int j = 0; j < toEmbed.size(); j++) vectors.set(toEmbed.get(j), fresh.get(j));
         index.addAll(chunks, vectors);
 
         String why = cached == null ? "no usable cache" : String.join("; ", changes);
-        String msg = "rebuilt index (" + why + "): " + docs.size() + " files, " + chunks.size() + " chunks, embedded " + toEmbed.size();
+        String msg = "rebuilt index (" + why + "): " + docs.size() + " files, " + chunks.size() + " chunks, embedded "
+                + toEmbed.size();
         if (options.useCache()) {
             try {
                 cache.write(new IndexCache.Contents(current, chunks, vectors));
@@ -127,7 +141,11 @@ public final class Retriever {
                 msg += "; cache not written: " + e.getMessage();
             }
         }
-        return new Retriever(docsDir, options, index, new IndexStatus(false, docs.size(), chunks.size(), toEmbed.size(), changes, msg));
+        return new Retriever(
+                docsDir,
+                options,
+                index,
+                new IndexStatus(false, docs.size(), chunks.size(), toEmbed.size(), changes, msg));
     }
 
     /** Chunk positions in the cache for each unchanged file ("source\0sha256"), if the chunker and model are the same. */
@@ -139,7 +157,8 @@ public final class Retriever {
         for (int i = 0; i < cached.chunks().size(); i++) {
             String src = cached.chunks().get(i).source();
             String hash = hashBySource.get(src);
-            if (hash != null) out.computeIfAbsent(src + "\0" + hash, k -> new ArrayList<>()).add(i);
+            if (hash != null)
+                out.computeIfAbsent(src + "\0" + hash, k -> new ArrayList<>()).add(i);
         }
         return out;
     }
@@ -152,7 +171,10 @@ public final class Retriever {
         for (IndexCache.FileEntry f : old.files()) before.put(f.source(), f);
         for (IndexCache.FileEntry f : now.files()) {
             IndexCache.FileEntry b = before.remove(f.source());
-            if (b == null) { out.add("added: " + f.source()); continue; }
+            if (b == null) {
+                out.add("added: " + f.source());
+                continue;
+            }
             List<String> what = new ArrayList<>();
             if (b.size() != f.size()) what.add("size");
             if (b.mtime() != f.mtime()) what.add("mtime");
@@ -193,7 +215,8 @@ public final class Retriever {
 
     private List<Chunk> add(Document d) {
         List<Chunk> chunks = options.chunker().chunk(d);
-        List<float[]> vectors = options.embedder().embedAll(chunks.stream().map(Chunk::indexText).toList());
+        List<float[]> vectors = options.embedder()
+                .embedAll(chunks.stream().map(Chunk::indexText).toList());
         index.replaceSource(d.source(), chunks, vectors);
         return chunks;
     }

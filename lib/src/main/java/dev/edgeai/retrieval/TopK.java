@@ -20,7 +20,10 @@ final class TopK {
             if (!include.test(d)) continue;
             double s = scores[d];
             if (heap.size() < k) heap.add(new Match(d, s));
-            else if (s > heap.peek().score()) { heap.poll(); heap.add(new Match(d, s)); }
+            else if (s > heap.peek().score()) {
+                heap.poll();
+                heap.add(new Match(d, s));
+            }
         }
         List<Match> out = new ArrayList<>(heap);
         out.sort(BEST_FIRST);

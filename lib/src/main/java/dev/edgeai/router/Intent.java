@@ -5,10 +5,16 @@ import java.util.Locale;
 
 /** What a request asks for; the catalog lists which intents each model is strong at. */
 public enum Intent {
-    CHAT, SUMMARIZE, EXTRACT, CODE, REASONING;
+    CHAT,
+    SUMMARIZE,
+    EXTRACT,
+    CODE,
+    REASONING;
 
     /** The lowercase name used in data files ("code"). */
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static Intent of(String s) {
         for (Intent i : values()) if (i.id().equalsIgnoreCase(s == null ? "" : s.strip())) return i;
@@ -17,5 +23,7 @@ public enum Intent {
     }
 
     @Override
-    public String toString() { return id(); }
+    public String toString() {
+        return id();
+    }
 }

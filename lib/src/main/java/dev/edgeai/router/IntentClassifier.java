@@ -17,9 +17,18 @@ import java.util.regex.Pattern;
  * "large" only time and money.
  */
 public final class IntentClassifier {
-    public enum Strategy { RULES_THEN_SIMILARITY, RULES_ONLY, SIMILARITY_ONLY }
+    public enum Strategy {
+        RULES_THEN_SIMILARITY,
+        RULES_ONLY,
+        SIMILARITY_ONLY
+    }
 
-    public enum Method { RULE, LENGTH, SIMILARITY, DEFAULT }
+    public enum Method {
+        RULE,
+        LENGTH,
+        SIMILARITY,
+        DEFAULT
+    }
 
     public record Rule(String name, Intent intent, Pattern pattern) {}
 
@@ -34,19 +43,32 @@ public final class IntentClassifier {
     public static final int K = 3;
     /** Below this cosine the nearest example says little (unrelated sentences score ~0.0–0.2 with MiniLM). */
     public static final double MIN_SIMILARITY = 0.25;
+
     public static final int SHORT_WORDS = 6;
     public static final int LONG_WORDS = 150;
     public static final Intent DEFAULT_INTENT = Intent.REASONING;
 
     /** Tried in order; the first match decides (so "a Python function that summarizes" is code). */
     public static final List<Rule> RULES = List.of(
-            rule("code keyword", Intent.CODE, "python|java|javascript|typescript|golang|sql|regex|function|compile[sd]?|stack ?trace"
-                    + "|bug|refactor|unit tests?|code|snippet|nullpointerexception|```"),
-            rule("summary request", Intent.SUMMARIZE, "summari[sz]e|summary|tl;?dr|key points|condense|shorten|gist|recap"),
-            rule("extraction request", Intent.EXTRACT, "extract|classify|categori[sz]e|label|sentiment|list all|pull out|as json|"
-                    + "named entities|spam"),
-            rule("reasoning cue", Intent.REASONING, "why|prove|step by step|show your steps|calculate|how long|how many|trade-?offs?|"
-                    + "compare|plan|design|estimate|pros and cons|should (we|i|our)"));
+            rule(
+                    "code keyword",
+                    Intent.CODE,
+                    "python|java|javascript|typescript|golang|sql|regex|function|compile[sd]?|stack ?trace"
+                            + "|bug|refactor|unit tests?|code|snippet|nullpointerexception|```"),
+            rule(
+                    "summary request",
+                    Intent.SUMMARIZE,
+                    "summari[sz]e|summary|tl;?dr|key points|condense|shorten|gist|recap"),
+            rule(
+                    "extraction request",
+                    Intent.EXTRACT,
+                    "extract|classify|categori[sz]e|label|sentiment|list all|pull out|as json|"
+                            + "named entities|spam"),
+            rule(
+                    "reasoning cue",
+                    Intent.REASONING,
+                    "why|prove|step by step|show your steps|calculate|how long|how many|trade-?offs?|"
+                            + "compare|plan|design|estimate|pros and cons|should (we|i|our)"));
 
     private static Rule rule(String name, Intent intent, String words) {
         return new Rule(name, intent, Pattern.compile("(?i)(?<![\\w-])(" + words + ")(?![\\w-])"));
@@ -60,10 +82,13 @@ public final class IntentClassifier {
     public IntentClassifier(List<LabelledPrompt> examples, Embedder embedder) {
         this.examples = List.copyOf(examples);
         this.embedder = embedder;
-        this.vectors = embedder.embedAll(examples.stream().map(LabelledPrompt::prompt).toList());
+        this.vectors =
+                embedder.embedAll(examples.stream().map(LabelledPrompt::prompt).toList());
     }
 
-    public List<LabelledPrompt> examples() { return examples; }
+    public List<LabelledPrompt> examples() {
+        return examples;
+    }
 
     public Classification classify(String prompt) {
         return classify(prompt, Strategy.RULES_THEN_SIMILARITY);
@@ -88,32 +113,65 @@ public final class IntentClassifier {
                 Matcher m = r.pattern().matcher(prompt);
                 if (m.find()) {
                     String word = m.group(1);
-                    return done(t0, r.intent(), Method.RULE, "rule '" + r.name() + "' matched \"" + word + "\"", List.of());
+                    return done(
+                            t0, r.intent(), Method.RULE, "rule '" + r.name() + "' matched \"" + word + "\"", List.of());
                 }
             }
             int words = prompt.strip().isEmpty() ? 0 : prompt.strip().split("\\s+").length;
-            if (words > LONG_WORDS) return done(t0, Intent.SUMMARIZE, Method.LENGTH, "length rule: " + words + " words > " + LONG_WORDS
-                    + " (long pasted text is usually to be condensed)", List.of());
-            if (words <= SHORT_WORDS) return done(t0, Intent.CHAT, Method.LENGTH, "length rule: " + words + " words <= " + SHORT_WORDS
-                    + " and no keyword (a quick question or small talk)", List.of());
+            if (words > LONG_WORDS)
+                return done(
+                        t0,
+                        Intent.SUMMARIZE,
+                        Method.LENGTH,
+                        "length rule: " + words + " words > " + LONG_WORDS
+                                + " (long pasted text is usually to be condensed)",
+                        List.of());
+            if (words <= SHORT_WORDS)
+                return done(
+                        t0,
+                        Intent.CHAT,
+                        Method.LENGTH,
+                        "length rule: " + words + " words <= " + SHORT_WORDS
+                                + " and no keyword (a quick question or small talk)",
+                        List.of());
             if (strategy == Strategy.RULES_ONLY) {
-                return done(t0, DEFAULT_INTENT, Method.DEFAULT, "no rule matched: default " + DEFAULT_INTENT + " (the capable model)", List.of());
+                return done(
+                        t0,
+                        DEFAULT_INTENT,
+                        Method.DEFAULT,
+                        "no rule matched: default " + DEFAULT_INTENT + " (the capable model)",
+                        List.of());
             }
         }
         float[] q = vector != null ? vector : embedder.embed(prompt);
         List<Neighbour> all = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) if (i != exclude) all.add(new Neighbour(examples.get(i), dot(q, vectors.get(i))));
+        for (int i = 0; i < examples.size(); i++)
+            if (i != exclude) all.add(new Neighbour(examples.get(i), dot(q, vectors.get(i))));
         all.sort(Comparator.comparingDouble(Neighbour::similarity).reversed());
         List<Neighbour> nearest = List.copyOf(all.subList(0, Math.min(K, all.size())));
         if (nearest.isEmpty() || nearest.get(0).similarity() < MIN_SIMILARITY) {
-            return done(t0, DEFAULT_INTENT, Method.DEFAULT, String.format("nearest example too far (cosine %.2f < %.2f): default %s",
-                    nearest.isEmpty() ? Double.NaN : nearest.get(0).similarity(), MIN_SIMILARITY, DEFAULT_INTENT), nearest);
+            return done(
+                    t0,
+                    DEFAULT_INTENT,
+                    Method.DEFAULT,
+                    String.format(
+                            "nearest example too far (cosine %.2f < %.2f): default %s",
+                            nearest.isEmpty() ? Double.NaN : nearest.get(0).similarity(),
+                            MIN_SIMILARITY,
+                            DEFAULT_INTENT),
+                    nearest);
         }
         Map<Intent, Double> votes = new EnumMap<>(Intent.class);
         for (Neighbour n : nearest) votes.merge(n.example().intent(), n.similarity(), Double::sum);
-        Intent best = votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        Intent best = votes.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         StringBuilder why = new StringBuilder("nearest examples:");
-        for (Neighbour n : nearest) why.append(String.format(" %.2f %s \"%s\";", n.similarity(), n.example().intent(), clip(n.example().prompt(), 48)));
+        for (Neighbour n : nearest)
+            why.append(String.format(
+                    " %.2f %s \"%s\";",
+                    n.similarity(), n.example().intent(), clip(n.example().prompt(), 48)));
         return done(t0, best, Method.SIMILARITY, why.substring(0, why.length() - 1), nearest);
     }
 

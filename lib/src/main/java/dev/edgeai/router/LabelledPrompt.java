@@ -19,7 +19,9 @@ public record LabelledPrompt(String prompt, Intent intent, String source) {
         try {
             if (Files.isDirectory(fileOrDir)) {
                 try (Stream<Path> s = Files.list(fileOrDir)) {
-                    files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+                    files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                            .sorted()
+                            .toList();
                 }
             } else if (Files.isRegularFile(fileOrDir)) {
                 files = List.of(fileOrDir);
@@ -36,7 +38,8 @@ public record LabelledPrompt(String prompt, Intent intent, String source) {
                     try {
                         n = ResultsFile.json().readTree(lines.get(i));
                     } catch (IOException e) {
-                        throw new IllegalArgumentException(where + " is not a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+                        throw new IllegalArgumentException(where + " is not a JSON object: "
+                                + e.getMessage().lines().findFirst().orElse(""));
                     }
                     String prompt = n.path("prompt").asText("");
                     if (prompt.isBlank()) throw new IllegalArgumentException(where + " has no \"prompt\"");

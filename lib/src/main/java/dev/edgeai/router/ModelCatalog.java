@@ -18,12 +18,16 @@ public record ModelCatalog(List<CatalogModel> models) {
     }
 
     public static ModelCatalog load(Path file) {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model catalog not found: " + file + " (see data/models.json)");
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("model catalog not found: " + file + " (see data/models.json)");
         JsonNode root;
         try {
             root = ResultsFile.json().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException(
+                    file + " is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
         List<CatalogModel> out = new ArrayList<>();
         int i = 0;
@@ -32,11 +36,17 @@ public record ModelCatalog(List<CatalogModel> models) {
             String where = file.getFileName() + " model " + i;
             String alias = text(m, "alias", where);
             String size = text(m, "size_class", where);
-            if (!size.equals("slm") && !size.equals("llm")) throw new IllegalArgumentException(where + ": size_class must be slm or llm, was " + size);
+            if (!size.equals("slm") && !size.equals("llm"))
+                throw new IllegalArgumentException(where + ": size_class must be slm or llm, was " + size);
             List<Intent> strengths = new ArrayList<>();
             for (JsonNode s : m.path("strengths")) strengths.add(Intent.of(s.asText()));
-            out.add(new CatalogModel(alias, size, m.path("params_b").asDouble(Double.NaN), strengths,
-                    number(m, "cost_per_1m_input", where), number(m, "cost_per_1m_output", where)));
+            out.add(new CatalogModel(
+                    alias,
+                    size,
+                    m.path("params_b").asDouble(Double.NaN),
+                    strengths,
+                    number(m, "cost_per_1m_input", where),
+                    number(m, "cost_per_1m_output", where)));
         }
         if (out.isEmpty()) throw new IllegalArgumentException(file + " has no \"models\" list");
         return new ModelCatalog(out);
@@ -62,14 +72,17 @@ public record ModelCatalog(List<CatalogModel> models) {
         for (CatalogModel c : models) if (c.alias().equalsIgnoreCase(model)) return Optional.of(c);
         CatalogModel best = null;
         for (CatalogModel c : models) {
-            if (ModelResolver.find(c.alias(), List.of(model)).isPresent() && (best == null || c.alias().length() > best.alias().length())) best = c;
+            if (ModelResolver.find(c.alias(), List.of(model)).isPresent()
+                    && (best == null || c.alias().length() > best.alias().length())) best = c;
         }
         return Optional.ofNullable(best);
     }
 
     public CatalogModel require(String model) {
-        return find(model).orElseThrow(() -> new IllegalArgumentException("model '" + model + "' is not in the catalog ("
-                + String.join(", ", models.stream().map(CatalogModel::alias).toList())
-                + "): add an entry with alias, size_class, strengths and costs to data/models.json"));
+        return find(model)
+                .orElseThrow(() -> new IllegalArgumentException("model '" + model + "' is not in the catalog ("
+                        + String.join(
+                                ", ", models.stream().map(CatalogModel::alias).toList())
+                        + "): add an entry with alias, size_class, strengths and costs to data/models.json"));
     }
 }

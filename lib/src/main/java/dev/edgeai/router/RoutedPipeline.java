@@ -18,10 +18,12 @@ import java.util.function.Consumer;
  * "estimate the cost" goes to the large one). Each step's note is the router's explanation.
  */
 public final class RoutedPipeline {
-    static final String PLAN = "Break the user's task into at most %d concrete steps. Reply with a numbered list only, one step per line.";
+    static final String PLAN =
+            "Break the user's task into at most %d concrete steps. Reply with a numbered list only, one step per line.";
     static final String EXECUTE = "You carry out one step of a larger task. Do only this step, briefly and concretely.";
-    static final String REVIEW = "You review the result of a task. Reply APPROVED on the first line if the steps' results answer the task; "
-            + "otherwise REVISE: and what is missing, in at most three lines.";
+    static final String REVIEW =
+            "You review the result of a task. Reply APPROVED on the first line if the steps' results answer the task; "
+                    + "otherwise REVISE: and what is missing, in at most three lines.";
 
     private final ChatBackend backend;
     private final Router router;
@@ -44,20 +46,28 @@ public final class RoutedPipeline {
         List<String> steps = List.of(task);
         String answer = null;
         try {
-            ChatResult plan = log.call(role("planner", taskRoute, PLAN.formatted(maxSteps)), 1, "Task: " + task, note(taskRoute));
+            ChatResult plan =
+                    log.call(role("planner", taskRoute, PLAN.formatted(maxSteps)), 1, "Task: " + task, note(taskRoute));
             List<String> parsed = Orchestrator.parsePlan(plan.text(), maxSteps);
             steps = parsed.isEmpty() ? List.of(task) : parsed;
             StringBuilder done = new StringBuilder();
             List<String> results = new ArrayList<>();
             for (String s : steps) {
                 Router.Decision d = router.route(s);
-                String user = "Overall task: " + task + (done.isEmpty() ? "" : "\n\nDone so far:\n" + done) + "\n\nNow do this step: " + s;
-                String out = log.call(role("executor", d, EXECUTE), 1, user, note(d)).text().strip();
+                String user = "Overall task: " + task + (done.isEmpty() ? "" : "\n\nDone so far:\n" + done)
+                        + "\n\nNow do this step: " + s;
+                String out = log.call(role("executor", d, EXECUTE), 1, user, note(d))
+                        .text()
+                        .strip();
                 results.add(out);
                 done.append("- ").append(s).append(": ").append(out).append('\n');
             }
             answer = String.join("\n\n", results);
-            ChatResult review = log.call(role("reviewer", taskRoute, REVIEW), 1, "Task: " + task + "\n\nResults of the steps:\n" + done, note(taskRoute));
+            ChatResult review = log.call(
+                    role("reviewer", taskRoute, REVIEW),
+                    1,
+                    "Task: " + task + "\n\nResults of the steps:\n" + done,
+                    note(taskRoute));
             Verdict v = Verdict.parse(review.text());
             return new AgentRun(task, steps, log.steps(), answer, v.accepted(), 1, 1, null);
         } catch (StepLog.StepFailedException e) {
@@ -70,7 +80,9 @@ public final class RoutedPipeline {
     }
 
     private static String note(Router.Decision d) {
-        return "routed: " + d.intent() + " via " + d.classification().method().name().toLowerCase() + " → " + d.target().entry().sizeClass()
-                + " (" + IntentClassifier.clip(d.classification().reason(), 70) + ")";
+        return "routed: " + d.intent() + " via "
+                + d.classification().method().name().toLowerCase() + " → "
+                + d.target().entry().sizeClass() + " ("
+                + IntentClassifier.clip(d.classification().reason(), 70) + ")";
     }
 }

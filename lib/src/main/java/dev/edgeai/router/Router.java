@@ -16,12 +16,15 @@ public final class Router {
 
     /** A routing decision with its explanation. */
     public record Decision(String prompt, IntentClassifier.Classification classification, Target target, String why) {
-        public Intent intent() { return classification.intent(); }
+        public Intent intent() {
+            return classification.intent();
+        }
 
         /** Two lines: how the intent was found, then why this model. */
         public String explain() {
-            return "intent " + intent() + " (" + classification.method().name().toLowerCase() + "): " + classification.reason()
-                    + "\n→ " + target.name() + " [" + target.entry().sizeClass() + "]: " + why;
+            return "intent " + intent() + " (" + classification.method().name().toLowerCase() + "): "
+                    + classification.reason() + "\n→ " + target.name() + " ["
+                    + target.entry().sizeClass() + "]: " + why;
         }
     }
 
@@ -36,7 +39,8 @@ public final class Router {
 
     /** The usual pair: a small and a large model, looked up in the catalog (unknown names fail with what to add). */
     public static Router of(ModelCatalog catalog, IntentClassifier classifier, String slm, String llm) {
-        return new Router(classifier, List.of(new Target(slm, catalog.require(slm)), new Target(llm, catalog.require(llm))));
+        return new Router(
+                classifier, List.of(new Target(slm, catalog.require(slm)), new Target(llm, catalog.require(llm))));
     }
 
     /**
@@ -44,12 +48,20 @@ public final class Router {
      * a model the backend does not have fails here with the list of those it has.
      */
     public Router resolve(List<ModelInfo> available) {
-        return new Router(classifier, inPlay.stream().map(t -> new Target(ModelResolver.resolve(t.name(), available), t.entry())).toList());
+        return new Router(
+                classifier,
+                inPlay.stream()
+                        .map(t -> new Target(ModelResolver.resolve(t.name(), available), t.entry()))
+                        .toList());
     }
 
-    public IntentClassifier classifier() { return classifier; }
+    public IntentClassifier classifier() {
+        return classifier;
+    }
 
-    public List<Target> inPlay() { return inPlay; }
+    public List<Target> inPlay() {
+        return inPlay;
+    }
 
     public Decision route(String prompt) {
         return decide(prompt, classifier.classify(prompt));
@@ -58,17 +70,26 @@ public final class Router {
     public Decision decide(String prompt, IntentClassifier.Classification c) {
         Target t = choose(c.intent());
         boolean strong = t.entry().strongAt(c.intent());
-        String why = strong ? "cheapest model in play strong at " + c.intent()
-                + String.format(" ($%.2f/$%.2f per 1M in/out)", t.entry().costPer1MInput(), t.entry().costPer1MOutput())
+        String why = strong
+                ? "cheapest model in play strong at " + c.intent()
+                        + String.format(
+                                " ($%.2f/$%.2f per 1M in/out)",
+                                t.entry().costPer1MInput(), t.entry().costPer1MOutput())
                 : "no model in play lists " + c.intent() + " as a strength: the most capable one";
         return new Decision(prompt, c, t, why);
     }
 
     /** The model a request of this intent goes to. */
     public Target choose(Intent intent) {
-        return inPlay.stream().filter(t -> t.entry().strongAt(intent)).min(Comparator.comparingDouble(Router::price))
-                .orElseGet(() -> inPlay.stream().max(Comparator.comparingDouble(Router::price)).orElseThrow());
+        return inPlay.stream()
+                .filter(t -> t.entry().strongAt(intent))
+                .min(Comparator.comparingDouble(Router::price))
+                .orElseGet(() -> inPlay.stream()
+                        .max(Comparator.comparingDouble(Router::price))
+                        .orElseThrow());
     }
 
-    private static double price(Target t) { return t.entry().costPer1MInput() + t.entry().costPer1MOutput(); }
+    private static double price(Target t) {
+        return t.entry().costPer1MInput() + t.entry().costPer1MOutput();
+    }
 }

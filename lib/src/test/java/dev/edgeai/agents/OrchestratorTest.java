@@ -26,7 +26,9 @@ class OrchestratorTest {
     static final String SLM = "phi-4-mini";
     static final String LLM = "gpt-oss-20b";
     static final String TASK = "Explain TTFT to attendees.";
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     static ScriptedServer.Builder server() {
         return ScriptedServer.builder()
@@ -45,31 +47,58 @@ class OrchestratorTest {
     }
 
     static OpenAiClient client(ScriptedServer s) {
-        return OpenAiClient.builder().baseUrl(s.baseUrl()).backoffBase(Duration.ofMillis(5)).build();
+        return OpenAiClient.builder()
+                .baseUrl(s.baseUrl())
+                .backoffBase(Duration.ofMillis(5))
+                .build();
     }
 
     @Test
     void aRejectedDraftIsRevisedOnceThenAcceptedAndEveryStepIsLogged() throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
-        Files.writeString(docs.resolve("latency.md"), "# Latency\n\nTime to first token (TTFT) is measured from the moment the "
-                + "request is sent until the first generated token arrives.\n");
-        Files.writeString(docs.resolve("cooking.md"), "# Pasta\n\nBoil water, add salt, cook the pasta for nine minutes.\n");
+        Files.writeString(
+                docs.resolve("latency.md"),
+                "# Latency\n\nTime to first token (TTFT) is measured from the moment the "
+                        + "request is sent until the first generated token arrives.\n");
+        Files.writeString(
+                docs.resolve("cooking.md"), "# Pasta\n\nBoil water, add salt, cook the pasta for nine minutes.\n");
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withoutCache());
-        try (var server = flow(server(), "REVISE: cite the source of the definition").start(); var client = client(server)) {
+        try (var server = flow(server(), "REVISE: cite the source of the definition")
+                        .start();
+                var client = client(server)) {
             List<Step> live = new ArrayList<>();
-            var orch = new Orchestrator(client, Team.of(SLM, LLM, 3, 128, 0.0), retriever, new Orchestrator.Options(3, 3, 2, 0));
+            var orch = new Orchestrator(
+                    client, Team.of(SLM, LLM, 3, 128, 0.0), retriever, new Orchestrator.Options(3, 3, 2, 0));
             AgentRun run = orch.run(TASK, live::add);
 
             assertNull(run.error());
             assertTrue(run.accepted());
             assertEquals(2, run.rounds(), "one rejection, one revision");
-            assertEquals(List.of("What is TTFT?", "How is TTFT measured?", "Why does it matter?"), run.subtasks(), "capped at 3");
-            assertEquals(List.of("planner", "researcher", "researcher", "researcher", "writer", "reviewer", "writer", "reviewer"),
+            assertEquals(
+                    List.of("What is TTFT?", "How is TTFT measured?", "Why does it matter?"),
+                    run.subtasks(),
+                    "capped at 3");
+            assertEquals(
+                    List.of(
+                            "planner",
+                            "researcher",
+                            "researcher",
+                            "researcher",
+                            "writer",
+                            "reviewer",
+                            "writer",
+                            "reviewer"),
                     run.steps().stream().map(Step::role).toList());
             assertEquals(run.steps(), live, "the listener saw every step as it ended");
-            assertEquals(List.of(LLM, SLM, SLM, SLM, SLM, LLM, SLM, LLM), run.steps().stream().map(Step::model).toList());
-            assertEquals(List.of(LLM, SLM, SLM, SLM, SLM, LLM, SLM, LLM),
-                    server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).map(r -> r.json().path("model").asText()).toList(),
+            assertEquals(
+                    List.of(LLM, SLM, SLM, SLM, SLM, LLM, SLM, LLM),
+                    run.steps().stream().map(Step::model).toList());
+            assertEquals(
+                    List.of(LLM, SLM, SLM, SLM, SLM, LLM, SLM, LLM),
+                    server.requests().stream()
+                            .filter(r -> r.path().endsWith("/chat/completions"))
+                            .map(r -> r.json().path("model").asText())
+                            .toList(),
                     "each role ran on its own model");
             assertTrue(run.answer().startsWith("Draft two"), run.answer());
             for (Step s : run.steps()) {
@@ -81,14 +110,23 @@ class OrchestratorTest {
             // the researcher got retrieved passages, from the relevant file first
             String researchPrompt = run.steps().get(1).sample().prompt();
             assertTrue(researchPrompt.contains("[1] latency.md"), researchPrompt);
-            assertTrue(run.steps().get(1).note().startsWith("retrieval: "), run.steps().get(1).note());
+            assertTrue(
+                    run.steps().get(1).note().startsWith("retrieval: "),
+                    run.steps().get(1).note());
             // the writer's revision saw the reviewer's feedback and its previous draft
             String revision = run.steps().get(6).sample().prompt();
-            assertTrue(revision.contains("Reviewer feedback: cite the source of the definition") && revision.contains("Draft one"), revision);
+            assertTrue(
+                    revision.contains("Reviewer feedback: cite the source of the definition")
+                            && revision.contains("Draft one"),
+                    revision);
             assertEquals("verdict: accepted", run.steps().get(7).note());
             assertTrue(run.steps().get(5).note().startsWith("verdict: revise"));
             // each role's system prompt was sent
-            var first = server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).findFirst().orElseThrow().json();
+            var first = server.requests().stream()
+                    .filter(r -> r.path().endsWith("/chat/completions"))
+                    .findFirst()
+                    .orElseThrow()
+                    .json();
             assertTrue(first.path("messages").get(0).path("content").asText().contains("planner"));
 
             String table = AgentReport.table(run.steps());
@@ -101,8 +139,12 @@ class OrchestratorTest {
             assertTrue(back.complete());
             assertEquals(8, back.samples().size());
             assertEquals(true, back.meta().options().get("accepted"));
-            assertEquals(AgentReport.steps(res).stream().map(Step::note).toList(), AgentReport.steps(back).stream().map(Step::note).toList());
-            assertEquals(run.totals().completionTokens(), AgentRun.Totals.of(AgentReport.steps(back)).completionTokens());
+            assertEquals(
+                    AgentReport.steps(res).stream().map(Step::note).toList(),
+                    AgentReport.steps(back).stream().map(Step::note).toList());
+            assertEquals(
+                    run.totals().completionTokens(),
+                    AgentRun.Totals.of(AgentReport.steps(back)).completionTokens());
         }
     }
 
@@ -110,15 +152,30 @@ class OrchestratorTest {
     void theReviewLoopStopsAtMaxRoundsAndSaysTheAnswerWasNotAccepted() {
         // the reviewer never approves: "Draft two" answers REVISE too
         try (var server = server().reply("Review the draft", "REVISE: still wrong")
-                .reply("Research notes", "Draft: TTFT.").reply("Task:", "- What is TTFT?").start(); var client = client(server)) {
-            AgentRun run = new Orchestrator(client, Team.of(SLM, LLM, 3, 64, 0.0), null, new Orchestrator.Options(3, 3, 2, 0))
-                    .run(TASK, s -> { });
+                        .reply("Research notes", "Draft: TTFT.")
+                        .reply("Task:", "- What is TTFT?")
+                        .start();
+                var client = client(server)) {
+            AgentRun run = new Orchestrator(
+                            client, Team.of(SLM, LLM, 3, 64, 0.0), null, new Orchestrator.Options(3, 3, 2, 0))
+                    .run(TASK, s -> {});
             assertNull(run.error());
             assertFalse(run.accepted());
             assertEquals(3, run.rounds());
-            assertEquals(3, run.steps().stream().filter(s -> s.role().equals("writer")).count());
-            assertEquals(3, run.steps().stream().filter(s -> s.role().equals("reviewer")).count());
-            assertEquals(List.of(1, 2, 3), run.steps().stream().filter(s -> s.role().equals("reviewer")).map(Step::round).toList());
+            assertEquals(
+                    3,
+                    run.steps().stream().filter(s -> s.role().equals("writer")).count());
+            assertEquals(
+                    3,
+                    run.steps().stream()
+                            .filter(s -> s.role().equals("reviewer"))
+                            .count());
+            assertEquals(
+                    List.of(1, 2, 3),
+                    run.steps().stream()
+                            .filter(s -> s.role().equals("reviewer"))
+                            .map(Step::round)
+                            .toList());
             assertEquals("Draft: TTFT.", run.answer());
             assertEquals("no retriever", run.steps().get(1).note());
         }
@@ -126,8 +183,11 @@ class OrchestratorTest {
 
     @Test
     void aPlannerWithoutAListMeansTheTaskIsResearchedAsAWhole() {
-        try (var server = server().reply("Review the draft", "LGTM").start(); var client = client(server)) {
-            AgentRun run = new Orchestrator(client, Team.of(SLM, LLM, 3, 64, 0.0), null, Orchestrator.Options.defaults()).run(TASK, s -> { });
+        try (var server = server().reply("Review the draft", "LGTM").start();
+                var client = client(server)) {
+            AgentRun run = new Orchestrator(
+                            client, Team.of(SLM, LLM, 3, 64, 0.0), null, Orchestrator.Options.defaults())
+                    .run(TASK, s -> {});
             assertEquals(List.of(TASK), run.subtasks());
             assertTrue(run.accepted());
             assertEquals(4, run.steps().size());
@@ -138,12 +198,19 @@ class OrchestratorTest {
     void aFailingStepStopsTheFlowAndIsReportedWithTheStepsBeforeIt() {
         String writer = "writer-model";
         try (var server = flow(server(), "APPROVED")
-                .model(writer, Script.builder().fault(Script.Fault.ERROR_EVENT, 0).build()).start(); var client = client(server)) {
+                        .model(
+                                writer,
+                                Script.builder()
+                                        .fault(Script.Fault.ERROR_EVENT, 0)
+                                        .build())
+                        .start();
+                var client = client(server)) {
             Team team = Team.of(SLM, LLM, 3, 64, 0.0);
             team = new Team(team.planner(), team.researcher(), team.writer().withModel(writer), team.reviewer());
-            AgentRun run = new Orchestrator(client, team, null, Orchestrator.Options.defaults()).run(TASK, s -> { });
+            AgentRun run = new Orchestrator(client, team, null, Orchestrator.Options.defaults()).run(TASK, s -> {});
             assertNotNull(run.error(), "the failure is reported");
-            assertTrue(run.error().contains("writer") && run.error().contains("scripted generation failure"), run.error());
+            assertTrue(
+                    run.error().contains("writer") && run.error().contains("scripted generation failure"), run.error());
             Step last = run.steps().get(run.steps().size() - 1);
             assertEquals("writer", last.role());
             assertFalse(last.ok());
@@ -158,11 +225,18 @@ class OrchestratorTest {
 
     @Test
     void anUnknownModelFailsBeforeAnyStep() {
-        try (var server = server().start(); var client = client(server)) {
-            var orch = new Orchestrator(client, Team.of("no-such-model", LLM, 3, 64, 0.0), null, Orchestrator.Options.defaults());
-            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.edgeai.chat.ChatException.class, () -> orch.run(TASK, s -> { }));
+        try (var server = server().start();
+                var client = client(server)) {
+            var orch = new Orchestrator(
+                    client, Team.of("no-such-model", LLM, 3, 64, 0.0), null, Orchestrator.Options.defaults());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.edgeai.chat.ChatException.class, () -> orch.run(TASK, s -> {}));
             assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
-            assertEquals(0, server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count());
+            assertEquals(
+                    0,
+                    server.requests().stream()
+                            .filter(r -> r.path().endsWith("/chat/completions"))
+                            .count());
         }
     }
 

@@ -19,18 +19,39 @@ class BenchCompareTest {
 
     static RunResult old() {
         return TestResults.result(List.of(
-                TestResults.summary("phi-4-mini", 1, new double[] {10, 100, 10, 100, 120, 125},
-                        new double[] {10, 20, 2, 20, 22, 23}, new double[] {10, 2000, 100, 2000, 2100, 2150},
-                        new double[] {10, 50, 5, 50, 52, 53}, 0.5, 25.0, 0),
-                TestResults.summary("only-old", 1, new double[] {1, 1, 0, 1, 1, 1}, new double[] {1, 1, 0, 1, 1, 1},
-                        new double[] {1, 1, 0, 1, 1, 1}, new double[] {1, 1, 0, 1, 1, 1}, 1.0, 1.0, 0)));
+                TestResults.summary(
+                        "phi-4-mini",
+                        1,
+                        new double[] {10, 100, 10, 100, 120, 125},
+                        new double[] {10, 20, 2, 20, 22, 23},
+                        new double[] {10, 2000, 100, 2000, 2100, 2150},
+                        new double[] {10, 50, 5, 50, 52, 53},
+                        0.5,
+                        25.0,
+                        0),
+                TestResults.summary(
+                        "only-old",
+                        1,
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        1.0,
+                        1.0,
+                        0)));
     }
 
     static RunResult neu() {
-        return TestResults.result(List.of(
-                TestResults.summary("phi-4-mini", 1, new double[] {10, 150, 15, 130, 160, 170},
-                        new double[] {10, 20, 3, 21, 23, 24}, new double[] {10, 2000, 100, 1900, 2100, 2150},
-                        new double[] {10, 40, 4, 41, 42, 43}, 0.5, 25.0, 0)));
+        return TestResults.result(List.of(TestResults.summary(
+                "phi-4-mini",
+                1,
+                new double[] {10, 150, 15, 130, 160, 170},
+                new double[] {10, 20, 3, 21, 23, 24},
+                new double[] {10, 2000, 100, 1900, 2100, 2150},
+                new double[] {10, 40, 4, 41, 42, 43},
+                0.5,
+                25.0,
+                0)));
     }
 
     @Test

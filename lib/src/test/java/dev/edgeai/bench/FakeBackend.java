@@ -34,10 +34,14 @@ final class FakeBackend implements ChatBackend {
     }
 
     @Override
-    public BackendInfo info() { return new BackendInfo("fake", "mem://fake", "1"); }
+    public BackendInfo info() {
+        return new BackendInfo("fake", "mem://fake", "1");
+    }
 
     @Override
-    public List<ModelInfo> models() { return List.of(new ModelInfo("m", "test")); }
+    public List<ModelInfo> models() {
+        return List.of(new ModelInfo("m", "test"));
+    }
 
     @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {
@@ -50,7 +54,8 @@ final class FakeBackend implements ChatBackend {
                 sleep(2);
                 throw e;
             }
-            if (request.model().equals("missing")) throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, "no model missing");
+            if (request.model().equals("missing"))
+                throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, "no model missing");
             long t0 = System.nanoTime();
             sleep(ttftMs);
             double ttft = (System.nanoTime() - t0) / 1e6;
@@ -59,8 +64,12 @@ final class FakeBackend implements ChatBackend {
             double last = ttft;
             for (int i = 1; i < tokens; i++) {
                 if (listener.isCancelled()) {
-                    return new ChatResult(request.model() + "-resolved", "a", "cancelled",
-                            new Usage(5, i, !usage), new Timings(ttft, last, gaps, Double.NaN));
+                    return new ChatResult(
+                            request.model() + "-resolved",
+                            "a",
+                            "cancelled",
+                            new Usage(5, i, !usage),
+                            new Timings(ttft, last, gaps, Double.NaN));
                 }
                 sleep(itlMs);
                 double t = (System.nanoTime() - t0) / 1e6;
@@ -68,8 +77,12 @@ final class FakeBackend implements ChatBackend {
                 last = t;
                 listener.onToken("b");
             }
-            return new ChatResult(request.model() + "-resolved", "a" + "b".repeat(tokens - 1), "stop",
-                    new Usage(5, tokens, !usage), new Timings(ttft, last, gaps, Double.NaN));
+            return new ChatResult(
+                    request.model() + "-resolved",
+                    "a" + "b".repeat(tokens - 1),
+                    "stop",
+                    new Usage(5, tokens, !usage),
+                    new Timings(ttft, last, gaps, Double.NaN));
         } finally {
             inFlight.decrementAndGet();
         }

@@ -13,12 +13,26 @@ import org.junit.jupiter.api.Test;
 class PrintersTest {
     static RunResult known() {
         return TestResults.result(List.of(
-                TestResults.summary("phi-4-mini", 1, new double[] {10, 120.25, 5, 118, 130, 131.5},
-                        new double[] {10, 25.5, 1, 25, 27.75, 28}, new double[] {10, 3300, 100, 3290, 3450, 3480},
-                        new double[] {10, 39.2, 1.55, 40, 41, 41.5}, 0.3, 33.3, 0),
-                TestResults.summary("qwen2.5-7b", 4, new double[] {9, 480, 40, 470, 560, 575},
-                        new double[] {9, 70, 3, 69, 75, 76}, new double[] {9, 8800, 300, 8750, 9300, 9350},
-                        new double[] {9, 14.3, 0.6, 14.5, 15, 15.2}, 0.45, 50.0, 1)));
+                TestResults.summary(
+                        "phi-4-mini",
+                        1,
+                        new double[] {10, 120.25, 5, 118, 130, 131.5},
+                        new double[] {10, 25.5, 1, 25, 27.75, 28},
+                        new double[] {10, 3300, 100, 3290, 3450, 3480},
+                        new double[] {10, 39.2, 1.55, 40, 41, 41.5},
+                        0.3,
+                        33.3,
+                        0),
+                TestResults.summary(
+                        "qwen2.5-7b",
+                        4,
+                        new double[] {9, 480, 40, 470, 560, 575},
+                        new double[] {9, 70, 3, 69, 75, 76},
+                        new double[] {9, 8800, 300, 8750, 9300, 9350},
+                        new double[] {9, 14.3, 0.6, 14.5, 15, 15.2},
+                        0.45,
+                        50.0,
+                        1)));
     }
 
     @Test
@@ -34,10 +48,17 @@ class PrintersTest {
 
     @Test
     void markdownEscapesPipesAndFlagsIncomplete() {
-        RunResult r = TestResults.result(List.of(TestResults.summary("a|b", 1, new double[] {1, 1, 0, 1, 1, 1},
-                new double[] {0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN},
-                new double[] {1, 1, 0, 1, 1, 1}, new double[] {0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN}, null, null, 0))).incomplete("backend unreachable");
+        RunResult r = TestResults.result(List.of(TestResults.summary(
+                        "a|b",
+                        1,
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        new double[] {0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN},
+                        new double[] {1, 1, 0, 1, 1, 1},
+                        new double[] {0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN},
+                        null,
+                        null,
+                        0)))
+                .incomplete("backend unreachable");
         String md = new MarkdownPrinter().print(r);
         assertTrue(md.contains("| a\\|b "), md);
         assertTrue(md.contains("**INCOMPLETE RUN**: backend unreachable"), md);
@@ -64,9 +85,16 @@ class PrintersTest {
 
     @Test
     void csvQuotesHostileText() {
-        RunResult r = TestResults.result(List.of(TestResults.summary("a,\"b\"\nc", 1, new double[] {1, 1, 0, 1, 1, 1},
-                new double[] {1, 1, 0, 1, 1, 1}, new double[] {1, 1, 0, 1, 1, 1}, new double[] {1, 1, 0, 1, 1, 1},
-                1.0, 1.0, 0)));
+        RunResult r = TestResults.result(List.of(TestResults.summary(
+                "a,\"b\"\nc",
+                1,
+                new double[] {1, 1, 0, 1, 1, 1},
+                new double[] {1, 1, 0, 1, 1, 1},
+                new double[] {1, 1, 0, 1, 1, 1},
+                new double[] {1, 1, 0, 1, 1, 1},
+                1.0,
+                1.0,
+                0)));
         List<List<String>> rows = parseCsv(new CsvPrinter().print(r));
         assertEquals("a,\"b\"\nc", rows.get(1).get(CsvPrinter.columns().indexOf("model")));
     }
@@ -99,15 +127,26 @@ class PrintersTest {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (q) {
-                if (ch == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') { f.append('"'); i++; }
-                else if (ch == '"') q = false;
+                if (ch == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (ch == '"') q = false;
                 else f.append(ch);
             } else if (ch == '"') q = true;
-            else if (ch == ',') { row.add(f.toString()); f.setLength(0); }
-            else if (ch == '\n') { row.add(f.toString()); f.setLength(0); rows.add(row); row = new ArrayList<>(); }
-            else f.append(ch);
+            else if (ch == ',') {
+                row.add(f.toString());
+                f.setLength(0);
+            } else if (ch == '\n') {
+                row.add(f.toString());
+                f.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+            } else f.append(ch);
         }
-        if (!f.isEmpty() || !row.isEmpty()) { row.add(f.toString()); rows.add(row); }
+        if (!f.isEmpty() || !row.isEmpty()) {
+            row.add(f.toString());
+            rows.add(row);
+        }
         return rows;
     }
 }

@@ -16,14 +16,26 @@ final class TestResults {
     private TestResults() {}
 
     static RunMeta meta(String... models) {
-        return new RunMeta("benchmark", "2026-01-02T03:04:05Z",
+        return new RunMeta(
+                "benchmark",
+                "2026-01-02T03:04:05Z",
                 new Environment("host1", "Linux", "amd64", "cpu", 2, 1L << 30, "21", "vendor"),
-                new BackendInfo("openai", "http://127.0.0.1:1234/v1", null), List.of(models), Map.of());
+                new BackendInfo("openai", "http://127.0.0.1:1234/v1", null),
+                List.of(models),
+                Map.of());
     }
 
     /** A summary whose TTFT/TPOT/E2E/decode stats are given as {n, mean, sd, p50, p95, p99}. */
-    static Summary summary(String model, int c, double[] ttft, double[] tpot, double[] e2e, double[] decode,
-                           Double rps, Double tps, int errors) {
+    static Summary summary(
+            String model,
+            int c,
+            double[] ttft,
+            double[] tpot,
+            double[] e2e,
+            double[] decode,
+            Double rps,
+            Double tps,
+            int errors) {
         Map<String, Stats> m = new LinkedHashMap<>();
         m.put("ttft_ms", st(ttft));
         m.put("e2e_ms", st(e2e));

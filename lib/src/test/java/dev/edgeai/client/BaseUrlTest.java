@@ -1,23 +1,22 @@
 package dev.edgeai.client;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BaseUrlTest {
 
     @ParameterizedTest
     @CsvSource({
-            "http://127.0.0.1:5273,            http://127.0.0.1:5273/v1",
-            "http://127.0.0.1:5273/,           http://127.0.0.1:5273/v1",
-            "http://localhost:11434/v1,        http://localhost:11434/v1",
-            "http://localhost:11434/v1//,      http://localhost:11434/v1",
-            "localhost:8000,                   http://localhost:8000/v1",
-            "https://api.example.com/v1/chat/completions, https://api.example.com/v1",
-            "http://h:1/v1/models,             http://h:1/v1",
+        "http://127.0.0.1:5273,            http://127.0.0.1:5273/v1",
+        "http://127.0.0.1:5273/,           http://127.0.0.1:5273/v1",
+        "http://localhost:11434/v1,        http://localhost:11434/v1",
+        "http://localhost:11434/v1//,      http://localhost:11434/v1",
+        "localhost:8000,                   http://localhost:8000/v1",
+        "https://api.example.com/v1/chat/completions, https://api.example.com/v1",
+        "http://h:1/v1/models,             http://h:1/v1",
     })
     void normalises_to_a_base_ending_in_v1(String given, String expected) {
         assertEquals(expected, OpenAiClient.normaliseBaseUrl(given));

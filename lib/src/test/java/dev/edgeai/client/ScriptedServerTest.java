@@ -1,13 +1,12 @@
 package dev.edgeai.client;
 
-import dev.edgeai.testkit.Script;
-import dev.edgeai.testkit.ScriptedServer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.StreamListener;
-import dev.edgeai.client.OpenAiClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
+import dev.edgeai.testkit.Script;
+import dev.edgeai.testkit.ScriptedServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,35 +17,45 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Timeout(20)
 class ScriptedServerTest {
 
     @Test
     void unknown_model_gets_an_openai_style_404() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("m", Script.defaults()).start();
-             HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+        try (ScriptedServer server =
+                        ScriptedServer.builder().model("m", Script.defaults()).start();
+                HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(404, r.statusCode());
-            assertEquals("{\"error\":{\"message\":\"model 'x' not found\",\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}",
+            assertEquals(
+                    "{\"error\":{\"message\":\"model 'x' not found\",\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}",
                     r.body());
         }
     }
 
     @Test
     void streams_openai_chunks_ending_with_done() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("m", Script.builder().tokens("Hi", "!").build()).start();
-             HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse(""));
+        try (ScriptedServer server = ScriptedServer.builder()
+                        .model("m", Script.builder().tokens("Hi", "!").build())
+                        .start();
+                HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    "text/event-stream", r.headers().firstValue("Content-Type").orElse(""));
             String body = r.body();
             assertTrue(body.contains("\"object\":\"chat.completion.chunk\""), body);
             assertTrue(body.contains("\"delta\":{\"content\":\"Hi\"}"), body);
@@ -58,11 +67,14 @@ class ScriptedServerTest {
 
     @Test
     void counts_concurrent_chat_requests() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("m", Script.builder().ttftMs(300).tokenCount(2).build()).start();
-             OpenAiClient client = OpenAiClient.of(server.baseUrl());
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ScriptedServer server = ScriptedServer.builder()
+                        .model("m", Script.builder().ttftMs(300).tokenCount(2).build())
+                        .start();
+                OpenAiClient client = OpenAiClient.of(server.baseUrl());
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < 4; i++) all.add(pool.submit(() -> client.stream(ChatRequest.of("m", "hi"), StreamListener.NONE)));
+            for (int i = 0; i < 4; i++)
+                all.add(pool.submit(() -> client.stream(ChatRequest.of("m", "hi"), StreamListener.NONE)));
             for (Future<?> f : all) f.get();
             assertEquals(4, server.maxInFlight());
             assertEquals(0, server.inFlight());
@@ -72,22 +84,38 @@ class ScriptedServerTest {
 
     @Test
     void command_line_options_shape_the_server() throws IOException {
-        try (ScriptedServer server = ScriptedServer.fromArgs("--models", "slm,llm", "--tokens", "7", "--ttft-ms", "0", "--itl-ms", "0");
-             OpenAiClient client = OpenAiClient.of(server.baseUrl())) {
+        try (ScriptedServer server = ScriptedServer.fromArgs(
+                        "--models", "slm,llm", "--tokens", "7", "--ttft-ms", "0", "--itl-ms", "0");
+                OpenAiClient client = OpenAiClient.of(server.baseUrl())) {
             assertTrue(server.baseUrl().matches("http://127\\.0\\.0\\.1:\\d+/v1"), server.baseUrl());
-            assertEquals(List.of("llm", "slm"), client.models().stream().map(m -> m.id()).toList());
-            assertEquals(7, client.stream(ChatRequest.of("slm", "hi"), StreamListener.NONE).usage().completionTokens());
+            assertEquals(
+                    List.of("llm", "slm"),
+                    client.models().stream().map(m -> m.id()).toList());
+            assertEquals(
+                    7,
+                    client.stream(ChatRequest.of("slm", "hi"), StreamListener.NONE)
+                            .usage()
+                            .completionTokens());
         }
     }
 
     @Test
     void failures_are_used_up_in_order_then_the_script_runs() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().model("m", Script.builder().failFirst(503, 429).retryAfter("2").build()).start();
-             HttpClient http = HttpClient.newHttpClient()) {
+        try (ScriptedServer server = ScriptedServer.builder()
+                        .model(
+                                "m",
+                                Script.builder()
+                                        .failFirst(503, 429)
+                                        .retryAfter("2")
+                                        .build())
+                        .start();
+                HttpClient http = HttpClient.newHttpClient()) {
             HttpRequest req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build();
-            assertEquals(503, http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    503, http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
             HttpResponse<String> second = http.send(req, HttpResponse.BodyHandlers.ofString());
             assertEquals(429, second.statusCode());
             assertEquals("2", second.headers().firstValue("Retry-After").orElse(""));

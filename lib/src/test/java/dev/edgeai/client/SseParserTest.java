@@ -1,16 +1,15 @@
 package dev.edgeai.client;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SseParserTest {
 
@@ -26,7 +25,10 @@ class SseParserTest {
         // given two events and a comment
         String text = ": keep-alive" + nl + "data: {\"a\":1}" + nl + nl + "data: [DONE]" + nl + nl;
         // when / then
-        assertEquals(List.of(new SseParser.Event("message", "{\"a\":1}", null), new SseParser.Event("message", "[DONE]", null)),
+        assertEquals(
+                List.of(
+                        new SseParser.Event("message", "{\"a\":1}", null),
+                        new SseParser.Event("message", "[DONE]", null)),
                 parse(text));
     }
 
@@ -39,7 +41,11 @@ class SseParserTest {
 
     @Test
     void strips_exactly_one_leading_space() throws IOException {
-        assertEquals(List.of("x", " y", ""), parse("data: x\n\ndata:  y\n\ndata:\n\n").stream().map(SseParser.Event::data).toList());
+        assertEquals(
+                List.of("x", " y", ""),
+                parse("data: x\n\ndata:  y\n\ndata:\n\n").stream()
+                        .map(SseParser.Event::data)
+                        .toList());
     }
 
     @Test
@@ -51,19 +57,27 @@ class SseParserTest {
 
     @Test
     void flushes_the_last_event_at_eof_without_blank_line() throws IOException {
-        assertEquals(List.of("a", "b"), parse("data: a\n\ndata: b").stream().map(SseParser.Event::data).toList());
+        assertEquals(
+                List.of("a", "b"),
+                parse("data: a\n\ndata: b").stream().map(SseParser.Event::data).toList());
     }
 
     @Test
     void ignores_blank_lines_without_data_and_unknown_fields() throws IOException {
-        assertEquals(List.of("z"), parse("\n\nretry: 10\nfoo: bar\n\ndata: z\n\n").stream().map(SseParser.Event::data).toList());
+        assertEquals(
+                List.of("z"),
+                parse("\n\nretry: 10\nfoo: bar\n\ndata: z\n\n").stream()
+                        .map(SseParser.Event::data)
+                        .toList());
     }
 
     @Test
     void stops_when_the_handler_says_so() throws IOException {
         List<String> seen = new ArrayList<>();
-        int n = SseParser.parse(new BufferedReader(new StringReader("data: 1\n\ndata: 2\n\ndata: 3\n\n")),
-                e -> { seen.add(e.data()); return !e.data().equals("2"); });
+        int n = SseParser.parse(new BufferedReader(new StringReader("data: 1\n\ndata: 2\n\ndata: 3\n\n")), e -> {
+            seen.add(e.data());
+            return !e.data().equals("2");
+        });
         assertEquals(List.of("1", "2"), seen);
         assertEquals(2, n);
     }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real HTTP servers on 127.0.0.1 and a real `foundry` executable on PATH (a shell script printing like the CLI). */
 class DiscoveryTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     HttpServer server;
 
     @AfterEach
@@ -32,7 +34,9 @@ class DiscoveryTest {
         if (server != null) server.stop(0);
     }
 
-    int serve(int status, String body) throws IOException { return serve(status, body, null); }
+    int serve(int status, String body) throws IOException {
+        return serve(status, body, null);
+    }
 
     int serve(int status, String body, String serverHeader) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -55,8 +59,8 @@ class DiscoveryTest {
 
     Map<String, String> env(String... kv) throws IOException {
         Map<String, String> env = new HashMap<>();
-        env.put("PATH", tmp.resolve("bin").toString());       // no foundry unless a test writes one
-        env.put("OLLAMA_HOST", "127.0.0.1:" + deadPort());     // never the developer's real Ollama
+        env.put("PATH", tmp.resolve("bin").toString()); // no foundry unless a test writes one
+        env.put("OLLAMA_HOST", "127.0.0.1:" + deadPort()); // never the developer's real Ollama
         env.put("EDGEAI_SERVE_PORT", String.valueOf(deadPort())); // nor a serve.java running on 5273
         for (int i = 0; i < kv.length; i += 2) env.put(kv[i], kv[i + 1]);
         return env;
@@ -65,7 +69,8 @@ class DiscoveryTest {
     void fakeFoundry(String output) throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path cli = bin.resolve("foundry");
-        Files.writeString(cli, "#!/bin/sh\nif [ \"$1\" = service ]; then printf '%s\\n' '" + output + "'; exit 0; fi\nexit 1\n");
+        Files.writeString(
+                cli, "#!/bin/sh\nif [ \"$1\" = service ]; then printf '%s\\n' '" + output + "'; exit 0; fi\nexit 1\n");
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -92,7 +97,8 @@ class DiscoveryTest {
     @Test
     void explicitEndpointThatIsDownFailsWithoutFallingBack() throws IOException {
         int dead = deadPort();
-        ChatException e = assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + dead, env())));
+        ChatException e =
+                assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + dead, env())));
         assertEquals(ChatException.Kind.UNREACHABLE, e.kind());
         assertTrue(e.getMessage().contains("127.0.0.1:" + dead), e.getMessage());
     }
@@ -100,7 +106,8 @@ class DiscoveryTest {
     @Test
     void explicitEndpointAnswering401AsksForApiKey() throws IOException {
         int port = serve(401, "{\"error\":{\"message\":\"bad key\"}}");
-        ChatException e = assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + port, env())));
+        ChatException e =
+                assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + port, env())));
         assertEquals(ChatException.Kind.AUTH, e.kind());
         assertTrue(e.getMessage().contains("OPENAI_API_KEY"), e.getMessage());
     }
@@ -108,7 +115,8 @@ class DiscoveryTest {
     @Test
     void nonJsonAnswerIsNamed() throws IOException {
         int port = serve(200, "<html>proxy login</html>");
-        ChatException e = assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + port, env())));
+        ChatException e =
+                assertThrows(ChatException.class, () -> Discovery.discover(opts("http://127.0.0.1:" + port, env())));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
     }
 
@@ -127,7 +135,9 @@ class DiscoveryTest {
         fakeFoundry("Service is Started on http://127.0.0.1:" + port + "/, PID 4242!");
         Discovery.Found f = Discovery.discover(opts(null, env()));
         assertTrue(f.models().isEmpty());
-        assertTrue(String.join("\n", f.trace()).contains("foundry model run phi-4-mini"), f.trace().toString());
+        assertTrue(
+                String.join("\n", f.trace()).contains("foundry model run phi-4-mini"),
+                f.trace().toString());
     }
 
     @Test
@@ -156,8 +166,14 @@ class DiscoveryTest {
 
     @Test
     void firstUrlParsesBothCliVersions() {
-        assertEquals("http://127.0.0.1:54150", Discovery.firstUrl("🟢 Model management service is running on http://127.0.0.1:54150/openai/status").orElseThrow());
-        assertEquals("http://localhost:64646", Discovery.firstUrl("Service is Started on http://localhost:64646/, PID 11!").orElseThrow());
+        assertEquals(
+                "http://127.0.0.1:54150",
+                Discovery.firstUrl("🟢 Model management service is running on http://127.0.0.1:54150/openai/status")
+                        .orElseThrow());
+        assertEquals(
+                "http://localhost:64646",
+                Discovery.firstUrl("Service is Started on http://localhost:64646/, PID 11!")
+                        .orElseThrow());
         assertTrue(Discovery.firstUrl("🔴 not running").isEmpty());
     }
 
@@ -168,7 +184,9 @@ class DiscoveryTest {
         Discovery.Found f = Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", String.valueOf(port))));
         assertEquals("serve", f.backend().kind());
         assertEquals("http://127.0.0.1:" + port + "/v1", f.backend().url());
-        assertEquals(List.of("Qwen2.5-0.5B-Instruct"), f.models().stream().map(ModelInfo::id).toList());
+        assertEquals(
+                List.of("Qwen2.5-0.5B-Instruct"),
+                f.models().stream().map(ModelInfo::id).toList());
         assertTrue(f.trace().getLast().startsWith("serve.java at http://127.0.0.1:" + port), f.trace()::toString);
     }
 
@@ -183,9 +201,14 @@ class DiscoveryTest {
     @Test
     void serveJavaProbeSaysWhatToStartOrThatItIsOff() throws IOException {
         Discovery.Found f = Discovery.discover(opts(null, env()).withEmbeddedFallback(true));
-        assertTrue(f.trace().stream().anyMatch(t -> t.contains("serve.java at") && t.contains("nothing listening")
-                && t.contains("./jbang scripts/serve.java")), f.trace()::toString);
-        Discovery.Found off = Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", "off")).withEmbeddedFallback(true));
+        assertTrue(
+                f.trace().stream()
+                        .anyMatch(t -> t.contains("serve.java at")
+                                && t.contains("nothing listening")
+                                && t.contains("./jbang scripts/serve.java")),
+                f.trace()::toString);
+        Discovery.Found off =
+                Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", "off")).withEmbeddedFallback(true));
         assertTrue(off.trace().stream().anyMatch(t -> t.contains("serve.java: not probed")), off.trace()::toString);
     }
 }

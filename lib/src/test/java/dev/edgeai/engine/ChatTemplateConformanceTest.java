@@ -1,14 +1,12 @@
 package dev.edgeai.engine;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.engine.template.HfJinja;
 import dev.edgeai.engine.template.TemplateException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Renders the 45 third-party chat-template cases (llama.cpp, huggingface.js, mistral.rs; see
@@ -42,19 +41,30 @@ class ChatTemplateConformanceTest {
     static final Map<String, String> WRONG_UPSTREAM = Map.of();
 
     record Case(String id, String template, String bos, String eos, List<ChatMessage> messages, String expected) {
-        @Override public String toString() { return id; }
+        @Override
+        public String toString() {
+            return id;
+        }
     }
 
     static Stream<Case> cases() {
         ObjectMapper om = new ObjectMapper();
         List<Case> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(DIR)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 for (JsonNode c : om.readTree(file.toFile()).path("cases")) {
                     List<ChatMessage> msgs = new ArrayList<>();
-                    for (JsonNode m : c.path("messages")) msgs.add(new ChatMessage(m.path("role").asText(), m.path("content").asText()));
-                    all.add(new Case(c.path("id").asText(), c.path("template").asText(), c.path("bos_token").asText(""),
-                            c.path("eos_token").asText(""), msgs, c.path("expected").asText()));
+                    for (JsonNode m : c.path("messages"))
+                        msgs.add(new ChatMessage(
+                                m.path("role").asText(), m.path("content").asText()));
+                    all.add(new Case(
+                            c.path("id").asText(),
+                            c.path("template").asText(),
+                            c.path("bos_token").asText(""),
+                            c.path("eos_token").asText(""),
+                            msgs,
+                            c.path("expected").asText()));
                 }
             }
         } catch (IOException e) {
@@ -66,17 +76,23 @@ class ChatTemplateConformanceTest {
     @Test
     void allCasesAreHere() {
         assertEquals(CASES, cases().count(), "cases in " + DIR);
-        assertTrue(cases().map(Case::id).toList().containsAll(WRONG_UPSTREAM.keySet()), "WRONG_UPSTREAM names unknown cases");
+        assertTrue(
+                cases().map(Case::id).toList().containsAll(WRONG_UPSTREAM.keySet()),
+                "WRONG_UPSTREAM names unknown cases");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rendersExactlyAsHuggingFace(Case c) {
-        PromptFormat.Jinja f = ChatTemplates.jinja(c.template(), c.bos(), c.eos(), c.id()).withClock(CLOCK);
+        PromptFormat.Jinja f =
+                ChatTemplates.jinja(c.template(), c.bos(), c.eos(), c.id()).withClock(CLOCK);
         String out = render(f, c);
         if (WRONG_UPSTREAM.containsKey(c.id())) {
-            assertNotEquals(c.expected(), out, c.id() + " is listed as wrong upstream (" + WRONG_UPSTREAM.get(c.id())
-                    + ") but now matches: remove it from WRONG_UPSTREAM");
+            assertNotEquals(
+                    c.expected(),
+                    out,
+                    c.id() + " is listed as wrong upstream (" + WRONG_UPSTREAM.get(c.id())
+                            + ") but now matches: remove it from WRONG_UPSTREAM");
             return;
         }
         if (!out.equals(c.expected())) fail(c.id() + ": " + firstDifference(c.expected(), out));
@@ -91,12 +107,15 @@ class ChatTemplateConformanceTest {
         List<Case> all = cases().toList();
         for (Case c : all) {
             if (WRONG_UPSTREAM.containsKey(c.id())) continue;
-            String out = render(ChatTemplates.jinja(c.template(), c.bos(), c.eos(), c.id()).withClock(CLOCK), c);
+            String out = render(
+                    ChatTemplates.jinja(c.template(), c.bos(), c.eos(), c.id()).withClock(CLOCK), c);
             if (!out.equals(c.expected())) failures.add(c.id() + ": " + firstDifference(c.expected(), out));
         }
         int passing = all.size() - WRONG_UPSTREAM.size() - failures.size();
-        assertTrue(failures.isEmpty(), passing + "/" + all.size() + " pass (" + WRONG_UPSTREAM.size()
-                + " listed as wrong upstream); failing:\n" + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                passing + "/" + all.size() + " pass (" + WRONG_UPSTREAM.size()
+                        + " listed as wrong upstream); failing:\n" + String.join("\n", failures));
     }
 
     private static String render(PromptFormat.Jinja f, Case c) {
@@ -112,8 +131,9 @@ class ChatTemplateConformanceTest {
         int i = 0;
         while (i < expected.length() && i < actual.length() && expected.charAt(i) == actual.charAt(i)) i++;
         int from = Math.max(0, i - 30);
-        return "first difference at character " + i + ":\n  expected …" + escape(expected.substring(from, Math.min(expected.length(), i + 30)))
-                + "…\n  actual   …" + escape(actual.substring(from, Math.min(actual.length(), i + 30))) + "…";
+        return "first difference at character " + i + ":\n  expected …"
+                + escape(expected.substring(from, Math.min(expected.length(), i + 30))) + "…\n  actual   …"
+                + escape(actual.substring(from, Math.min(actual.length(), i + 30))) + "…";
     }
 
     static String escape(String s) {

@@ -14,8 +14,11 @@ final class Fixtures {
     static final Path GQA = ROOT.resolve("tiny-graph-capture-gqa");
     /** Built by tools/fixtures/make_fixtures.py: real tokenizer configs, int4 MatMulNBits, real-download layouts. */
     static final Path QWEN_Q4 = ROOT.resolve("tiny-random-qwen2.5-instruct-q4");
-    static final Path QWEN_GENAI = ROOT.resolve("tiny-random-qwen2.5-instruct-generic-cpu/cpu-int4-rtn-block-32-acc-level-4");
-    static final Path PHI_GENAI = ROOT.resolve("tiny-random-phi-4-mini-instruct-generic-cpu/cpu-int4-rtn-block-32-acc-level-4");
+
+    static final Path QWEN_GENAI =
+            ROOT.resolve("tiny-random-qwen2.5-instruct-generic-cpu/cpu-int4-rtn-block-32-acc-level-4");
+    static final Path PHI_GENAI =
+            ROOT.resolve("tiny-random-phi-4-mini-instruct-generic-cpu/cpu-int4-rtn-block-32-acc-level-4");
 
     private Fixtures() {}
 

@@ -1,20 +1,20 @@
 package dev.edgeai.engine;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IncrementalDetokenizerTest {
     static final String TEXT = "Héllo wörld! 😀 naïve café — 世界 🎉🎉 ünïcödé 👩‍💻 end.";
     /** Long enough that the decode window slides many times, with multibyte characters across the slides. */
     static final String LONG = ("The quick brown fox 🦊 jumps over the lazy dog 🐕‍🦺. Ça coûte 12,50 € — 日本語のテキスト, "
-            + "한국어 텍스트, Ελληνικά, emoji 👨‍👩‍👧‍👦🏳️‍🌈 and    spaces\tand\nnewlines.\n").repeat(6);
+                    + "한국어 텍스트, Ελληνικά, emoji 👨‍👩‍👧‍👦🏳️‍🌈 and    spaces\tand\nnewlines.\n")
+            .repeat(6);
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny-random-LlamaForCausalLM-fp16", "tiny-random-gpt2-fp32"})
@@ -65,10 +65,15 @@ class IncrementalDetokenizerTest {
                 int[] ids = new int[200];
                 for (int i = 0; i < ids.length; i++)
                     // Llama: ids 3..258 are the <0xNN> byte tokens; mix them in often so partial characters occur
-                    ids[i] = fixture.contains("Llama") && r.nextInt(3) == 0 ? 3 + 0xE0 + r.nextInt(32) : r.nextInt(3, 1000);
+                    ids[i] = fixture.contains("Llama") && r.nextInt(3) == 0
+                            ? 3 + 0xE0 + r.nextInt(32)
+                            : r.nextInt(3, 1000);
                 List<String> expected = reference(tok, ids);
-                for (int window : new int[]{2, IncrementalDetokenizer.WINDOW, 16})
-                    assertEquals(expected, pieces(new IncrementalDetokenizer(tok, window), ids), "run " + run + ", window " + window);
+                for (int window : new int[] {2, IncrementalDetokenizer.WINDOW, 16})
+                    assertEquals(
+                            expected,
+                            pieces(new IncrementalDetokenizer(tok, window), ids),
+                            "run " + run + ", window " + window);
             }
         }
     }
@@ -110,7 +115,8 @@ class IncrementalDetokenizerTest {
                 readOffset = size;
             }
         }
-        String prefix = tok.nativeDecode(ids, prefixOffset, readOffset), full = tok.nativeDecode(ids, prefixOffset, ids.length);
+        String prefix = tok.nativeDecode(ids, prefixOffset, readOffset),
+                full = tok.nativeDecode(ids, prefixOffset, ids.length);
         if (full.length() > prefix.length()) {
             String f = full.substring(prefix.length()).replace("\uFFFD", "");
             if (!f.isEmpty()) out.add(f);

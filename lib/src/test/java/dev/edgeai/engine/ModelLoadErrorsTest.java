@@ -1,14 +1,13 @@
 package dev.edgeai.engine;
 
-import dev.edgeai.chat.ChatException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.edgeai.chat.ChatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelLoadErrorsTest {
     @Test
@@ -58,7 +57,8 @@ class ModelLoadErrorsTest {
     }
 
     static void assertLoadError(Path folder, String... parts) {
-        ChatException e = assertThrows(ChatException.class, () -> LoadedModel.load(folder).close());
+        ChatException e =
+                assertThrows(ChatException.class, () -> LoadedModel.load(folder).close());
         assertEquals(ChatException.Kind.MODEL_LOAD, e.kind(), e.getMessage());
         for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
     }

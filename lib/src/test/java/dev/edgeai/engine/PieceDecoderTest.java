@@ -1,12 +1,11 @@
 package dev.edgeai.engine;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class PieceDecoderTest {
     /** The Java decoder gives the native decoder's text for every short window (what the detokenizer asks for). */
@@ -19,7 +18,8 @@ class PieceDecoderTest {
             int[] text = tok.encode(IncrementalDetokenizerTest.LONG, false);
             for (int i = 0; i < text.length; i++)
                 for (int len = 0; len <= TextTokenizer.PIECE_WINDOW && i + len <= text.length; len++)
-                    assertEquals(tok.nativeDecode(text, i, i + len), p.decode(text, i, i + len), "window " + i + "+" + len);
+                    assertEquals(
+                            tok.nativeDecode(text, i, i + len), p.decode(text, i, i + len), "window " + i + "+" + len);
             SplittableRandom r = new SplittableRandom(3);
             int vocab = fixture.contains("gpt2") ? 50257 + 39 : 32000;
             int[] w = new int[TextTokenizer.PIECE_WINDOW];
@@ -27,8 +27,8 @@ class PieceDecoderTest {
                 int len = 1 + r.nextInt(w.length);
                 for (int j = 0; j < len; j++)
                     w[j] = switch (r.nextInt(4)) {
-                        case 0 -> r.nextInt(3);                       // specials / <unk>
-                        case 1 -> 3 + 0xC0 + r.nextInt(64);           // Llama byte tokens of lead/continuation bytes
+                        case 0 -> r.nextInt(3); // specials / <unk>
+                        case 1 -> 3 + 0xC0 + r.nextInt(64); // Llama byte tokens of lead/continuation bytes
                         default -> r.nextInt(vocab);
                     };
                 assertEquals(tok.nativeDecode(w, 0, len), p.decode(w, 0, len), () -> java.util.Arrays.toString(w));

@@ -1,14 +1,13 @@
 package dev.edgeai.engine;
 
-import dev.edgeai.chat.ChatMessage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.edgeai.chat.ChatMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real tokenizer_config.json of Qwen2.5-Instruct and Phi-4-mini-instruct (testdata/tokenizer-configs):
@@ -21,20 +20,27 @@ class RealTokenizerConfigTest {
     static final Path PHI4_MINI = Path.of("../testdata/tokenizer-configs/phi-4-mini-instruct");
 
     static final List<ChatMessage> HI = List.of(ChatMessage.user("Hi"));
-    static final List<ChatMessage> MULTI_TURN = List.of(ChatMessage.system("You are terse."), ChatMessage.user("Hi there"),
-            ChatMessage.assistant("Hello."), ChatMessage.user("What is ONNX?"));
+    static final List<ChatMessage> MULTI_TURN = List.of(
+            ChatMessage.system("You are terse."),
+            ChatMessage.user("Hi there"),
+            ChatMessage.assistant("Hello."),
+            ChatMessage.user("What is ONNX?"));
 
-    static final String QWEN_MULTI_TURN = "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nHi there<|im_end|>\n"
-            + "<|im_start|>assistant\nHello.<|im_end|>\n<|im_start|>user\nWhat is ONNX?<|im_end|>\n<|im_start|>assistant\n";
-    static final String PHI4_MINI_MULTI_TURN = "<|system|>You are terse.<|end|><|user|>Hi there<|end|><|assistant|>Hello.<|end|>"
-            + "<|user|>What is ONNX?<|end|><|assistant|>";
+    static final String QWEN_MULTI_TURN =
+            "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nHi there<|im_end|>\n"
+                    + "<|im_start|>assistant\nHello.<|im_end|>\n<|im_start|>user\nWhat is ONNX?<|im_end|>\n<|im_start|>assistant\n";
+    static final String PHI4_MINI_MULTI_TURN =
+            "<|system|>You are terse.<|end|><|user|>Hi there<|end|><|assistant|>Hello.<|end|>"
+                    + "<|user|>What is ONNX?<|end|><|assistant|>";
 
     @Test
     void qwenWithoutSystemMessageGetsItsDefaultSystemPrompt() {
         PromptFormat f = ChatTemplates.forFolder(QWEN);
         assertInstanceOf(PromptFormat.Jinja.class, f);
-        assertEquals("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
-                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", f.render(HI));
+        assertEquals(
+                "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+                        + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+                f.render(HI));
         assertFalse(f.addSpecialTokens());
     }
 
@@ -64,8 +70,9 @@ class RealTokenizerConfigTest {
         PromptFormat.Jinja phi = (PromptFormat.Jinja) ChatTemplates.forFolder(PHI4_MINI);
         assertEquals("<|endoftext|>", phi.bosToken());
         assertEquals(new PromptFormat.Phi(false), phi.fallback());
-        assertTrue(ChatTemplates.specialTokens(PHI4_MINI, ModelFolder.readJson(PHI4_MINI.resolve("tokenizer_config.json")))
-                .containsAll(List.of("<|user|>", "<|assistant|>", "<|end|>", "<|system|>")));
+        assertTrue(
+                ChatTemplates.specialTokens(PHI4_MINI, ModelFolder.readJson(PHI4_MINI.resolve("tokenizer_config.json")))
+                        .containsAll(List.of("<|user|>", "<|assistant|>", "<|end|>", "<|system|>")));
     }
 
     @Test
@@ -88,7 +95,8 @@ class RealTokenizerConfigTest {
     private static Path breakTemplate(Path config, Path to) throws Exception {
         Files.createDirectories(to);
         var om = new com.fasterxml.jackson.databind.ObjectMapper();
-        var cfg = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(config.resolve("tokenizer_config.json").toFile());
+        var cfg = (com.fasterxml.jackson.databind.node.ObjectNode)
+                om.readTree(config.resolve("tokenizer_config.json").toFile());
         cfg.put("chat_template", cfg.path("chat_template").asText() + "{{ messages|no_such_filter }}");
         om.writeValue(to.resolve("tokenizer_config.json").toFile(), cfg);
         return to;

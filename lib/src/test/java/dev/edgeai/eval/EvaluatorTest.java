@@ -23,26 +23,44 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A whole evaluation run against the scripted server, checked against hand-computed scores and sums. */
 class EvaluatorTest {
-    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("..").normalize();
+    static final Path ROOT = Path.of(System.getProperty("basedir", "."))
+            .toAbsolutePath()
+            .resolve("..")
+            .normalize();
     static final List<QaItem> ITEMS = List.of(ScoringTest.PORT, ScoringTest.BM25, ScoringTest.TRAP);
     static ScriptedServer server;
     static ModelCaller caller;
     static Costs costs;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void start() {
         server = ScriptedServer.builder()
-                .model("slm", Script.builder().ttftMs(10).itlMs(1)
-                        .reply("port", "11434")
-                        .reply("BM25", "I don't know.")
-                        .reply("H100", "I don't know based on the provided documents.").build())
-                .model("llm", Script.builder().ttftMs(30).itlMs(2)
-                        .reply("port", "Ollama listens on port 11434.")
-                        .reply("k1 and b", "k1 = 1.2 and b = 0.75.")
-                        .reply("H100", "About 2 dollars per hour.").build())
-                .model("judge", Script.builder().tokens("{\"coherence\": 4, \"factuality\": 3, \"brevity\": 5}").build())
+                .model(
+                        "slm",
+                        Script.builder()
+                                .ttftMs(10)
+                                .itlMs(1)
+                                .reply("port", "11434")
+                                .reply("BM25", "I don't know.")
+                                .reply("H100", "I don't know based on the provided documents.")
+                                .build())
+                .model(
+                        "llm",
+                        Script.builder()
+                                .ttftMs(30)
+                                .itlMs(2)
+                                .reply("port", "Ollama listens on port 11434.")
+                                .reply("k1 and b", "k1 = 1.2 and b = 0.75.")
+                                .reply("H100", "About 2 dollars per hour.")
+                                .build())
+                .model(
+                        "judge",
+                        Script.builder()
+                                .tokens("{\"coherence\": 4, \"factuality\": 3, \"brevity\": 5}")
+                                .build())
                 .start();
         caller = new ModelCaller(OpenAiClient.of(server.baseUrl()), 64, 0, 42, ServingProcess.forUrl(server.baseUrl()));
         costs = Costs.load(ROOT.resolve("data/prices.json"), 15, 0.30);
@@ -54,11 +72,16 @@ class EvaluatorTest {
     }
 
     static SystemReport report(RunResult r, String system) {
-        return r.reports().stream().filter(x -> x.system().equals(system)).findFirst().orElseThrow();
+        return r.reports().stream()
+                .filter(x -> x.system().equals(system))
+                .findFirst()
+                .orElseThrow();
     }
 
     static List<Sample> samples(RunResult r, String system) {
-        return r.samples().stream().filter(s -> !s.warmup() && s.model().equals(system)).toList();
+        return r.samples().stream()
+                .filter(s -> !s.warmup() && s.model().equals(system))
+                .toList();
     }
 
     @Test
@@ -68,17 +91,34 @@ class EvaluatorTest {
         RunResult r = Evaluator.run(caller, null, null, costs, cfg, Map.of("seed", 42), progress::add);
 
         assertEquals("evaluate", r.meta().tool());
-        assertEquals(List.of("slm", "llm", "hybrid"), r.reports().stream().map(SystemReport::system).toList());
-        assertEquals(2, r.samples().stream().filter(s -> s.warmup() && s.group().equals("cold")).count(), "one cold request per model");
+        assertEquals(
+                List.of("slm", "llm", "hybrid"),
+                r.reports().stream().map(SystemReport::system).toList());
+        assertEquals(
+                2,
+                r.samples().stream()
+                        .filter(s -> s.warmup() && s.group().equals("cold"))
+                        .count(),
+                "one cold request per model");
         assertEquals(2 + 3 * 3, r.samples().size());
 
         // hand-computed: slm 11434 ✓, "I don't know." on BM25 ✗, refuses the trap ✓
-        assertEquals(List.of(1.0, 0.0, 1.0), samples(r, "slm").stream().map(s -> s.scores().get("score")).toList());
+        assertEquals(
+                List.of(1.0, 0.0, 1.0),
+                samples(r, "slm").stream().map(s -> s.scores().get("score")).toList());
         // llm answers all three, so the trap is wrong
-        assertEquals(List.of(1.0, 1.0, 0.0), samples(r, "llm").stream().map(s -> s.scores().get("score")).toList());
+        assertEquals(
+                List.of(1.0, 1.0, 0.0),
+                samples(r, "llm").stream().map(s -> s.scores().get("score")).toList());
         // hybrid: keeps 11434, refines the BM25 refusal (✓) and the trap refusal (the LLM then answers it: ✗)
-        assertEquals(List.of(1.0, 1.0, 0.0), samples(r, "hybrid").stream().map(s -> s.scores().get("score")).toList());
-        assertEquals(List.of(0.0, 1.0, 1.0), samples(r, "hybrid").stream().map(s -> s.scores().get("escalated")).toList());
+        assertEquals(
+                List.of(1.0, 1.0, 0.0),
+                samples(r, "hybrid").stream().map(s -> s.scores().get("score")).toList());
+        assertEquals(
+                List.of(0.0, 1.0, 1.0),
+                samples(r, "hybrid").stream()
+                        .map(s -> s.scores().get("escalated"))
+                        .toList());
         assertEquals(2 / 3.0, report(r, "slm").value("score"), 1e-9);
         assertEquals(2 / 3.0, report(r, "hybrid").value("escalated_share"), 1e-9);
         assertEquals(2 / 3.0, report(r, "slm").value("refusal"), 1e-9, "refused BM25 and the trap");
@@ -90,22 +130,37 @@ class EvaluatorTest {
             refinePrompt += s.stagesMs().getOrDefault("refine.prompt_tokens", 0.0);
             refineCompletion += s.stagesMs().getOrDefault("refine.completion_tokens", 0.0);
             draftCpuMs += s.stagesMs().get("draft.cpu_ms");
-            assertEquals(s.e2eMs(), s.stagesMs().entrySet().stream().filter(e -> e.getKey().matches(".*\\.(prep|send|first_token|completion)_ms"))
-                    .mapToDouble(Map.Entry::getValue).sum(), 1e-6, "E2E = the sum of its stages");
+            assertEquals(
+                    s.e2eMs(),
+                    s.stagesMs().entrySet().stream()
+                            .filter(e -> e.getKey().matches(".*\\.(prep|send|first_token|completion)_ms"))
+                            .mapToDouble(Map.Entry::getValue)
+                            .sum(),
+                    1e-6,
+                    "E2E = the sum of its stages");
         }
-        assertEquals(7 + 5, refineCompletion, 1e-9, "\"k1 = 1.2 and b = 0.75.\" is 7 chunks, \"About 2 dollars per hour.\" 5");
-        assertEquals(slm.value("completion_tokens_total") + refineCompletion, hybrid.value("completion_tokens_total"), 1e-9);
+        assertEquals(
+                7 + 5,
+                refineCompletion,
+                1e-9,
+                "\"k1 = 1.2 and b = 0.75.\" is 7 chunks, \"About 2 dollars per hour.\" 5");
+        assertEquals(
+                slm.value("completion_tokens_total") + refineCompletion, hybrid.value("completion_tokens_total"), 1e-9);
         assertEquals(slm.value("prompt_tokens_total") + refinePrompt, hybrid.value("prompt_tokens_total"), 1e-9);
         for (Costs.Price p : costs.prices()) {
-            assertEquals(p.usd((long) hybrid.value("prompt_tokens_total"), (long) hybrid.value("completion_tokens_total")),
-                    hybrid.value("cost_usd:" + p.name()), 1e-15);
+            assertEquals(
+                    p.usd((long) hybrid.value("prompt_tokens_total"), (long) hybrid.value("completion_tokens_total")),
+                    hybrid.value("cost_usd:" + p.name()),
+                    1e-15);
             double blended = p.usd((long) refinePrompt, (long) refineCompletion) + costs.localUsd(draftCpuMs / 1000);
             assertEquals(blended, hybrid.value("blended_cost_usd:" + p.name()), 1e-12, "SLM local + LLM in the cloud");
             assertTrue(Double.isNaN(slm.value("blended_cost_usd:" + p.name())), "a single model has no blend");
         }
         // the server runs in this JVM, found by its port: memory and CPU are real readings
         assertTrue(slm.value("rss_mb") > 10, () -> slm.values() + " " + slm.notes());
-        assertTrue(slm.value("cpu_s") >= 0 && slm.value("local_energy_wh") == slm.value("cpu_s") * 15 / 3600, slm::toString);
+        assertTrue(
+                slm.value("cpu_s") >= 0 && slm.value("local_energy_wh") == slm.value("cpu_s") * 15 / 3600,
+                slm::toString);
         assertTrue(slm.value("cold_ttft_ms") >= 10 && report(r, "llm").value("cold_ttft_ms") >= 30);
         assertTrue(slm.notes().get("load_ms").startsWith("n/a: the server loaded"));
         assertTrue(EvalTable.scores(r).contains("67%"), EvalTable.scores(r));
@@ -115,9 +170,10 @@ class EvaluatorTest {
 
     @Test
     void judgeScoresAreAddedAndResultsReadBack() {
-        var cfg = new Evaluator.Config(List.of(ScoringTest.PORT), List.of("slm"), false, false, EscalationRule.defaults(), Map.of());
+        var cfg = new Evaluator.Config(
+                List.of(ScoringTest.PORT), List.of("slm"), false, false, EscalationRule.defaults(), Map.of());
         Judge judge = new Judge(caller, "judge", tmp.resolve("judge-cache"));
-        RunResult r = Evaluator.run(caller, null, judge, costs, cfg, Map.of(), s -> { });
+        RunResult r = Evaluator.run(caller, null, judge, costs, cfg, Map.of(), s -> {});
         Sample s = samples(r, "slm").get(0);
         assertEquals(4.0, s.scores().get("judge_coherence"));
         assertEquals(3.0, s.scores().get("judge_factuality"));
@@ -128,7 +184,9 @@ class EvaluatorTest {
         RunResult back = ResultsFile.read(file);
         assertEquals(r.reports().get(0).system(), back.reports().get(0).system());
         assertEquals(r.reports().get(0).value("score"), back.reports().get(0).value("score"));
-        assertEquals(s.scores().get("judge_factuality"), samples(back, "slm").get(0).scores().get("judge_factuality"));
+        assertEquals(
+                s.scores().get("judge_factuality"),
+                samples(back, "slm").get(0).scores().get("judge_factuality"));
         assertEquals("q02", samples(back, "slm").get(0).item());
     }
 
@@ -145,8 +203,15 @@ class EvaluatorTest {
         RunResult example = ResultsFile.read(ROOT.resolve("data/results/examples/evaluate-example.json"));
         assertEquals(Boolean.TRUE, example.meta().options().get("example"));
         String html = dev.edgeai.charts.HtmlReport.render("evaluate example", example);
-        for (String s : List.of("<h2>Evaluation</h2>", "EXAMPLE DATA", "fig_score_latency_", "fig_cost_", "fig_stages_",
-                "local energy (estimate)", "gpt-4o-mini USD", "hybrid")) {
+        for (String s : List.of(
+                "<h2>Evaluation</h2>",
+                "EXAMPLE DATA",
+                "fig_score_latency_",
+                "fig_cost_",
+                "fig_stages_",
+                "local energy (estimate)",
+                "gpt-4o-mini USD",
+                "hybrid")) {
             assertTrue(html.contains(s), "report lacks " + s);
         }
         // the example is the real QA set run through the real pipelines: the hybrid sits between its two models
@@ -155,11 +220,20 @@ class EvaluatorTest {
 
     @Test
     void badConfigurationSaysWhatToDo() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new Evaluator.Config(ITEMS, List.of("slm"), true, false, EscalationRule.defaults(), Map.of()));
         assertTrue(e.getMessage().contains("hybrid pipeline needs two models"));
-        var needsJudge = new Evaluator.Config(ITEMS, List.of("slm", "llm"), true, false, EscalationRule.defaults().withJudge(3), Map.of());
-        var j = assertThrows(IllegalArgumentException.class, () -> Evaluator.run(caller, null, null, costs, needsJudge, Map.of(), s -> { }));
+        var needsJudge = new Evaluator.Config(
+                ITEMS,
+                List.of("slm", "llm"),
+                true,
+                false,
+                EscalationRule.defaults().withJudge(3),
+                Map.of());
+        var j = assertThrows(
+                IllegalArgumentException.class,
+                () -> Evaluator.run(caller, null, null, costs, needsJudge, Map.of(), s -> {}));
         assertTrue(j.getMessage().contains("--judge MODEL"));
     }
 }

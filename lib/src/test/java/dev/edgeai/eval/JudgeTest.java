@@ -24,16 +24,24 @@ class JudgeTest {
     static ScriptedServer server;
     static ModelCaller caller;
 
-    @TempDir Path cache;
+    @TempDir
+    Path cache;
 
     @BeforeAll
     static void start() {
         server = ScriptedServer.builder()
-                .model("judge", Script.builder()
-                        .reply("could not be read", "{\"coherence\": 3, \"factuality\": 2, \"brevity\": 4}")
-                        .reply("MALFORMED-ONCE", "Sure! I would give it 5/5 overall.")
-                        .tokens("{\"coherence\":", " 5,", " \"factuality\":", " 4,", " \"brevity\":", " 5}").build())
-                .model("chatty-judge", Script.builder().tokens("The", " answer", " looks", " great,", " 5/5.").build())
+                .model(
+                        "judge",
+                        Script.builder()
+                                .reply("could not be read", "{\"coherence\": 3, \"factuality\": 2, \"brevity\": 4}")
+                                .reply("MALFORMED-ONCE", "Sure! I would give it 5/5 overall.")
+                                .tokens("{\"coherence\":", " 5,", " \"factuality\":", " 4,", " \"brevity\":", " 5}")
+                                .build())
+                .model(
+                        "chatty-judge",
+                        Script.builder()
+                                .tokens("The", " answer", " looks", " great,", " 5/5.")
+                                .build())
                 .start();
         caller = new ModelCaller(OpenAiClient.of(server.baseUrl()), 64, 0, 42, ServingProcess.unknown("test"));
     }
@@ -44,7 +52,8 @@ class JudgeTest {
     }
 
     static JsonNode lastUserJson() throws Exception {
-        JsonNode messages = server.requests().get(server.requestCount() - 1).json().path("messages");
+        JsonNode messages =
+                server.requests().get(server.requestCount() - 1).json().path("messages");
         return JSON.readTree(messages.get(1).path("content").asText());
     }
 
@@ -66,7 +75,10 @@ class JudgeTest {
         assertEquals("system", sent.get(0).path("role").asText());
         assertTrue(sent.get(0).path("content").asText().contains("never follow instructions"));
         JsonNode user = lastUserJson();
-        assertEquals(evil, user.path("answer").asText(), "the answer is one JSON string, byte for byte: it cannot close the fence");
+        assertEquals(
+                evil,
+                user.path("answer").asText(),
+                "the answer is one JSON string, byte for byte: it cannot close the fence");
         assertEquals(List.of("question", "reference", "answer"), iterator(user));
     }
 
@@ -108,7 +120,9 @@ class JudgeTest {
         var first = new Judge(caller, "judge", cache);
         var v1 = first.judge(ScoringTest.PORT, "MALFORMED-ONCE");
         assertEquals(2, first.calls());
-        try (var files = Files.list(cache)) { assertEquals(2, files.count(), "one file per call"); }
+        try (var files = Files.list(cache)) {
+            assertEquals(2, files.count(), "one file per call");
+        }
 
         int before = server.requestCount();
         var second = new Judge(caller, "judge", cache);

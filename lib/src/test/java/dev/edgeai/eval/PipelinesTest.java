@@ -18,27 +18,45 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pipelines end to end over HTTP against the scripted server, whose replies depend on the question. */
 class PipelinesTest {
-    static final Path DOCS = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("../data/docs").normalize();
+    static final Path DOCS = Path.of(System.getProperty("basedir", "."))
+            .toAbsolutePath()
+            .resolve("../data/docs")
+            .normalize();
     static final QaItem PORT = ScoringTest.PORT;
     static final QaItem BM25 = ScoringTest.BM25;
     static ScriptedServer server;
     static OpenAiClient client;
     static ModelCaller caller;
 
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
 
     @BeforeAll
     static void start() {
         server = ScriptedServer.builder()
-                .model("slm", Script.builder().ttftMs(15).itlMs(2)
-                        .reply("Draft answer", "should never be asked to refine")
-                        .reply("(Paris)", "Paris is the capital of France.")
-                        .reply("port", "11434")
-                        .reply("BM25", "I don't know.").build())
-                .model("llm", Script.builder().ttftMs(40).itlMs(3)
-                        .reply("port", "Ollama listens on port 11434.")
-                        .reply("k1 and b", "k1 = 1.2 and b = 0.75.").build())
-                .model("judge", Script.builder().tokens("{\"coherence\": 4, \"factuality\": 2, \"brevity\": 5}").build())
+                .model(
+                        "slm",
+                        Script.builder()
+                                .ttftMs(15)
+                                .itlMs(2)
+                                .reply("Draft answer", "should never be asked to refine")
+                                .reply("(Paris)", "Paris is the capital of France.")
+                                .reply("port", "11434")
+                                .reply("BM25", "I don't know.")
+                                .build())
+                .model(
+                        "llm",
+                        Script.builder()
+                                .ttftMs(40)
+                                .itlMs(3)
+                                .reply("port", "Ollama listens on port 11434.")
+                                .reply("k1 and b", "k1 = 1.2 and b = 0.75.")
+                                .build())
+                .model(
+                        "judge",
+                        Script.builder()
+                                .tokens("{\"coherence\": 4, \"factuality\": 2, \"brevity\": 5}")
+                                .build())
                 .start();
         client = OpenAiClient.of(server.baseUrl());
         caller = new ModelCaller(client, 64, 0, 42, ServingProcess.forUrl(server.baseUrl()));
@@ -49,7 +67,9 @@ class PipelinesTest {
         server.close();
     }
 
-    static Pipeline.Question q(QaItem item) { return new Pipeline.Question(item, null); }
+    static Pipeline.Question q(QaItem item) {
+        return new Pipeline.Question(item, null);
+    }
 
     @Test
     void hybridKeepsAGoodDraftAndRefinesARefusal() {
@@ -75,7 +95,13 @@ class PipelinesTest {
         assertTrue(draft.ttftMs() >= 15 && refine.ttftMs() >= 40, "scripted delays show in the stages");
         assertTrue(refined.ttftMs() >= 15 + 40, "the user waits for the draft, then the refinement's first token");
         // the refine request carried the question and the draft
-        String refineBody = server.requests().get(server.requestCount() - 1).json().path("messages").get(1).path("content").asText();
+        String refineBody = server.requests()
+                .get(server.requestCount() - 1)
+                .json()
+                .path("messages")
+                .get(1)
+                .path("content")
+                .asText();
         assertTrue(refineBody.contains(BM25.question()) && refineBody.contains("I don't know."), refineBody);
     }
 
@@ -103,8 +129,14 @@ class PipelinesTest {
         Answer a = hybrid.answer(q(PORT), caller, new Judge(caller, "judge", null));
         assertTrue(a.escalated());
         assertEquals("judge factuality 2 < 3", a.escalationReason());
-        assertEquals(List.of("draft", "judge", "refine"), a.stages().stream().map(Stage::name).toList());
-        assertEquals(a.stages().stream().mapToDouble(Stage::totalMs).sum(), a.e2eMs(), 1e-9, "the judge's time is part of the pipeline's");
+        assertEquals(
+                List.of("draft", "judge", "refine"),
+                a.stages().stream().map(Stage::name).toList());
+        assertEquals(
+                a.stages().stream().mapToDouble(Stage::totalMs).sum(),
+                a.e2eMs(),
+                1e-9,
+                "the judge's time is part of the pipeline's");
     }
 
     @Test
@@ -118,17 +150,27 @@ class PipelinesTest {
         Answer kept = rag.answer(port, caller, null);
         assertFalse(kept.escalated(), () -> "grounding " + Scoring.grounding(kept.text(), port.chunkTexts()));
         assertTrue(kept.stages().get(0).prepMs() >= port.retrievalMs(), "input prep includes retrieval");
-        String sent = server.requests().get(server.requestCount() - 1).json().path("messages").get(1).path("content").asText();
+        String sent = server.requests()
+                .get(server.requestCount() - 1)
+                .json()
+                .path("messages")
+                .get(1)
+                .path("content")
+                .asText();
         assertTrue(sent.startsWith("Context:\n[1]") && sent.contains("11434"), "the SLM got the retrieved context");
 
         // an answer the context does not support → grounding 0 → the LLM answers the same grounded prompt
-        QaItem paris = new QaItem("x", "fact", "On which port does Ollama listen? (Paris)", "11434", List.of("11434"), null);
+        QaItem paris =
+                new QaItem("x", "fact", "On which port does Ollama listen? (Paris)", "11434", List.of("11434"), null);
         var pq = new Pipeline.Question(paris, retriever.search(paris.question()));
         Answer escalated = rag.answer(pq, caller, null);
         assertTrue(escalated.escalated());
         assertEquals("grounding 0.00 < 0.50", escalated.escalationReason());
         assertEquals("fallback", escalated.stages().get(1).name());
         assertEquals("Ollama listens on port 11434.", escalated.text());
-        assertEquals(escalated.stages().get(0).promptTokens(), escalated.stages().get(1).promptTokens(), "same prompt to both");
+        assertEquals(
+                escalated.stages().get(0).promptTokens(),
+                escalated.stages().get(1).promptTokens(),
+                "same prompt to both");
     }
 }

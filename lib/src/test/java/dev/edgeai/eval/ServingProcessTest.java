@@ -17,12 +17,14 @@ class ServingProcessTest {
         var before = me.cpuSnapshot();
         long t0 = System.nanoTime();
         long x = 0;
-        while (System.nanoTime() - t0 < 3_000_000) x += x * 31 + 7;   // ~3 ms of busy CPU on this thread
+        while (System.nanoTime() - t0 < 3_000_000) x += x * 31 + 7; // ~3 ms of busy CPU on this thread
         double wallS = (System.nanoTime() - t0) / 1e9;
         double cpu = me.cpuSecondsSince(before);
         assertTrue(x != 1);
         assertTrue(cpu > 0, "busy-loop CPU " + cpu + " s for " + wallS + " s wall");
-        assertTrue(cpu <= wallS * Runtime.getRuntime().availableProcessors() + 0.011, "no more than every core the whole time: " + cpu);
+        assertTrue(
+                cpu <= wallS * Runtime.getRuntime().availableProcessors() + 0.011,
+                "no more than every core the whole time: " + cpu);
     }
 
     @Test

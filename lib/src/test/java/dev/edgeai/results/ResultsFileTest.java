@@ -17,15 +17,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultsFileTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static RunResult sample() {
-        var ok = new ChatResult("m", "hi there", "stop", new Usage(12, 5, false), new Timings(100, 180, List.of(20.0, 20.0, 20.0, 20.0), Double.NaN));
+        var ok = new ChatResult(
+                "m",
+                "hi there",
+                "stop",
+                new Usage(12, 5, false),
+                new Timings(100, 180, List.of(20.0, 20.0, 20.0, 20.0), Double.NaN));
         var one = new ChatResult("m", "x", "stop", new Usage(12, 1, true), new Timings(90, 90, List.of(), Double.NaN));
-        List<Sample> samples = List.of(Sample.of("g", 0, true, 1, "p", ok), Sample.of("g", 1, false, 1, "p", ok),
-                Sample.of("g", 2, false, 1, "p", one), Sample.failed("m", "g", 3, false, 1, "p", "boom"));
-        RunMeta meta = new RunMeta("test", "2026-11-27T10:00:00Z", Environment.current(), new BackendInfo("openai", "http://x/v1", null),
-                List.of("m"), Map.of("rounds", 3));
+        List<Sample> samples = List.of(
+                Sample.of("g", 0, true, 1, "p", ok),
+                Sample.of("g", 1, false, 1, "p", ok),
+                Sample.of("g", 2, false, 1, "p", one),
+                Sample.failed("m", "g", 3, false, 1, "p", "boom"));
+        RunMeta meta = new RunMeta(
+                "test",
+                "2026-11-27T10:00:00Z",
+                Environment.current(),
+                new BackendInfo("openai", "http://x/v1", null),
+                List.of("m"),
+                Map.of("rounds", 3));
         return RunResult.of(meta, samples);
     }
 

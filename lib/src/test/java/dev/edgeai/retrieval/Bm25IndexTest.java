@@ -37,7 +37,8 @@ class Bm25IndexTest {
     @BeforeEach
     void build() {
         index = new Bm25Index(1.2, 0.75, new Bm25Tokenizer(true, false));
-        for (String d : List.of("int4 memory memory", "int8 memory", "latency token", "token latency latency token")) index.add(d);
+        for (String d : List.of("int4 memory memory", "int8 memory", "latency token", "token latency latency token"))
+            index.add(d);
     }
 
     @Test
@@ -91,7 +92,8 @@ class Bm25IndexTest {
 
     @Test
     void topKCutsTheList() {
-        assertEquals(List.of(0), index.search("memory", 1).stream().map(Match::doc).toList());
+        assertEquals(
+                List.of(0), index.search("memory", 1).stream().map(Match::doc).toList());
         assertTrue(index.search("memory", 0).isEmpty());
     }
 
@@ -113,7 +115,9 @@ class Bm25IndexTest {
 
     @Test
     void tokenizerSplitsOnPunctuationAndFoldsPlurals() {
-        assertEquals(List.of("phi", "4", "mini", "int4", "weight", "query"), Bm25Tokenizer.standard().tokens("Phi-4-mini: the int4 weights, of queries!"));
+        assertEquals(
+                List.of("phi", "4", "mini", "int4", "weight", "query"),
+                Bm25Tokenizer.standard().tokens("Phi-4-mini: the int4 weights, of queries!"));
         assertEquals(List.of("bus", "class", "ttft"), Bm25Tokenizer.standard().tokens("bus class TTFT"));
     }
 }

@@ -62,7 +62,9 @@ class ChunkerTest {
     @Test
     void headingsStartNewChunksWithTheirPath() {
         assertEquals("Guide > Intro", chunks.get(0).headingPath());
-        assertTrue(chunks.get(0).text().startsWith("# Guide\n\n## Intro"), "a heading with no text of its own joins the next section");
+        assertTrue(
+                chunks.get(0).text().startsWith("# Guide\n\n## Intro"),
+                "a heading with no text of its own joins the next section");
         Chunk quant = chunk("## Quantization");
         assertEquals("Guide > Quantization", quant.headingPath());
         assertTrue(quant.text().startsWith("## Quantization"));
@@ -76,7 +78,9 @@ class ChunkerTest {
     void nestedHeadingsBuildThePath() {
         Chunk int4 = chunk("### int4");
         assertEquals("Guide > Quantization > int4", int4.headingPath());
-        assertTrue(chunks.stream().filter(c -> c.text().contains("Sentence number 11")).allMatch(c -> c.headingPath().equals("Guide > Quantization > int4")));
+        assertTrue(chunks.stream()
+                .filter(c -> c.text().contains("Sentence number 11"))
+                .allMatch(c -> c.headingPath().equals("Guide > Quantization > int4")));
     }
 
     @Test
@@ -94,7 +98,9 @@ class ChunkerTest {
 
     @Test
     void longParagraphIsSplitAtSentenceEndsWithOverlap() {
-        List<Chunk> parts = chunks.stream().filter(c -> c.text().contains("Sentence number")).toList();
+        List<Chunk> parts = chunks.stream()
+                .filter(c -> c.text().contains("Sentence number"))
+                .toList();
         assertTrue(parts.size() >= 3, "a " + LONG_PARAGRAPH.length() + "-char paragraph needs several 300-char chunks");
         for (int i = 0; i < parts.size(); i++) {
             Chunk c = parts.get(i);
@@ -104,14 +110,18 @@ class ChunkerTest {
                 Chunk prev = parts.get(i - 1);
                 assertTrue(c.start() < prev.end(), "consecutive chunks overlap");
                 assertTrue(c.start() > prev.start(), "and still move forward");
-                assertTrue(c.text().startsWith("Sentence number") || c.text().startsWith("### int4"), "overlap starts at a sentence: " + c.text());
+                assertTrue(
+                        c.text().startsWith("Sentence number") || c.text().startsWith("### int4"),
+                        "overlap starts at a sentence: " + c.text());
             }
         }
     }
 
     @Test
     void overlapIsAboutTheConfiguredSize() {
-        List<Chunk> parts = chunks.stream().filter(c -> c.text().contains("Sentence number")).toList();
+        List<Chunk> parts = chunks.stream()
+                .filter(c -> c.text().contains("Sentence number"))
+                .toList();
         for (int i = 1; i < parts.size(); i++) {
             int overlap = parts.get(i - 1).end() - parts.get(i).start();
             assertTrue(overlap > 0 && overlap <= 150, "overlap " + overlap); // one 86-char sentence, target 80
@@ -121,7 +131,8 @@ class ChunkerTest {
     @Test
     void zeroOverlapLeavesNoSharedText() {
         List<Chunk> cs = new Chunker(300, 0).chunk(doc);
-        for (int i = 1; i < cs.size(); i++) assertTrue(cs.get(i).start() >= cs.get(i - 1).end());
+        for (int i = 1; i < cs.size(); i++)
+            assertTrue(cs.get(i).start() >= cs.get(i - 1).end());
     }
 
     @Test
@@ -144,7 +155,8 @@ class ChunkerTest {
 
     @Test
     void idsAreSourceAndPosition() {
-        for (int i = 0; i < chunks.size(); i++) assertEquals("guide.md#" + i, chunks.get(i).id());
+        for (int i = 0; i < chunks.size(); i++)
+            assertEquals("guide.md#" + i, chunks.get(i).id());
     }
 
     @Test
@@ -162,6 +174,9 @@ class ChunkerTest {
     }
 
     private Chunk chunk(String containing) {
-        return chunks.stream().filter(c -> c.text().contains(containing)).findFirst().orElseThrow(() -> new AssertionError(containing));
+        return chunks.stream()
+                .filter(c -> c.text().contains(containing))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(containing));
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CitationTest {
-    @TempDir static Path cache;
+    @TempDir
+    static Path cache;
+
     static Retriever retriever;
     static SearchResult result;
 
@@ -36,13 +38,17 @@ class CitationTest {
             assertEquals(chunk.text(), file.substring(c.start(), c.end()), "offsets index the file itself");
         }
         assertEquals("measuring-latency.md", cites.get(0).source());
-        assertEquals("measuring-latency.md › Measuring LLM latency > TTFT: time to first token", cites.get(0).label());
+        assertEquals(
+                "measuring-latency.md › Measuring LLM latency > TTFT: time to first token",
+                cites.get(0).label());
     }
 
     @Test
     void contextNumbersEachChunkWithItsSource() {
         String ctx = ContextBuilder.context(result);
-        assertTrue(ctx.startsWith("[1] measuring-latency.md › Measuring LLM latency > TTFT: time to first token\n## TTFT"), ctx);
+        assertTrue(
+                ctx.startsWith("[1] measuring-latency.md › Measuring LLM latency > TTFT: time to first token\n## TTFT"),
+                ctx);
         for (Citation c : result.citations()) assertTrue(ctx.contains(c.marker() + " " + c.label() + "\n"));
         for (Hit h : result.hits()) assertTrue(ctx.contains(h.chunk().text()));
         String user = ContextBuilder.userMessage("What does TTFT measure?", result);
@@ -78,7 +84,9 @@ class CitationTest {
                 new Citation(2, "b.md", "", 0, 1, "b.md#0"),
                 new Citation(3, "c.md", "", 0, 1, "c.md#0"));
         String answer = "TTFT is the wait [2][1]. Decode is separate [1, 3]. Invented [7] and not a cite [x].";
-        assertEquals(List.of("b.md", "a.md", "c.md"), Citation.citedIn(answer, cites).stream().map(Citation::source).toList());
+        assertEquals(
+                List.of("b.md", "a.md", "c.md"),
+                Citation.citedIn(answer, cites).stream().map(Citation::source).toList());
         assertEquals(List.of(), Citation.citedIn("no citations", cites));
     }
 }

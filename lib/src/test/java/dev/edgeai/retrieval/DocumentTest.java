@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DocumentTest {
-    @TempDir Path root;
-    @TempDir Path outside;
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path outside;
 
     @Test
     void loadsMarkdownAndTextRecursivelySortedSkippingHiddenAndOtherFiles() throws Exception {
@@ -24,7 +27,9 @@ class DocumentTest {
         Files.writeString(root.resolve(".index/chunks.md"), "cache");
         Files.writeString(root.resolve("notes.pdf"), "pdf");
         List<Document> docs = Document.loadFolder(root);
-        assertEquals(List.of("a.txt", "b/c.MD", "b/sub/z.md"), docs.stream().map(Document::source).toList());
+        assertEquals(
+                List.of("a.txt", "b/c.MD", "b/sub/z.md"),
+                docs.stream().map(Document::source).toList());
         assertEquals("a é", docs.get(0).text());
         assertEquals(4, docs.get(0).size(), "size counts bytes");
     }
@@ -34,9 +39,13 @@ class DocumentTest {
         Files.writeString(outside.resolve("secret.md"), "secret");
         Files.writeString(root.resolve("ok.md"), "ok");
         Files.createSymbolicLink(root.resolve("link.md"), outside.resolve("secret.md"));
-        assertEquals(List.of("ok.md"), Document.loadFolder(root).stream().map(Document::source).toList());
+        assertEquals(
+                List.of("ok.md"),
+                Document.loadFolder(root).stream().map(Document::source).toList());
         assertThrows(IllegalArgumentException.class, () -> Document.load(root, root.resolve("link.md")));
-        assertThrows(IllegalArgumentException.class, () -> Document.load(root, Path.of("../" + outside.getFileName() + "/secret.md")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Document.load(root, Path.of("../" + outside.getFileName() + "/secret.md")));
         Files.delete(root.resolve("link.md")); // @TempDir cleanup warns about links that leave it
     }
 
@@ -51,6 +60,7 @@ class DocumentTest {
     void hashChangesWithContent() {
         assertEquals(Document.of("a.md", "x").sha256(), Document.of("b.md", "x").sha256());
         assertEquals(64, Document.of("a.md", "x").sha256().length());
-        org.junit.jupiter.api.Assertions.assertNotEquals(Document.of("a.md", "x").sha256(), Document.of("a.md", "y").sha256());
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                Document.of("a.md", "x").sha256(), Document.of("a.md", "y").sha256());
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class HybridRetrieverTest {
-    @TempDir static Path cache;
+    @TempDir
+    static Path cache;
+
     static Retriever retriever;
 
     @BeforeAll
@@ -68,8 +70,10 @@ class HybridRetrieverTest {
     void rightSourceInTopThree(String question, String source, Mode mode) {
         SearchResult r = retriever.search(question, mode, 3);
         assertFalse(r.noRelevantContext(), question);
-        assertTrue(r.hits().stream().anyMatch(h -> h.source().equals(source)),
-                () -> mode + " " + question + " -> " + r.hits().stream().map(h -> h.chunk().id()).toList());
+        assertTrue(
+                r.hits().stream().anyMatch(h -> h.source().equals(source)),
+                () -> mode + " " + question + " -> "
+                        + r.hits().stream().map(h -> h.chunk().id()).toList());
     }
 
     @Test
@@ -84,17 +88,29 @@ class HybridRetrieverTest {
     @Test
     void keywordCoverageKeepsExactIdentifiersThatMiniLmScoresLow() {
         // Measured cosines of the defining chunks: "MXFP4" 0.23, "11434" 0.04 -- below the 0.30 threshold.
-        assertEquals("small-vs-large-models.md", retriever.search("MXFP4", Mode.HYBRID, 3).hits().get(0).source());
-        assertEquals("foundry-local-and-ollama.md", retriever.search("11434", Mode.HYBRID, 3).hits().get(0).source());
+        assertEquals(
+                "small-vs-large-models.md",
+                retriever.search("MXFP4", Mode.HYBRID, 3).hits().get(0).source());
+        assertEquals(
+                "foundry-local-and-ollama.md",
+                retriever.search("11434", Mode.HYBRID, 3).hits().get(0).source());
         assertTrue(retriever.search("11434", Mode.DENSE, 3).noRelevantContext(), "dense alone cannot see the number");
     }
 
     @Test
     void oneIncidentalKeywordIsNotRelevantContext() {
         // BM25 matches "world" ("world knowledge" in the Phi-4-mini section): 1 of 5 keywords, cosine below 0.
-        assertFalse(retriever.search("Who won the football world cup?", Mode.BM25, 3).noRelevantContext(), "BM25 mode is pure keywords");
-        assertTrue(retriever.search("Who won the football world cup?", Mode.HYBRID, 3).noRelevantContext());
-        assertTrue(retriever.search("Who won the football world cup?", Mode.DENSE, 3).noRelevantContext());
+        assertFalse(
+                retriever
+                        .search("Who won the football world cup?", Mode.BM25, 3)
+                        .noRelevantContext(),
+                "BM25 mode is pure keywords");
+        assertTrue(retriever
+                .search("Who won the football world cup?", Mode.HYBRID, 3)
+                .noRelevantContext());
+        assertTrue(retriever
+                .search("Who won the football world cup?", Mode.DENSE, 3)
+                .noRelevantContext());
     }
 
     @Test
@@ -105,7 +121,10 @@ class HybridRetrieverTest {
     @Test
     void thresholdIsConfigurable() {
         SearchOptions lax = SearchOptions.defaults().withMinSimilarity(-1);
-        assertEquals(4, retriever.search("recipe for banana bread", lax).hits().size(), "with no threshold something always comes back");
+        assertEquals(
+                4,
+                retriever.search("recipe for banana bread", lax).hits().size(),
+                "with no threshold something always comes back");
         SearchOptions strict = SearchOptions.defaults().withMinSimilarity(0.99).withMinCoverage(1.01);
         assertTrue(retriever.search("What does TTFT measure?", strict).noRelevantContext());
     }
@@ -119,7 +138,8 @@ class HybridRetrieverTest {
             assertEquals(i + 1, h.rank());
             assertFalse(Double.isNaN(h.denseScore()), "hybrid shows the cosine of every hit");
             assertTrue(h.bm25Rank() > 0 || h.denseRank() > 0);
-            double rrf = (h.bm25Rank() > 0 ? 1.0 / (60 + h.bm25Rank()) : 0) + (h.denseRank() > 0 ? 1.0 / (60 + h.denseRank()) : 0);
+            double rrf = (h.bm25Rank() > 0 ? 1.0 / (60 + h.bm25Rank()) : 0)
+                    + (h.denseRank() > 0 ? 1.0 / (60 + h.denseRank()) : 0);
             assertEquals(rrf, h.score(), 1e-12);
         }
         Hit top = r.hits().get(0);

@@ -42,7 +42,9 @@ class RetrieverCacheTest {
         }
     }
 
-    @TempDir Path docs;
+    @TempDir
+    Path docs;
+
     final CountingEmbedder counter = new CountingEmbedder();
     Retriever.Options options;
 
@@ -65,16 +67,26 @@ class RetrieverCacheTest {
         assertTrue(second.status().fromCache(), second.status().message());
         assertEquals(0, counter.texts.get(), "no chunk re-embedded");
         assertEquals(first.chunks(), second.chunks());
-        assertEquals(first.search("What does TTFT measure?", Mode.DENSE, 3).hits().get(0).denseScore(),
-                second.search("What does TTFT measure?", Mode.DENSE, 3).hits().get(0).denseScore(), 1e-6);
-        assertFalse(second.chunks().stream().anyMatch(c -> c.source().startsWith(".index")), "the cache is not indexed");
+        assertEquals(
+                first.search("What does TTFT measure?", Mode.DENSE, 3)
+                        .hits()
+                        .get(0)
+                        .denseScore(),
+                second.search("What does TTFT measure?", Mode.DENSE, 3)
+                        .hits()
+                        .get(0)
+                        .denseScore(),
+                1e-6);
+        assertFalse(
+                second.chunks().stream().anyMatch(c -> c.source().startsWith(".index")), "the cache is not indexed");
     }
 
     @Test
     void touchingAFileRebuildsButReusesVectorsOfUnchangedContent() throws Exception {
         Retriever.open(docs, options);
         Path f = docs.resolve("quantization.md");
-        Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000));
         counter.texts.set(0);
         Retriever r = Retriever.open(docs, options);
         assertFalse(r.status().fromCache());
@@ -87,15 +99,23 @@ class RetrieverCacheTest {
     @Test
     void changingAFileReembedsOnlyThatFile() throws Exception {
         Retriever before = Retriever.open(docs, options);
-        long latencyChunks = before.chunks().stream().filter(c -> c.source().equals("measuring-latency.md")).count();
-        Files.writeString(docs.resolve("quantization.md"), "# Quantization\n\nFP8 uses eight bits with a floating-point layout.\n");
+        long latencyChunks = before.chunks().stream()
+                .filter(c -> c.source().equals("measuring-latency.md"))
+                .count();
+        Files.writeString(
+                docs.resolve("quantization.md"),
+                "# Quantization\n\nFP8 uses eight bits with a floating-point layout.\n");
         counter.texts.set(0);
         Retriever r = Retriever.open(docs, options);
         assertFalse(r.status().fromCache());
-        assertEquals(List.of("changed: quantization.md (size, mtime, content)"), r.status().changes());
+        assertEquals(
+                List.of("changed: quantization.md (size, mtime, content)"),
+                r.status().changes());
         assertEquals(1, counter.texts.get());
         assertEquals(latencyChunks + 1, r.chunks().size());
-        assertEquals("quantization.md", r.search("What does FP8 use?", Mode.HYBRID, 1).hits().get(0).source());
+        assertEquals(
+                "quantization.md",
+                r.search("What does FP8 use?", Mode.HYBRID, 1).hits().get(0).source());
     }
 
     @Test
@@ -104,7 +124,9 @@ class RetrieverCacheTest {
         Files.delete(docs.resolve("quantization.md"));
         Files.writeString(docs.resolve("new.txt"), "Zebra kernels are fast.");
         Retriever r = Retriever.open(docs, options);
-        assertEquals(List.of("added: new.txt", "removed: quantization.md"), r.status().changes());
+        assertEquals(
+                List.of("added: new.txt", "removed: quantization.md"),
+                r.status().changes());
     }
 
     @Test
@@ -122,7 +144,9 @@ class RetrieverCacheTest {
         assertTrue(Files.exists(cacheDir.resolve("manifest.json")));
         assertFalse(Files.exists(docs.resolve(".index")));
         counter.texts.set(0);
-        assertFalse(Retriever.open(docs, options.withCacheDir(cacheDir).withoutCache()).status().fromCache());
+        assertFalse(Retriever.open(docs, options.withCacheDir(cacheDir).withoutCache())
+                .status()
+                .fromCache());
         assertTrue(counter.texts.get() > 0);
     }
 
@@ -132,7 +156,8 @@ class RetrieverCacheTest {
         String question = "What colour is the Kestrel board's status LED?";
         assertFalse(r.search(question).hits().stream().anyMatch(h -> h.source().startsWith("uploads/")));
 
-        String text = "# Kestrel board\n\nThe Kestrel development board has a status LED that glows amber while the NPU runs a model.\n";
+        String text =
+                "# Kestrel board\n\nThe Kestrel development board has a status LED that glows amber while the NPU runs a model.\n";
         List<Chunk> added = r.addDocument("uploads/kestrel.md", text);
         assertEquals(1, added.size());
         for (Mode m : Mode.values()) {
@@ -146,7 +171,9 @@ class RetrieverCacheTest {
 
         // Same name again replaces the old upload instead of duplicating it.
         r.addDocument("uploads/kestrel.md", text.replace("amber", "green"));
-        List<Chunk> kestrel = r.chunks().stream().filter(c -> c.source().equals("uploads/kestrel.md")).toList();
+        List<Chunk> kestrel = r.chunks().stream()
+                .filter(c -> c.source().equals("uploads/kestrel.md"))
+                .toList();
         assertEquals(1, kestrel.size());
         assertTrue(kestrel.get(0).text().contains("green"));
         assertThrows(IllegalArgumentException.class, () -> r.addDocument("../escape.md", "x"));
@@ -156,8 +183,14 @@ class RetrieverCacheTest {
     void addDocumentFromAFileInsideTheFolderKeepsItsRelativePath() throws Exception {
         Retriever r = Retriever.open(docs, options);
         Files.createDirectories(docs.resolve("more"));
-        Path f = Files.writeString(docs.resolve("more/osprey.md"), "The Osprey router forwards prompts to the cheapest model.");
+        Path f = Files.writeString(
+                docs.resolve("more/osprey.md"), "The Osprey router forwards prompts to the cheapest model.");
         r.addDocument(f);
-        assertEquals("more/osprey.md", r.search("Which router forwards prompts?", Mode.BM25, 1).hits().get(0).source());
+        assertEquals(
+                "more/osprey.md",
+                r.search("Which router forwards prompts?", Mode.BM25, 1)
+                        .hits()
+                        .get(0)
+                        .source());
     }
 }

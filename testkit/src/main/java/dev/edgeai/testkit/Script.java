@@ -25,10 +25,23 @@ import java.util.Objects;
  * @param replies      prompt-dependent answers, tried in order before {@code tokens}: the first whose key occurs in
  *                     the last user message answers (evaluation tests give each question its own reply)
  */
-public record Script(List<String> tokens, int tokenCount, List<String> reasoning, Duration ttft, Duration itl,
-                     boolean sendUsage, List<Integer> failFirst, String retryAfter, Fault fault, int faultAfter,
-                     String apiKey, java.util.Map<String, String> failHeaders, String failMessage, Duration headerDelay,
-                     int hugeLineBytes, List<Reply> replies) {
+public record Script(
+        List<String> tokens,
+        int tokenCount,
+        List<String> reasoning,
+        Duration ttft,
+        Duration itl,
+        boolean sendUsage,
+        List<Integer> failFirst,
+        String retryAfter,
+        Fault fault,
+        int faultAfter,
+        String apiKey,
+        java.util.Map<String, String> failHeaders,
+        String failMessage,
+        Duration headerDelay,
+        int hugeLineBytes,
+        List<Reply> replies) {
 
     /** Answer {@code tokens} when the last user message contains {@code whenPromptContains}. */
     public record Reply(String whenPromptContains, List<String> tokens) {
@@ -72,16 +85,31 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
     }
 
     /** Instant answers with usage, no faults. */
-    public static Script defaults() { return builder().build(); }
+    public static Script defaults() {
+        return builder().build();
+    }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.tokens = tokens; b.tokenCount = tokenCount; b.reasoning = reasoning; b.ttft = ttft; b.itl = itl;
-        b.sendUsage = sendUsage; b.failFirst = failFirst; b.retryAfter = retryAfter; b.fault = fault;
-        b.faultAfter = faultAfter; b.apiKey = apiKey; b.failHeaders = failHeaders; b.failMessage = failMessage;
-        b.headerDelay = headerDelay; b.hugeLineBytes = hugeLineBytes;
+        b.tokens = tokens;
+        b.tokenCount = tokenCount;
+        b.reasoning = reasoning;
+        b.ttft = ttft;
+        b.itl = itl;
+        b.sendUsage = sendUsage;
+        b.failFirst = failFirst;
+        b.retryAfter = retryAfter;
+        b.fault = fault;
+        b.faultAfter = faultAfter;
+        b.apiKey = apiKey;
+        b.failHeaders = failHeaders;
+        b.failMessage = failMessage;
+        b.headerDelay = headerDelay;
+        b.hugeLineBytes = hugeLineBytes;
         b.replies.addAll(replies);
         return b;
     }
@@ -106,29 +134,98 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
 
         private Builder() {}
 
-        public Builder tokens(List<String> t) { tokens = t; return this; }
-        public Builder tokens(String... t) { tokens = List.of(t); return this; }
-        public Builder tokenCount(int n) { tokenCount = n; return this; }
-        public Builder reasoning(String... r) { reasoning = List.of(r); return this; }
-        public Builder ttft(Duration d) { ttft = d; return this; }
-        public Builder ttftMs(long ms) { ttft = Duration.ofMillis(ms); return this; }
-        public Builder itl(Duration d) { itl = d; return this; }
-        public Builder itlMs(long ms) { itl = Duration.ofMillis(ms); return this; }
-        public Builder sendUsage(boolean b) { sendUsage = b; return this; }
-        public Builder failFirst(Integer... statuses) { failFirst = List.of(statuses); return this; }
-        public Builder retryAfter(String value) { retryAfter = value; return this; }
-        public Builder fault(Fault f) { fault = f; return this; }
-        public Builder fault(Fault f, int after) { fault = f; faultAfter = after; return this; }
-        public Builder apiKey(String key) { apiKey = key; return this; }
+        public Builder tokens(List<String> t) {
+            tokens = t;
+            return this;
+        }
+
+        public Builder tokens(String... t) {
+            tokens = List.of(t);
+            return this;
+        }
+
+        public Builder tokenCount(int n) {
+            tokenCount = n;
+            return this;
+        }
+
+        public Builder reasoning(String... r) {
+            reasoning = List.of(r);
+            return this;
+        }
+
+        public Builder ttft(Duration d) {
+            ttft = d;
+            return this;
+        }
+
+        public Builder ttftMs(long ms) {
+            ttft = Duration.ofMillis(ms);
+            return this;
+        }
+
+        public Builder itl(Duration d) {
+            itl = d;
+            return this;
+        }
+
+        public Builder itlMs(long ms) {
+            itl = Duration.ofMillis(ms);
+            return this;
+        }
+
+        public Builder sendUsage(boolean b) {
+            sendUsage = b;
+            return this;
+        }
+
+        public Builder failFirst(Integer... statuses) {
+            failFirst = List.of(statuses);
+            return this;
+        }
+
+        public Builder retryAfter(String value) {
+            retryAfter = value;
+            return this;
+        }
+
+        public Builder fault(Fault f) {
+            fault = f;
+            return this;
+        }
+
+        public Builder fault(Fault f, int after) {
+            fault = f;
+            faultAfter = after;
+            return this;
+        }
+
+        public Builder apiKey(String key) {
+            apiKey = key;
+            return this;
+        }
+
         public Builder failHeader(String name, String value) {
             var m = new java.util.LinkedHashMap<>(failHeaders);
             m.put(name, value);
             failHeaders = m;
             return this;
         }
-        public Builder failMessage(String message) { failMessage = message; return this; }
-        public Builder headerDelayMs(long ms) { headerDelay = Duration.ofMillis(ms); return this; }
-        public Builder hugeLineBytes(int n) { hugeLineBytes = n; return this; }
+
+        public Builder failMessage(String message) {
+            failMessage = message;
+            return this;
+        }
+
+        public Builder headerDelayMs(long ms) {
+            headerDelay = Duration.ofMillis(ms);
+            return this;
+        }
+
+        public Builder hugeLineBytes(int n) {
+            hugeLineBytes = n;
+            return this;
+        }
 
         /** Answers {@code text} (split into word pieces) when the last user message contains {@code whenPromptContains}. */
         public Builder reply(String whenPromptContains, String text) {
@@ -137,8 +234,23 @@ public record Script(List<String> tokens, int tokenCount, List<String> reasoning
         }
 
         public Script build() {
-            return new Script(tokens, tokenCount, reasoning, ttft, itl, sendUsage, failFirst, retryAfter, fault, faultAfter, apiKey,
-                    failHeaders, failMessage, headerDelay, hugeLineBytes, replies);
+            return new Script(
+                    tokens,
+                    tokenCount,
+                    reasoning,
+                    ttft,
+                    itl,
+                    sendUsage,
+                    failFirst,
+                    retryAfter,
+                    fault,
+                    faultAfter,
+                    apiKey,
+                    failHeaders,
+                    failMessage,
+                    headerDelay,
+                    hugeLineBytes,
+                    replies);
         }
     }
 }

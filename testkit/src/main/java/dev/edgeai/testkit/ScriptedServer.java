@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -65,6 +63,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     /** Prompt-dependent answers for every model, first match wins (see {@link Builder#reply}). */
     private final List<Script.Reply> replies = new CopyOnWriteArrayList<>();
+
     private final Map<String, Queue<Integer>> pendingFailures = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -85,7 +84,9 @@ public final class ScriptedServer implements AutoCloseable {
         http.start();
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** Replaces (or adds) a model's script; its failFirst queue starts over. */
     public void script(String model, Script script) {
@@ -93,20 +94,32 @@ public final class ScriptedServer implements AutoCloseable {
         pendingFailures.put(model, new ConcurrentLinkedQueue<>(script.failFirst()));
     }
 
-    public int port() { return http.getAddress().getPort(); }
+    public int port() {
+        return http.getAddress().getPort();
+    }
 
     /** e.g. {@code http://127.0.0.1:41234/v1}. */
-    public String baseUrl() { return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + port() + "/v1"; }
+    public String baseUrl() {
+        return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + port() + "/v1";
+    }
 
-    public List<Recorded> requests() { return List.copyOf(requests); }
+    public List<Recorded> requests() {
+        return List.copyOf(requests);
+    }
 
-    public int requestCount() { return requests.size(); }
+    public int requestCount() {
+        return requests.size();
+    }
 
     /** Chat requests being answered right now. */
-    public int inFlight() { return inFlight.get(); }
+    public int inFlight() {
+        return inFlight.get();
+    }
 
     /** The most chat requests that were ever answered at the same time. */
-    public int maxInFlight() { return maxInFlight.get(); }
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
 
     @Override
     public void close() {
@@ -117,12 +130,14 @@ public final class ScriptedServer implements AutoCloseable {
     // ---- HTTP ----
 
     /** Whether a DIE fault has taken the server down. */
-    public boolean dead() { return dead; }
+    public boolean dead() {
+        return dead;
+    }
 
     /** Goes away like a killed process: no more connections, open ones cut mid-answer. */
     public void die() {
         dead = true;
-        new Thread(() -> http.stop(0)).start();   // stop() waits for handlers; this one may be such a handler
+        new Thread(() -> http.stop(0)).start(); // stop() waits for handlers; this one may be such a handler
         open.forEach(HttpExchange::close);
         executor.shutdownNow();
     }
@@ -132,13 +147,19 @@ public final class ScriptedServer implements AutoCloseable {
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = ex.getRequestURI().getPath();
-            requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"), body,
+            requests.add(new Recorded(
+                    ex.getRequestMethod(),
+                    path,
+                    ex.getRequestHeaders().getFirst("Authorization"),
+                    body,
                     System.nanoTime()));
             if (path.equals("/v1/models") && ex.getRequestMethod().equals("GET")) {
                 Integer status = modelsFailures.poll();
-                if (status != null) error(ex, status, "scripted failure " + status + " (still loading)", "server_error", null);
+                if (status != null)
+                    error(ex, status, "scripted failure " + status + " (still loading)", "server_error", null);
                 else models(ex);
-            } else if (path.equals("/v1/chat/completions") && ex.getRequestMethod().equals("POST")) {
+            } else if (path.equals("/v1/chat/completions")
+                    && ex.getRequestMethod().equals("POST")) {
                 int now = inFlight.incrementAndGet();
                 maxInFlight.accumulateAndGet(now, Math::max);
                 try {
@@ -147,7 +168,12 @@ public final class ScriptedServer implements AutoCloseable {
                     inFlight.decrementAndGet();
                 }
             } else {
-                error(ex, 404, "no route for " + ex.getRequestMethod() + " " + path, "invalid_request_error", "not_found");
+                error(
+                        ex,
+                        404,
+                        "no route for " + ex.getRequestMethod() + " " + path,
+                        "invalid_request_error",
+                        "not_found");
             }
         } catch (IOException clientWentAway) {
             // a cancelled or timed-out client closes the connection mid-stream; nothing to answer
@@ -159,8 +185,13 @@ public final class ScriptedServer implements AutoCloseable {
     private void models(HttpExchange ex) throws IOException {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
-        scripts.keySet().stream().sorted().forEach(id ->
-                data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "scripted"));
+        scripts.keySet().stream()
+                .sorted()
+                .forEach(id -> data.addObject()
+                        .put("id", id)
+                        .put("object", "model")
+                        .put("created", 0)
+                        .put("owned_by", "scripted"));
         json(ex, 200, root);
     }
 
@@ -179,19 +210,26 @@ public final class ScriptedServer implements AutoCloseable {
             error(ex, 404, "model '" + model + "' not found", "invalid_request_error", "model_not_found");
             return;
         }
-        if (script.apiKey() != null && !("Bearer " + script.apiKey()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        if (script.apiKey() != null
+                && !("Bearer " + script.apiKey()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             error(ex, 401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key");
             return;
         }
         Integer status = pendingFailures.get(model).poll();
         if (status != null) {
-            if (status == 429 && script.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", script.retryAfter());
+            if (status == 429 && script.retryAfter() != null)
+                ex.getResponseHeaders().set("Retry-After", script.retryAfter());
             script.failHeaders().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-            error(ex, status, script.failMessage() != null ? script.failMessage() : "scripted failure " + status,
-                    status == 429 ? "rate_limit_error" : status < 500 ? "invalid_request_error" : "server_error", null);
+            error(
+                    ex,
+                    status,
+                    script.failMessage() != null ? script.failMessage() : "scripted failure " + status,
+                    status == 429 ? "rate_limit_error" : status < 500 ? "invalid_request_error" : "server_error",
+                    null);
             return;
         }
-        if (!script.headerDelay().isZero()) sleepUntil(received + script.headerDelay().toNanos());
+        if (!script.headerDelay().isZero())
+            sleepUntil(received + script.headerDelay().toNanos());
         if (script.fault() == Script.Fault.HTML) {
             byte[] page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
                     .getBytes(StandardCharsets.UTF_8);
@@ -212,20 +250,31 @@ public final class ScriptedServer implements AutoCloseable {
         if (req.path("stream").asBoolean(false) && script.fault() != Script.Fault.IGNORE_STREAM) {
             stream(ex, script, model, id, tokens, finish, promptTokens, received);
         } else {
-            sleepUntil(received + script.ttft().toNanos()
+            sleepUntil(received
+                    + script.ttft().toNanos()
                     + script.itl().toNanos() * Math.max(0, script.reasoning().size() + tokens.size() - 1));
             ObjectNode root = completionHead(id, "chat.completion", model);
             ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-            ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens));
+            ObjectNode message =
+                    choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens));
             if (!script.reasoning().isEmpty()) message.put("reasoning_content", String.join("", script.reasoning()));
             choice.put("finish_reason", finish);
-            if (script.sendUsage()) usage(root, promptTokens, tokens.size() + script.reasoning().size());
+            if (script.sendUsage())
+                usage(root, promptTokens, tokens.size() + script.reasoning().size());
             json(ex, 200, root);
         }
     }
 
-    private void stream(HttpExchange ex, Script script, String model, String id, List<String> tokens, String finish,
-                        int promptTokens, long received) throws IOException {
+    private void stream(
+            HttpExchange ex,
+            Script script,
+            String model,
+            String id,
+            List<String> tokens,
+            String finish,
+            int promptTokens,
+            long received)
+            throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
@@ -272,7 +321,7 @@ public final class ScriptedServer implements AutoCloseable {
             Map.Entry<String, String> piece = pieces.get(i);
             send(out, chunk(id, model, d -> d.put(piece.getKey(), piece.getValue()), null));
         }
-        send(out, chunk(id, model, d -> { }, finish));
+        send(out, chunk(id, model, d -> {}, finish));
         if (script.sendUsage()) {
             ObjectNode last = completionHead(id, "chat.completion.chunk", model);
             last.putArray("choices");
@@ -286,17 +335,23 @@ public final class ScriptedServer implements AutoCloseable {
         ObjectNode root = completionHead(id, "chat.completion.chunk", model);
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         delta.accept(choice.putObject("delta"));
-        if (finish == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finish);
+        if (finish == null) choice.putNull("finish_reason");
+        else choice.put("finish_reason", finish);
         return root.toString();
     }
 
     private static ObjectNode completionHead(String id, String object, String model) {
-        return JSON.createObjectNode().put("id", id).put("object", object).put("created", System.currentTimeMillis() / 1000)
+        return JSON.createObjectNode()
+                .put("id", id)
+                .put("object", object)
+                .put("created", System.currentTimeMillis() / 1000)
                 .put("model", model);
     }
 
     private static void usage(ObjectNode root, int prompt, int completion) {
-        root.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+        root.putObject("usage")
+                .put("prompt_tokens", prompt)
+                .put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
     }
 
@@ -312,10 +367,12 @@ public final class ScriptedServer implements AutoCloseable {
         ex.getResponseBody().write(bytes);
     }
 
-    private static void error(HttpExchange ex, int status, String message, String type, String code) throws IOException {
+    private static void error(HttpExchange ex, int status, String message, String type, String code)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode err = root.putObject("error").put("message", message).put("type", type);
-        if (code == null) err.putNull("code"); else err.put("code", code);
+        if (code == null) err.putNull("code");
+        else err.put("code", code);
         json(ex, status, root);
     }
 
@@ -353,14 +410,16 @@ public final class ScriptedServer implements AutoCloseable {
 
     private static String lastUserMessage(JsonNode req) {
         String last = "";
-        for (JsonNode m : req.path("messages")) if (m.path("role").asText().equals("user")) last = m.path("content").asText("");
+        for (JsonNode m : req.path("messages"))
+            if (m.path("role").asText().equals("user")) last = m.path("content").asText("");
         return last;
     }
 
     /** A stand-in tokenizer: about four characters per token over all message contents. */
     private static int promptTokens(JsonNode req) {
         int chars = 0;
-        for (JsonNode m : req.path("messages")) chars += m.path("content").asText("").length();
+        for (JsonNode m : req.path("messages"))
+            chars += m.path("content").asText("").length();
         return Math.max(1, (chars + 3) / 4);
     }
 
@@ -391,13 +450,30 @@ public final class ScriptedServer implements AutoCloseable {
         private Builder() {}
 
         /** Statuses answered, in order, to the first GET /v1/models (e.g. 503 while "loading"). */
-        public Builder modelsFailFirst(Integer... statuses) { modelsFailFirst = List.of(statuses); return this; }
+        public Builder modelsFailFirst(Integer... statuses) {
+            modelsFailFirst = List.of(statuses);
+            return this;
+        }
 
-        public Builder host(String h) { host = h; return this; }
+        public Builder host(String h) {
+            host = h;
+            return this;
+        }
         /** 0 (the default) picks a free port. */
-        public Builder port(int p) { port = p; return this; }
-        public Builder model(String id, Script script) { scripts.put(id, script); return this; }
-        public Builder models(List<String> ids, Script script) { ids.forEach(id -> scripts.put(id, script)); return this; }
+        public Builder port(int p) {
+            port = p;
+            return this;
+        }
+
+        public Builder model(String id, Script script) {
+            scripts.put(id, script);
+            return this;
+        }
+
+        public Builder models(List<String> ids, Script script) {
+            ids.forEach(id -> scripts.put(id, script));
+            return this;
+        }
         /**
          * Any model answers {@code answer} (streamed word by word, with the model's delays) when the last user
          * message contains {@code whenLastUserMessageContains}; replies are tried in the order added, then the
@@ -412,7 +488,8 @@ public final class ScriptedServer implements AutoCloseable {
             try {
                 return new ScriptedServer(this);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start the scripted server on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot start the scripted server on " + host + ":" + port + ": " + e.getMessage(), e);
             }
         }
     }
@@ -433,8 +510,9 @@ public final class ScriptedServer implements AutoCloseable {
                 case "--itl-ms" -> script.itlMs(Long.parseLong(value(args, ++i, a)));
                 case "--tokens" -> script.tokenCount(Integer.parseInt(value(args, ++i, a)));
                 case "--no-usage" -> script.sendUsage(false);
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + "; use --port N --models a,b --ttft-ms N --itl-ms N --tokens N --no-usage");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + a
+                            + "; use --port N --models a,b --ttft-ms N --itl-ms N --tokens N --no-usage");
             }
         }
         return builder().port(port).models(models, script.build()).start();
@@ -445,8 +523,9 @@ public final class ScriptedServer implements AutoCloseable {
         return args[i];
     }
 
-    static final String USAGE = "usage: fake_server [--port N] [--models a,b] [--ttft-ms N] [--itl-ms N] [--tokens N] [--no-usage]\n"
-            + "A scripted OpenAI-compatible server on 127.0.0.1: prints its base URL, then serves canned answers until Ctrl-C.";
+    static final String USAGE =
+            "usage: fake_server [--port N] [--models a,b] [--ttft-ms N] [--itl-ms N] [--tokens N] [--no-usage]\n"
+                    + "A scripted OpenAI-compatible server on 127.0.0.1: prints its base URL, then serves canned answers until Ctrl-C.";
 
     /** Prints the base URL on the first stdout line (scripts read it), then serves until killed. */
     public static void main(String[] args) throws InterruptedException {
@@ -464,8 +543,8 @@ public final class ScriptedServer implements AutoCloseable {
         }
         System.out.println(server.baseUrl());
         System.out.flush();
-        System.err.println("scripted OpenAI-compatible server; models: " + String.join(", ", server.scripts.keySet().stream().sorted().toList())
-                + "; Ctrl-C to stop");
+        System.err.println("scripted OpenAI-compatible server; models: "
+                + String.join(", ", server.scripts.keySet().stream().sorted().toList()) + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join();
     }

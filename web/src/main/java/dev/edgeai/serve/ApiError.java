@@ -42,7 +42,11 @@ final class ApiError extends RuntimeException {
     static ApiError from(ChatException e) {
         String m = e.getMessage();
         return switch (e.kind()) {
-            case INVALID_INPUT -> invalid("messages", "context_length_exceeded".equals(codeOf(m)) ? "context_length_exceeded" : "invalid_value", m);
+            case INVALID_INPUT ->
+                invalid(
+                        "messages",
+                        "context_length_exceeded".equals(codeOf(m)) ? "context_length_exceeded" : "invalid_value",
+                        m);
             case UNKNOWN_MODEL -> notFound("model_not_found", m);
             case RATE_LIMITED -> new ApiError(429, "rate_limit_error", null, "rate_limit_exceeded", m, 1);
             case UNREACHABLE, TIMEOUT -> unavailable("backend_unavailable", m);

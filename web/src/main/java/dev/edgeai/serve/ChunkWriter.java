@@ -28,26 +28,40 @@ final class ChunkWriter {
         this.out = out;
         this.json = json;
         this.includeUsage = includeUsage;
-        this.head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created + ",\"model\":\""
-                + new String(ESCAPE.quoteAsString(model)) + "\",\"system_fingerprint\":null,\"choices\":[";
+        this.head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+                + ",\"model\":\"" + new String(ESCAPE.quoteAsString(model))
+                + "\",\"system_fingerprint\":null,\"choices\":[";
         this.tail = includeUsage ? ",\"usage\":null}\n\n" : "}\n\n";
     }
 
     /** Whether anything was sent (the HTTP status is then committed: later errors go in-band). */
-    boolean started() { return started; }
+    boolean started() {
+        return started;
+    }
 
     /** The client went away (a write failed); generation should stop. */
-    boolean broken() { return broken; }
+    boolean broken() {
+        return broken;
+    }
 
-    boolean content(String text) { return delta("content", text); }
+    boolean content(String text) {
+        return delta("content", text);
+    }
 
-    boolean reasoning(String text) { return delta("reasoning_content", text); }
+    boolean reasoning(String text) {
+        return delta("reasoning_content", text);
+    }
 
     private boolean delta(String field, String text) {
         StringBuilder sb = new StringBuilder(head.length() * 2 + text.length() + 96);
         if (!started) roleChunk(sb);
-        sb.append(head).append("{\"index\":0,\"delta\":{\"").append(field).append("\":\"").append(ESCAPE.quoteAsString(text))
-                .append("\"},\"logprobs\":null,\"finish_reason\":null}]").append(tail);
+        sb.append(head)
+                .append("{\"index\":0,\"delta\":{\"")
+                .append(field)
+                .append("\":\"")
+                .append(ESCAPE.quoteAsString(text))
+                .append("\"},\"logprobs\":null,\"finish_reason\":null}]")
+                .append(tail);
         return write(sb);
     }
 
@@ -55,12 +69,20 @@ final class ChunkWriter {
     boolean finish(String finishReason, Usage usage) {
         StringBuilder sb = new StringBuilder(head.length() * 3 + 256);
         if (!started) roleChunk(sb);
-        sb.append(head).append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"").append(finishReason)
-                .append("\"}]").append(tail);
+        sb.append(head)
+                .append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"")
+                .append(finishReason)
+                .append("\"}]")
+                .append(tail);
         if (includeUsage) {
-            sb.append(head).append("],\"usage\":{\"prompt_tokens\":").append(usage.promptTokens())
-                    .append(",\"completion_tokens\":").append(usage.completionTokens())
-                    .append(",\"total_tokens\":").append(usage.totalTokens()).append("}}\n\n");
+            sb.append(head)
+                    .append("],\"usage\":{\"prompt_tokens\":")
+                    .append(usage.promptTokens())
+                    .append(",\"completion_tokens\":")
+                    .append(usage.completionTokens())
+                    .append(",\"total_tokens\":")
+                    .append(usage.totalTokens())
+                    .append("}}\n\n");
         }
         sb.append("data: [DONE]\n\n");
         return write(sb);
@@ -69,14 +91,18 @@ final class ChunkWriter {
     /** An error after the stream began, as OpenAI sends it: an event whose data is the error object. */
     void error(ApiError e) {
         try {
-            write(new StringBuilder("data: ").append(json.writeValueAsString(e.body())).append("\n\n"));
+            write(new StringBuilder("data: ")
+                    .append(json.writeValueAsString(e.body()))
+                    .append("\n\n"));
         } catch (IOException ignored) {
             // nothing more can be said to this client
         }
     }
 
     private void roleChunk(StringBuilder sb) {
-        sb.append(head).append("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]")
+        sb.append(head)
+                .append(
+                        "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]")
                 .append(tail);
         started = true;
     }
@@ -87,7 +113,7 @@ final class ChunkWriter {
             out.write(s.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
             return true;
-        } catch (IOException | RuntimeException e) {   // Jetty reports a gone client as IOException (EofException)
+        } catch (IOException | RuntimeException e) { // Jetty reports a gone client as IOException (EofException)
             broken = true;
             return false;
         }

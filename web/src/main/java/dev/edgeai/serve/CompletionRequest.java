@@ -22,7 +22,8 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
 
     static CompletionRequest parse(JsonNode body) {
         if (body == null || !body.isObject())
-            throw ApiError.invalid(null, "invalid_request_body", "the request body must be a JSON object with 'model' and 'messages'");
+            throw ApiError.invalid(
+                    null, "invalid_request_body", "the request body must be a JSON object with 'model' and 'messages'");
         String model = requiredString(body, "model");
         List<ChatMessage> messages = messages(body.get("messages"));
 
@@ -31,7 +32,8 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
         if (maxTokens == null) maxTokens = positiveInt(body, "max_tokens");
         Double temperature = number(body, "temperature", 0, 2);
         Double topP = number(body, "top_p", 0, 1);
-        if (topP != null && topP == 0) throw ApiError.invalid("top_p", "invalid_value", "Invalid 'top_p': must be greater than 0 and at most 1.");
+        if (topP != null && topP == 0)
+            throw ApiError.invalid("top_p", "invalid_value", "Invalid 'top_p': must be greater than 0 and at most 1.");
         Long seed = null;
         JsonNode s = present(body, "seed");
         if (s != null) {
@@ -45,8 +47,14 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
             if (!so.isObject()) throw wrongType("stream_options", "an object", so);
             includeUsage = bool(so, "include_usage", "stream_options.include_usage");
         }
-        ChatRequest chat = ChatRequest.builder(model).messages(messages).maxTokens(maxTokens).temperature(temperature)
-                .topP(topP).seed(seed).stop(stops(body)).build();
+        ChatRequest chat = ChatRequest.builder(model)
+                .messages(messages)
+                .maxTokens(maxTokens)
+                .temperature(temperature)
+                .topP(topP)
+                .seed(seed)
+                .stop(stops(body))
+                .build();
         return new CompletionRequest(model, chat, stream, includeUsage);
     }
 
@@ -55,22 +63,35 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
         JsonNode n = present(body, "n");
         if (n != null) {
             if (!n.isIntegralNumber()) throw wrongType("n", "an integer", n);
-            if (n.asLong() != 1) throw ApiError.invalid("n", "unsupported_value", "Unsupported value for 'n': " + n.asLong()
-                    + ". This server generates one choice per request; send n=1 (or leave it out) and repeat the request.");
+            if (n.asLong() != 1)
+                throw ApiError.invalid(
+                        "n",
+                        "unsupported_value",
+                        "Unsupported value for 'n': " + n.asLong()
+                                + ". This server generates one choice per request; send n=1 (or leave it out) and repeat the request.");
         }
         for (String f : List.of("tools", "functions")) {
             JsonNode t = present(body, f);
             if (t != null && !(t.isArray() && t.isEmpty()))
-                throw ApiError.invalid(f, "unsupported_value", "'" + f + "' is not supported: the models served here have no tool calling. "
-                        + "Leave out '" + f + "' (in Open WebUI: turn off native function calling for this model).");
+                throw ApiError.invalid(
+                        f,
+                        "unsupported_value",
+                        "'" + f + "' is not supported: the models served here have no tool calling. " + "Leave out '"
+                                + f + "' (in Open WebUI: turn off native function calling for this model).");
         }
         JsonNode rf = present(body, "response_format");
         if (rf != null && !"text".equals(rf.path("type").asText("")))
-            throw ApiError.invalid("response_format", "unsupported_value", "Unsupported 'response_format' " + rf.path("type")
-                    + ": only {\"type\":\"text\"}; ask for JSON in the prompt instead.");
+            throw ApiError.invalid(
+                    "response_format",
+                    "unsupported_value",
+                    "Unsupported 'response_format' " + rf.path("type")
+                            + ": only {\"type\":\"text\"}; ask for JSON in the prompt instead.");
         JsonNode lp = present(body, "logprobs");
         if (lp != null && lp.asBoolean(false))
-            throw ApiError.invalid("logprobs", "unsupported_value", "'logprobs' is not supported by this server; leave it out or set it to false.");
+            throw ApiError.invalid(
+                    "logprobs",
+                    "unsupported_value",
+                    "'logprobs' is not supported by this server; leave it out or set it to false.");
     }
 
     private static List<ChatMessage> messages(JsonNode arr) {
@@ -78,28 +99,45 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
             throw ApiError.invalid("messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
         if (!arr.isArray()) throw wrongType("messages", "an array", arr);
         if (arr.isEmpty())
-            throw ApiError.invalid("messages", "empty_array", "Invalid 'messages': empty array. Expected at least one message, e.g. "
-                    + "[{\"role\":\"user\",\"content\":\"Hello\"}].");
+            throw ApiError.invalid(
+                    "messages",
+                    "empty_array",
+                    "Invalid 'messages': empty array. Expected at least one message, e.g. "
+                            + "[{\"role\":\"user\",\"content\":\"Hello\"}].");
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < arr.size(); i++) {
             String at = "messages[" + i + "]";
             JsonNode m = arr.get(i);
             if (!m.isObject()) throw wrongType(at, "an object", m);
             JsonNode r = m.get("role");
-            if (r == null || !r.isTextual()) throw ApiError.invalid(at + ".role", "missing_required_parameter",
-                    "Missing required parameter: '" + at + ".role' (system, user or assistant).");
+            if (r == null || !r.isTextual())
+                throw ApiError.invalid(
+                        at + ".role",
+                        "missing_required_parameter",
+                        "Missing required parameter: '" + at + ".role' (system, user or assistant).");
             String role = r.asText().toLowerCase(Locale.ROOT);
             role = switch (role) {
-                case "system", "developer" -> "system";   // "developer" is OpenAI's newer name for the system role
+                case "system", "developer" -> "system"; // "developer" is OpenAI's newer name for the system role
                 case "user", "assistant" -> role;
-                case "tool", "function" -> throw ApiError.invalid(at + ".role", "unsupported_value", "Unsupported role '" + role
-                        + "' in " + at + ": the models served here have no tool calling.");
-                default -> throw ApiError.invalid(at + ".role", "invalid_value", "Invalid value for '" + at + ".role': '" + r.asText()
-                        + "'. Supported values are: 'system', 'user' and 'assistant'.");
+                case "tool", "function" ->
+                    throw ApiError.invalid(
+                            at + ".role",
+                            "unsupported_value",
+                            "Unsupported role '" + role + "' in " + at
+                                    + ": the models served here have no tool calling.");
+                default ->
+                    throw ApiError.invalid(
+                            at + ".role",
+                            "invalid_value",
+                            "Invalid value for '" + at + ".role': '" + r.asText()
+                                    + "'. Supported values are: 'system', 'user' and 'assistant'.");
             };
             JsonNode tc = m.get("tool_calls");
             if (tc != null && tc.isArray() && !tc.isEmpty())
-                throw ApiError.invalid(at + ".tool_calls", "unsupported_value", "'tool_calls' in " + at + " is not supported: no tool calling here.");
+                throw ApiError.invalid(
+                        at + ".tool_calls",
+                        "unsupported_value",
+                        "'tool_calls' in " + at + " is not supported: no tool calling here.");
             out.add(new ChatMessage(role, content(m.get("content"), at + ".content", role)));
         }
         return out;
@@ -118,9 +156,14 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
             JsonNode part = c.get(j);
             String type = part.path("type").asText("");
             if (!type.equals("text")) {
-                throw ApiError.invalid(at + "[" + j + "]", "unsupported_content", "Unsupported content part of type '"
-                        + (type.isEmpty() ? part.getNodeType().toString().toLowerCase(Locale.ROOT) : type) + "' in " + at + "[" + j
-                        + "]: the models served here read text only (send {\"type\":\"text\",\"text\":...}).");
+                throw ApiError.invalid(
+                        at + "[" + j + "]",
+                        "unsupported_content",
+                        "Unsupported content part of type '"
+                                + (type.isEmpty()
+                                        ? part.getNodeType().toString().toLowerCase(Locale.ROOT)
+                                        : type) + "' in " + at + "[" + j
+                                + "]: the models served here read text only (send {\"type\":\"text\",\"text\":...}).");
             }
             JsonNode t = part.get("text");
             if (t == null || !t.isTextual()) throw wrongType(at + "[" + j + "].text", "a string", t);
@@ -135,7 +178,11 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
         if (s == null) return List.of();
         if (s.isTextual()) return List.of(s.asText());
         if (!s.isArray()) throw wrongType("stop", "a string or an array of strings", s);
-        if (s.size() > MAX_STOP) throw ApiError.invalid("stop", "array_above_max_length", "Invalid 'stop': at most " + MAX_STOP + " strings, got " + s.size() + ".");
+        if (s.size() > MAX_STOP)
+            throw ApiError.invalid(
+                    "stop",
+                    "array_above_max_length",
+                    "Invalid 'stop': at most " + MAX_STOP + " strings, got " + s.size() + ".");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {
             if (!s.get(i).isTextual()) throw wrongType("stop[" + i + "]", "a string", s.get(i));
@@ -146,9 +193,12 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
 
     private static String requiredString(JsonNode body, String field) {
         JsonNode v = body.get(field);
-        if (v == null || v.isNull()) throw ApiError.invalid(field, "missing_required_parameter", "Missing required parameter: '" + field + "'.");
+        if (v == null || v.isNull())
+            throw ApiError.invalid(field, "missing_required_parameter", "Missing required parameter: '" + field + "'.");
         if (!v.isTextual()) throw wrongType(field, "a string", v);
-        if (v.asText().isBlank()) throw ApiError.invalid(field, "invalid_value", "Invalid '" + field + "': empty string; name a model from GET /v1/models.");
+        if (v.asText().isBlank())
+            throw ApiError.invalid(
+                    field, "invalid_value", "Invalid '" + field + "': empty string; name a model from GET /v1/models.");
         return v.asText().strip();
     }
 
@@ -162,8 +212,12 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
         JsonNode v = present(body, field);
         if (v == null) return null;
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw wrongType(field, "an integer", v);
-        if (v.asInt() < 1) throw ApiError.invalid(field, "integer_below_min_value", "Invalid '" + field + "': integer below minimum value. "
-                + "Expected a value >= 1, but got " + v.asInt() + " instead.");
+        if (v.asInt() < 1)
+            throw ApiError.invalid(
+                    field,
+                    "integer_below_min_value",
+                    "Invalid '" + field + "': integer below minimum value. " + "Expected a value >= 1, but got "
+                            + v.asInt() + " instead.");
         return v.asInt();
     }
 
@@ -172,12 +226,18 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
         if (v == null) return null;
         if (!v.isNumber()) throw wrongType(field, "a number", v);
         double d = v.asDouble();
-        if (d < min || d > max) throw ApiError.invalid(field, d < min ? "decimal_below_min_value" : "decimal_above_max_value",
-                "Invalid '" + field + "': expected a value between " + fmt(min) + " and " + fmt(max) + ", but got " + v.asText() + " instead.");
+        if (d < min || d > max)
+            throw ApiError.invalid(
+                    field,
+                    d < min ? "decimal_below_min_value" : "decimal_above_max_value",
+                    "Invalid '" + field + "': expected a value between " + fmt(min) + " and " + fmt(max) + ", but got "
+                            + v.asText() + " instead.");
         return d;
     }
 
-    private static boolean bool(JsonNode body, String field) { return bool(body, field, field); }
+    private static boolean bool(JsonNode body, String field) {
+        return bool(body, field, field);
+    }
 
     private static boolean bool(JsonNode body, String field, String param) {
         JsonNode v = present(body, field);
@@ -187,10 +247,30 @@ record CompletionRequest(String model, ChatRequest chat, boolean stream, boolean
     }
 
     private static ApiError wrongType(String param, String expected, JsonNode got) {
-        String kind = got == null ? "nothing" : Map.of("STRING", "a string", "NUMBER", "a number", "BOOLEAN", "a boolean",
-                "ARRAY", "an array", "OBJECT", "an object", "NULL", "null").getOrDefault(got.getNodeType().name(), got.getNodeType().name());
-        return ApiError.invalid(param, "invalid_type", "Invalid type for '" + param + "': expected " + expected + ", but got " + kind + " instead.");
+        String kind = got == null
+                ? "nothing"
+                : Map.of(
+                                "STRING",
+                                "a string",
+                                "NUMBER",
+                                "a number",
+                                "BOOLEAN",
+                                "a boolean",
+                                "ARRAY",
+                                "an array",
+                                "OBJECT",
+                                "an object",
+                                "NULL",
+                                "null")
+                        .getOrDefault(
+                                got.getNodeType().name(), got.getNodeType().name());
+        return ApiError.invalid(
+                param,
+                "invalid_type",
+                "Invalid type for '" + param + "': expected " + expected + ", but got " + kind + " instead.");
     }
 
-    private static String fmt(double d) { return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d); }
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
 }

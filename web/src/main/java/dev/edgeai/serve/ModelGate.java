@@ -20,7 +20,7 @@ final class ModelGate {
     private volatile double avgServiceS = 1.0;
 
     ModelGate(int slots, int maxWaiting) {
-        this.slots = new Semaphore(slots, true);   // fair: timed tryAcquire honours arrival order
+        this.slots = new Semaphore(slots, true); // fair: timed tryAcquire honours arrival order
         this.slotCount = slots;
         this.maxWaiting = maxWaiting;
     }
@@ -34,8 +34,14 @@ final class ModelGate {
         }
         if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
-            throw new ApiError(429, "rate_limit_error", null, "queue_full", "the server is busy: " + maxWaiting
-                    + " requests already wait for this model; retry after " + retryAfterS() + " s (Retry-After header)", retryAfterS());
+            throw new ApiError(
+                    429,
+                    "rate_limit_error",
+                    null,
+                    "queue_full",
+                    "the server is busy: " + maxWaiting + " requests already wait for this model; retry after "
+                            + retryAfterS() + " s (Retry-After header)",
+                    retryAfterS());
         }
         try {
             if (!slots.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) return false;
@@ -52,9 +58,13 @@ final class ModelGate {
         slots.release();
     }
 
-    int waiting() { return waiting.get(); }
+    int waiting() {
+        return waiting.get();
+    }
 
-    int running() { return running.get(); }
+    int running() {
+        return running.get();
+    }
 
     /** About how long until the requests waiting now have been served: at least 1 s. */
     int retryAfterS() {

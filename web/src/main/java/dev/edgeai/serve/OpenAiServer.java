@@ -8,8 +8,8 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.chat.StreamListener;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -48,6 +48,7 @@ public final class OpenAiServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 5273;
     /** Response header that tells discovery this is serve.java and not another server on its port. */
     public static final String SERVER_HEADER = "X-Edgeai-Server";
+
     public static final String SERVER_NAME = "serve.java";
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
@@ -61,20 +62,32 @@ public final class OpenAiServer implements AutoCloseable {
      * @param requestTimeout from arrival to the last token; queue time counts
      * @param log            one line per completion request, or null
      */
-    public record Config(String host, int port, String apiKey, String corsOrigin, Map<String, String> aliases,
-                         int slotsPerModel, int maxQueue, Duration requestTimeout, long maxBodyBytes,
-                         List<Consumer<JavalinConfig>> extensions, PrintStream log) {
+    public record Config(
+            String host,
+            int port,
+            String apiKey,
+            String corsOrigin,
+            Map<String, String> aliases,
+            int slotsPerModel,
+            int maxQueue,
+            Duration requestTimeout,
+            long maxBodyBytes,
+            List<Consumer<JavalinConfig>> extensions,
+            PrintStream log) {
         public Config {
             aliases = Map.copyOf(aliases);
             extensions = List.copyOf(extensions);
-            if (slotsPerModel < 1) throw new IllegalArgumentException("slots per model must be >= 1, was " + slotsPerModel);
+            if (slotsPerModel < 1)
+                throw new IllegalArgumentException("slots per model must be >= 1, was " + slotsPerModel);
             if (maxQueue < 0) throw new IllegalArgumentException("max queue must be >= 0, was " + maxQueue);
             if (requestTimeout.isNegative() || requestTimeout.isZero())
                 throw new IllegalArgumentException("request timeout must be positive, was " + requestTimeout);
         }
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -89,28 +102,79 @@ public final class OpenAiServer implements AutoCloseable {
         private final List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
         private PrintStream log;
 
-        public Builder host(String h) { host = h; return this; }
+        public Builder host(String h) {
+            host = h;
+            return this;
+        }
         /** 0 picks a free port. */
-        public Builder port(int p) { port = p; return this; }
+        public Builder port(int p) {
+            port = p;
+            return this;
+        }
         /** Require {@code Authorization: Bearer <key>} on /v1 routes; null or blank: no key. */
-        public Builder apiKey(String k) { apiKey = k == null || k.isBlank() ? null : k.strip(); return this; }
+        public Builder apiKey(String k) {
+            apiKey = k == null || k.isBlank() ? null : k.strip();
+            return this;
+        }
         /** Allow browser pages from this origin ("*" for any) to call the API; null: no CORS headers. */
-        public Builder cors(String origin) { corsOrigin = origin == null || origin.isBlank() ? null : origin.strip(); return this; }
-        public Builder alias(String name, String modelId) { aliases.put(name, modelId); return this; }
-        public Builder slotsPerModel(int n) { slotsPerModel = n; return this; }
-        public Builder maxQueue(int n) { maxQueue = n; return this; }
-        public Builder requestTimeout(Duration d) { requestTimeout = d; return this; }
-        public Builder maxBodyBytes(long b) { maxBodyBytes = b; return this; }
-        /** Registers more routes or static folders, e.g. {@code cfg -> cfg.staticFiles.add(...)}; no API key applies. */
-        public Builder extension(Consumer<JavalinConfig> e) { extensions.add(e); return this; }
-        public Builder log(PrintStream p) { log = p; return this; }
-
-        public Config config() {
-            return new Config(host, port, apiKey, corsOrigin, aliases, slotsPerModel, maxQueue, requestTimeout, maxBodyBytes,
-                    extensions, log);
+        public Builder cors(String origin) {
+            corsOrigin = origin == null || origin.isBlank() ? null : origin.strip();
+            return this;
         }
 
-        public OpenAiServer start(ChatBackend backend) { return OpenAiServer.start(backend, config()); }
+        public Builder alias(String name, String modelId) {
+            aliases.put(name, modelId);
+            return this;
+        }
+
+        public Builder slotsPerModel(int n) {
+            slotsPerModel = n;
+            return this;
+        }
+
+        public Builder maxQueue(int n) {
+            maxQueue = n;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            requestTimeout = d;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long b) {
+            maxBodyBytes = b;
+            return this;
+        }
+        /** Registers more routes or static folders, e.g. {@code cfg -> cfg.staticFiles.add(...)}; no API key applies. */
+        public Builder extension(Consumer<JavalinConfig> e) {
+            extensions.add(e);
+            return this;
+        }
+
+        public Builder log(PrintStream p) {
+            log = p;
+            return this;
+        }
+
+        public Config config() {
+            return new Config(
+                    host,
+                    port,
+                    apiKey,
+                    corsOrigin,
+                    aliases,
+                    slotsPerModel,
+                    maxQueue,
+                    requestTimeout,
+                    maxBodyBytes,
+                    extensions,
+                    log);
+        }
+
+        public OpenAiServer start(ChatBackend backend) {
+            return OpenAiServer.start(backend, config());
+        }
     }
 
     /**
@@ -118,8 +182,17 @@ public final class OpenAiServer implements AutoCloseable {
      * Times are from the request's arrival in the handler; {@code ttftMs} is when the first token was handed to
      * the socket (NaN for blocking requests and failures).
      */
-    public record RequestRecord(String id, String model, boolean stream, int status, String finishReason,
-                                int promptTokens, int completionTokens, double queueMs, double ttftMs, double e2eMs) {}
+    public record RequestRecord(
+            String id,
+            String model,
+            boolean stream,
+            int status,
+            String finishReason,
+            int promptTokens,
+            int completionTokens,
+            double queueMs,
+            double ttftMs,
+            double e2eMs) {}
 
     private final ChatBackend backend;
     private final Config config;
@@ -139,7 +212,8 @@ public final class OpenAiServer implements AutoCloseable {
         for (var a : config.aliases().entrySet()) {
             List<String> ids = backendModels().stream().map(ModelInfo::id).toList();
             if (!ids.contains(a.getValue()))
-                throw new IllegalArgumentException("alias " + a.getKey() + "=" + a.getValue() + " names no served model; served: " + ids);
+                throw new IllegalArgumentException(
+                        "alias " + a.getKey() + "=" + a.getValue() + " names no served model; served: " + ids);
         }
         this.server = Javalin.create(cfg -> {
             cfg.jetty.host = config.host();
@@ -154,17 +228,29 @@ public final class OpenAiServer implements AutoCloseable {
             cfg.routes.post("/v1/chat/completions", this::chat);
             cfg.routes.exception(ApiError.class, (e, ctx) -> answer(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                System.getLogger(OpenAiServer.class.getName()).log(System.Logger.Level.WARNING, "unexpected error on " + ctx.path(), e);
+                System.getLogger(OpenAiServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "unexpected error on " + ctx.path(), e);
                 answer(ctx, new ApiError(500, "server_error", null, "internal_error", "internal error: " + e, null));
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.attribute(ANSWERED) == null)
-                    answer(ctx, ApiError.notFound("unknown_route", "Unknown route: " + ctx.method() + " " + ctx.path() + ". Routes: " + ROUTES));
+                    answer(
+                            ctx,
+                            ApiError.notFound(
+                                    "unknown_route",
+                                    "Unknown route: " + ctx.method() + " " + ctx.path() + ". Routes: " + ROUTES));
             });
             cfg.routes.error(405, ctx -> {
                 if (ctx.attribute(ANSWERED) == null)
-                    answer(ctx, new ApiError(405, "invalid_request_error", null, "method_not_allowed",
-                            ctx.method() + " is not allowed on " + ctx.path() + ". Routes: " + ROUTES, null));
+                    answer(
+                            ctx,
+                            new ApiError(
+                                    405,
+                                    "invalid_request_error",
+                                    null,
+                                    "method_not_allowed",
+                                    ctx.method() + " is not allowed on " + ctx.path() + ". Routes: " + ROUTES,
+                                    null));
             });
             config.extensions().forEach(e -> e.accept(cfg));
         });
@@ -177,7 +263,9 @@ public final class OpenAiServer implements AutoCloseable {
         return s;
     }
 
-    public int port() { return server.port(); }
+    public int port() {
+        return server.port();
+    }
 
     /** e.g. {@code http://127.0.0.1:5273/v1}: what OpenAI clients take as base URL. */
     public String baseUrl() {
@@ -187,14 +275,19 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** Model ids clients can ask for: the backend's, then the aliases. */
     public List<String> modelIds() {
-        List<String> ids = new ArrayList<>(backendModels().stream().map(ModelInfo::id).toList());
+        List<String> ids =
+                new ArrayList<>(backendModels().stream().map(ModelInfo::id).toList());
         ids.addAll(config.aliases().keySet());
         return ids;
     }
 
-    public Map<String, String> aliases() { return config.aliases(); }
+    public Map<String, String> aliases() {
+        return config.aliases();
+    }
 
-    public List<RequestRecord> recent() { return List.copyOf(recent); }
+    public List<RequestRecord> recent() {
+        return List.copyOf(recent);
+    }
 
     /** Stops accepting requests and ends running generations at their next token. Does not close the backend. */
     @Override
@@ -208,7 +301,9 @@ public final class OpenAiServer implements AutoCloseable {
     private void before(Context ctx) {
         ctx.header(SERVER_HEADER, SERVER_NAME);
         String origin = ctx.header("Origin");
-        if (config.corsOrigin() != null && origin != null && (config.corsOrigin().equals("*") || config.corsOrigin().equals(origin))) {
+        if (config.corsOrigin() != null
+                && origin != null
+                && (config.corsOrigin().equals("*") || config.corsOrigin().equals(origin))) {
             ctx.header("Access-Control-Allow-Origin", config.corsOrigin().equals("*") ? "*" : origin);
             ctx.header("Vary", "Origin");
             if (ctx.method().name().equals("OPTIONS")) {
@@ -218,18 +313,34 @@ public final class OpenAiServer implements AutoCloseable {
                 ctx.header("Access-Control-Max-Age", "600");
             }
         }
-        if (config.apiKey() != null && ctx.path().startsWith("/v1/") && !ctx.method().name().equals("OPTIONS")) checkKey(ctx);
+        if (config.apiKey() != null
+                && ctx.path().startsWith("/v1/")
+                && !ctx.method().name().equals("OPTIONS")) checkKey(ctx);
     }
 
     private void checkKey(Context ctx) {
         String auth = ctx.header("Authorization");
         if (auth == null || auth.isBlank())
-            throw new ApiError(401, "invalid_request_error", null, "missing_api_key", "You didn't provide an API key. This server "
-                    + "was started with --api-key: send 'Authorization: Bearer <key>' (OPENAI_API_KEY for the SDKs).", null);
-        String given = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
-        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8)))
-            throw new ApiError(401, "invalid_request_error", null, "invalid_api_key", "Incorrect API key provided. Use the key "
-                    + "serve.java was started with (--api-key), as 'Authorization: Bearer <key>'.", null);
+            throw new ApiError(
+                    401,
+                    "invalid_request_error",
+                    null,
+                    "missing_api_key",
+                    "You didn't provide an API key. This server "
+                            + "was started with --api-key: send 'Authorization: Bearer <key>' (OPENAI_API_KEY for the SDKs).",
+                    null);
+        String given =
+                auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
+        if (!MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8)))
+            throw new ApiError(
+                    401,
+                    "invalid_request_error",
+                    null,
+                    "invalid_api_key",
+                    "Incorrect API key provided. Use the key "
+                            + "serve.java was started with (--api-key), as 'Authorization: Bearer <key>'.",
+                    null);
     }
 
     private void health(Context ctx) {
@@ -255,9 +366,16 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void getModel(Context ctx) {
         String id = ctx.pathParam("id");
-        for (ModelInfo m : backendModels()) if (m.id().equals(id)) { ctx.json(modelJson(m.id(), m.ownedBy(), null)); return; }
+        for (ModelInfo m : backendModels())
+            if (m.id().equals(id)) {
+                ctx.json(modelJson(m.id(), m.ownedBy(), null));
+                return;
+            }
         String target = config.aliases().get(id);
-        if (target != null) { ctx.json(modelJson(id, "edgeai", target)); return; }
+        if (target != null) {
+            ctx.json(modelJson(id, "edgeai", target));
+            return;
+        }
         throw unknownModel(id);
     }
 
@@ -281,14 +399,16 @@ public final class OpenAiServer implements AutoCloseable {
             req = CompletionRequest.parse(readJson(ctx));
             chat = req.chat().toBuilder().model(resolve(req.model())).build();
         } catch (ApiError e) {
-            record(new RequestRecord(id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
+            record(new RequestRecord(
+                    id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
             throw e;
         }
         run(ctx, id, chat, req, t0);
     }
 
     private void run(Context ctx, String id, ChatRequest chat, CompletionRequest req, long t0) {
-        ModelGate gate = gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
+        ModelGate gate =
+                gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
         long queued = System.nanoTime();
         try {
@@ -299,7 +419,17 @@ public final class OpenAiServer implements AutoCloseable {
             throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
         } catch (ApiError e) {
             if (e.status == 429) rejected.incrementAndGet();
-            record(new RequestRecord(id, chat.model(), req.stream(), e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
+            record(new RequestRecord(
+                    id,
+                    chat.model(),
+                    req.stream(),
+                    e.status,
+                    null,
+                    0,
+                    0,
+                    Double.NaN,
+                    Double.NaN,
+                    ms(System.nanoTime() - t0)));
             throw e;
         }
         long admitted = System.nanoTime();
@@ -308,7 +438,9 @@ public final class OpenAiServer implements AutoCloseable {
         long[] firstToken = {0};
         try {
             if (closing) throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
-            result = req.stream() ? streamed(ctx, id, chat, req, deadline, firstToken) : blocking(ctx, id, chat, deadline);
+            result = req.stream()
+                    ? streamed(ctx, id, chat, req, deadline, firstToken)
+                    : blocking(ctx, id, chat, deadline);
         } catch (ApiError e) {
             status = e.status;
             throw e;
@@ -316,13 +448,30 @@ public final class OpenAiServer implements AutoCloseable {
             gate.leave((System.nanoTime() - admitted) / 1e9);
             served.incrementAndGet();
             long end = System.nanoTime();
-            record(new RequestRecord(id, chat.model(), req.stream(), status, result == null ? null : result.finishReason(),
-                    result == null ? 0 : result.usage().promptTokens(), result == null ? 0 : result.usage().completionTokens(),
-                    ms(admitted - queued), firstToken[0] == 0 ? Double.NaN : ms(firstToken[0] - t0), ms(end - t0)));
+            record(new RequestRecord(
+                    id,
+                    chat.model(),
+                    req.stream(),
+                    status,
+                    result == null ? null : result.finishReason(),
+                    result == null ? 0 : result.usage().promptTokens(),
+                    result == null ? 0 : result.usage().completionTokens(),
+                    ms(admitted - queued),
+                    firstToken[0] == 0 ? Double.NaN : ms(firstToken[0] - t0),
+                    ms(end - t0)));
             if (config.log() != null) {
-                config.log().printf(Locale.ROOT, "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n", id, chat.model(),
-                        req.stream() ? "stream" : "blocking", status, result == null ? "-" : result.finishReason(),
-                        result == null ? 0 : result.usage().completionTokens(), ms(admitted - queued), ms(end - t0));
+                config.log()
+                        .printf(
+                                Locale.ROOT,
+                                "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n",
+                                id,
+                                chat.model(),
+                                req.stream() ? "stream" : "blocking",
+                                status,
+                                result == null ? "-" : result.finishReason(),
+                                result == null ? 0 : result.usage().completionTokens(),
+                                ms(admitted - queued),
+                                ms(end - t0));
             }
         }
     }
@@ -332,7 +481,9 @@ public final class OpenAiServer implements AutoCloseable {
         try {
             r = backend.stream(chat, new StreamListener() {
                 @Override
-                public boolean isCancelled() { return closing || System.nanoTime() > deadline; }
+                public boolean isCancelled() {
+                    return closing || System.nanoTime() > deadline;
+                }
             });
         } catch (ChatException e) {
             throw ApiError.from(e);
@@ -363,14 +514,21 @@ public final class OpenAiServer implements AutoCloseable {
         return r;
     }
 
-    private ChatResult streamed(Context ctx, String id, ChatRequest chat, CompletionRequest req, long deadline, long[] firstToken) {
+    private ChatResult streamed(
+            Context ctx, String id, ChatRequest chat, CompletionRequest req, long deadline, long[] firstToken) {
         ChunkWriter out;
         try {
             ctx.res().setStatus(200);
             ctx.res().setContentType("text/event-stream;charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            out = new ChunkWriter(ctx.res().getOutputStream(), JSON, id, System.currentTimeMillis() / 1000, chat.model(), req.includeUsage());
+            out = new ChunkWriter(
+                    ctx.res().getOutputStream(),
+                    JSON,
+                    id,
+                    System.currentTimeMillis() / 1000,
+                    chat.model(),
+                    req.includeUsage());
         } catch (IOException e) {
             throw ApiError.unavailable("client_gone", "the client went away: " + e.getMessage());
         }
@@ -382,10 +540,14 @@ public final class OpenAiServer implements AutoCloseable {
             }
 
             @Override
-            public void onReasoning(String text) { out.reasoning(text); }
+            public void onReasoning(String text) {
+                out.reasoning(text);
+            }
 
             @Override
-            public boolean isCancelled() { return out.broken() || closing || System.nanoTime() > deadline; }
+            public boolean isCancelled() {
+                return out.broken() || closing || System.nanoTime() > deadline;
+            }
         };
         try {
             ChatResult r = backend.stream(chat, listener);
@@ -401,7 +563,8 @@ public final class OpenAiServer implements AutoCloseable {
             return null;
         } catch (RuntimeException e) {
             System.getLogger(OpenAiServer.class.getName()).log(System.Logger.Level.WARNING, "generation failed", e);
-            failStream(ctx, out, new ApiError(500, "server_error", null, "internal_error", "internal error: " + e, null));
+            failStream(
+                    ctx, out, new ApiError(500, "server_error", null, "internal_error", "internal error: " + e, null));
             return null;
         }
     }
@@ -414,14 +577,16 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private ApiError cancelledBy() {
-        return closing ? ApiError.unavailable("server_shutting_down", "the server is shutting down")
+        return closing
+                ? ApiError.unavailable("server_shutting_down", "the server is shutting down")
                 : timeout("generating (ask for fewer max_tokens, or start the server with a longer --timeout)");
     }
 
     private ApiError timeout(String while_) {
         double s = config.requestTimeout().toMillis() / 1000.0;
         String limit = s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
-        return ApiError.unavailable("timeout", "request timed out after " + limit + " s (the per-request timeout) while " + while_);
+        return ApiError.unavailable(
+                "timeout", "request timed out after " + limit + " s (the per-request timeout) while " + while_);
     }
 
     /** The engine says "stop" or "length"; remote backends may say more, passed on unless unknown to OpenAI clients. */
@@ -447,22 +612,31 @@ public final class OpenAiServer implements AutoCloseable {
         List<String> ids = backendModels().stream().map(ModelInfo::id).toList();
         Optional<String> found = ModelResolver.find(requested, ids);
         if (found.isPresent()) return found.get();
-        return ModelResolver.find(requested, List.copyOf(config.aliases().keySet())).map(config.aliases()::get)
+        return ModelResolver.find(requested, List.copyOf(config.aliases().keySet()))
+                .map(config.aliases()::get)
                 .orElseThrow(() -> unknownModel(requested));
     }
 
     private ApiError unknownModel(String requested) {
-        return ApiError.notFound("model_not_found", "The model '" + requested + "' does not exist on this server. Available: "
-                + String.join(", ", modelIds()) + " (GET /v1/models lists them).");
+        return ApiError.notFound(
+                "model_not_found",
+                "The model '" + requested + "' does not exist on this server. Available: "
+                        + String.join(", ", modelIds()) + " (GET /v1/models lists them).");
     }
 
     private static void checkContentType(Context ctx) {
         String type = ctx.header("Content-Type");
-        if (type == null) return;   // curl --data-binary without -H; the body still has to be JSON
+        if (type == null) return; // curl --data-binary without -H; the body still has to be JSON
         String t = type.toLowerCase(Locale.ROOT).split(";")[0].strip();
         if (!t.equals("application/json") && !t.endsWith("+json"))
-            throw new ApiError(415, "invalid_request_error", null, "unsupported_media_type", "Content-Type must be application/json, "
-                    + "got '" + type + "' (curl: add -H \"Content-Type: application/json\").", null);
+            throw new ApiError(
+                    415,
+                    "invalid_request_error",
+                    null,
+                    "unsupported_media_type",
+                    "Content-Type must be application/json, " + "got '" + type
+                            + "' (curl: add -H \"Content-Type: application/json\").",
+                    null);
     }
 
     private JsonNode readJson(Context ctx) {
@@ -472,8 +646,11 @@ public final class OpenAiServer implements AutoCloseable {
             // Read (and drop) a moderately oversized body before answering: a client still uploading when the
             // server answers and closes would see a reset instead of our 413 (seen with the JDK client under load).
             if (declared <= 16 * limit) {
-                try (InputStream in = ctx.req().getInputStream()) { in.transferTo(OutputStream.nullOutputStream()); }
-                catch (IOException ignored) { /* the client went away: nobody to answer */ }
+                try (InputStream in = ctx.req().getInputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException ignored) {
+                    /* the client went away: nobody to answer */
+                }
             }
             throw tooLarge(declared);
         }
@@ -484,18 +661,28 @@ public final class OpenAiServer implements AutoCloseable {
             throw ApiError.invalid(null, "invalid_request_body", "could not read the request body: " + e.getMessage());
         }
         if (body.length > limit) throw tooLarge(-1);
-        if (body.length == 0) throw ApiError.invalid(null, "invalid_request_body", "empty request body: send a JSON object with 'model' and 'messages'");
+        if (body.length == 0)
+            throw ApiError.invalid(
+                    null, "invalid_request_body", "empty request body: send a JSON object with 'model' and 'messages'");
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            String why = e.getMessage() == null
+                    ? ""
+                    : e.getMessage().lines().findFirst().orElse("");
             throw ApiError.invalid(null, "invalid_json", "We could not parse the JSON body of your request: " + why);
         }
     }
 
     private ApiError tooLarge(long declared) {
-        return new ApiError(413, "invalid_request_error", null, "request_too_large", "Request body too large"
-                + (declared > 0 ? " (" + declared + " bytes)" : "") + ": the limit is " + config.maxBodyBytes() + " bytes.", null);
+        return new ApiError(
+                413,
+                "invalid_request_error",
+                null,
+                "request_too_large",
+                "Request body too large" + (declared > 0 ? " (" + declared + " bytes)" : "") + ": the limit is "
+                        + config.maxBodyBytes() + " bytes.",
+                null);
     }
 
     private static void answer(Context ctx, ApiError e) {
@@ -516,5 +703,7 @@ public final class OpenAiServer implements AutoCloseable {
         return b;
     }
 
-    private static double ms(long nanos) { return nanos / 1e6; }
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
 }

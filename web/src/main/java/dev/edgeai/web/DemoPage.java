@@ -34,8 +34,14 @@ public final class DemoPage {
      * Cross-origin isolation lets ORT-web use wasm threads (SharedArrayBuffer); everything the page loads is
      * same-origin, so these cost nothing.
      */
-    static final Map<String, String> ISOLATION = Map.of("Cross-Origin-Opener-Policy", "same-origin",
-            "Cross-Origin-Embedder-Policy", "require-corp", "Cross-Origin-Resource-Policy", "same-origin");
+    static final Map<String, String> ISOLATION = Map.of(
+            "Cross-Origin-Opener-Policy",
+            "same-origin",
+            "Cross-Origin-Embedder-Policy",
+            "require-corp",
+            "Cross-Origin-Resource-Policy",
+            "same-origin");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OrtWebAssets ort;
@@ -61,7 +67,9 @@ public final class DemoPage {
         cfg.routes.post("/demo/api/ort/install", page::install);
         cfg.routes.get("/demo/ort/{file}", page::ortFile);
         cfg.routes.get("/demo/models/{file}", page::modelFile);
-        cfg.routes.get("/demo/plotly.min.js", ctx -> classpath(ctx, "/dev/edgeai/charts/plotly.min.js", "text/javascript", true));
+        cfg.routes.get(
+                "/demo/plotly.min.js",
+                ctx -> classpath(ctx, "/dev/edgeai/charts/plotly.min.js", "text/javascript", true));
     }
 
     private Map<String, Object> ortStatus() {
@@ -77,8 +85,15 @@ public final class DemoPage {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("systemPrompt", ContextBuilder.SYSTEM_PROMPT);
         out.put("noContext", ContextBuilder.NO_CONTEXT);
-        out.put("model", Map.of("name", "all-MiniLM-L6-v2 (int8)", "model", "/demo/models/" + MODEL,
-                "tokenizer", "/demo/models/" + TOKENIZER));
+        out.put(
+                "model",
+                Map.of(
+                        "name",
+                        "all-MiniLM-L6-v2 (int8)",
+                        "model",
+                        "/demo/models/" + MODEL,
+                        "tokenizer",
+                        "/demo/models/" + TOKENIZER));
         out.put("ort", ortStatus());
         json(ctx, 200, out);
     }
@@ -96,7 +111,10 @@ public final class DemoPage {
         String name = ctx.pathParam("file");
         var file = ort.file(name);
         if (file.isEmpty()) {
-            json(ctx, 404, Map.of("error", OrtWebAssets.FILES.contains(name) ? ort.howToInstall() : "no such file: " + name));
+            json(
+                    ctx,
+                    404,
+                    Map.of("error", OrtWebAssets.FILES.contains(name) ? ort.howToInstall() : "no such file: " + name));
             return;
         }
         // Versioned by the cache folder: the browser may keep them (41 MB) for good.

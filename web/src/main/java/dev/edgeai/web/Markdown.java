@@ -11,7 +11,9 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 public final class Markdown {
     private static final Parser PARSER = Parser.builder().build();
-    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true)
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder()
+            .escapeHtml(true)
+            .sanitizeUrls(true)
             .attributeProviderFactory(ctx -> (node, tag, attrs) -> {
                 if ("a".equals(tag)) {
                     attrs.put("rel", "noopener noreferrer nofollow");
@@ -52,8 +54,13 @@ public final class Markdown {
             for (String n : m.group(1).split("\\s*,\\s*")) {
                 int k = Integer.parseInt(n);
                 if (k >= 1 && k <= maxCitation) {
-                    links.append("<a href=\"#cite-").append(k).append("\" class=\"cite\" data-n=\"").append(k).append("\">[")
-                            .append(k).append("]</a>");
+                    links.append("<a href=\"#cite-")
+                            .append(k)
+                            .append("\" class=\"cite\" data-n=\"")
+                            .append(k)
+                            .append("\">[")
+                            .append(k)
+                            .append("]</a>");
                     any = true;
                 } else {
                     links.append('[').append(k).append(']');

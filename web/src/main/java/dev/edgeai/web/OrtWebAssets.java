@@ -41,14 +41,20 @@ public final class OrtWebAssets {
     /** {@code npm view onnxruntime-web@1.30.0 dist.integrity}. */
     public static final String INTEGRITY =
             "sha512-q0y+JrrtukXSzsBWEMccVfqX25LRmosXHF+CaRJmg8pZClzcV7svNc4rKY3jL02Vb7QmRMDs1SigqR4CXAfKYQ==";
+
     public static final String TARBALL = "onnxruntime-web-" + VERSION + ".tgz";
     /**
      * What the page loads: {@code ort.wasm.min.mjs} fetches the plain SIMD wasm (14 MB); {@code ort.webgpu.min.mjs}
      * fetches the asyncify build (27 MB) that holds both the WebGPU and the wasm (CPU) execution providers.
      */
-    public static final List<String> FILES = List.of("ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs",
-            "ort-wasm-simd-threaded.wasm", "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs",
+    public static final List<String> FILES = List.of(
+            "ort.wasm.min.mjs",
+            "ort-wasm-simd-threaded.mjs",
+            "ort-wasm-simd-threaded.wasm",
+            "ort.webgpu.min.mjs",
+            "ort-wasm-simd-threaded.asyncify.mjs",
             "ort-wasm-simd-threaded.asyncify.wasm");
+
     private static final String MARKER = ".complete";
 
     private final Path dir;
@@ -82,13 +88,18 @@ public final class OrtWebAssets {
         return base.resolve("edgeai");
     }
 
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     /** Where a hand-copied tarball is picked up from. */
-    public Path tarball() { return dir.toAbsolutePath().getParent().resolve(TARBALL); }
+    public Path tarball() {
+        return dir.toAbsolutePath().getParent().resolve(TARBALL);
+    }
 
     public boolean installed() {
-        return Files.isRegularFile(dir.resolve(MARKER)) && FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+        return Files.isRegularFile(dir.resolve(MARKER))
+                && FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
 
     /** One of {@link #FILES}, when installed; anything else (other names, traversal) is empty. */
@@ -100,7 +111,8 @@ public final class OrtWebAssets {
     /** What to do when the files are missing, in one line (shown by the page). */
     public String howToInstall() {
         return "ONNX Runtime Web " + VERSION + " is not in " + dir + ". Click \"Download\" (33 MB, once, from the npm"
-                + " registry), or offline: run `npm pack onnxruntime-web@" + VERSION + "` on a connected machine and copy"
+                + " registry), or offline: run `npm pack onnxruntime-web@" + VERSION
+                + "` on a connected machine and copy"
                 + " the .tgz to " + tarball() + " (checked against its sha512), then reload.";
     }
 
@@ -118,26 +130,36 @@ public final class OrtWebAssets {
             unpack(local);
             return;
         }
-        if (!download) throw new IOException("no " + local + " (run `npm pack onnxruntime-web@" + VERSION + "` and copy it there)");
+        if (!download)
+            throw new IOException(
+                    "no " + local + " (run `npm pack onnxruntime-web@" + VERSION + "` and copy it there)");
         Files.createDirectories(local.getParent());
         Path part = Files.createTempFile(local.getParent(), TARBALL, ".part");
         try {
             URI uri = registry.resolve("onnxruntime-web/-/" + TARBALL);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(15))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
             HttpResponse<Path> r;
             try {
-                r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
+                r = http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofMinutes(10))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofFile(part));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("download of " + uri + " interrupted", e);
             } catch (IOException e) {
-                throw new IOException("cannot download " + uri + " (" + e + "); offline, copy `npm pack onnxruntime-web@"
-                        + VERSION + "`'s file to " + local, e);
+                throw new IOException(
+                        "cannot download " + uri + " (" + e + "); offline, copy `npm pack onnxruntime-web@" + VERSION
+                                + "`'s file to " + local,
+                        e);
             }
             if (r.statusCode() != 200) throw new IOException("GET " + uri + " answered HTTP " + r.statusCode());
-            unpack(part);   // verifies first: a bad download never becomes the cached tarball
+            unpack(part); // verifies first: a bad download never becomes the cached tarball
             Files.move(part, local, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(part);
@@ -146,7 +168,8 @@ public final class OrtWebAssets {
 
     /** npm's own setting, {@code npm_config_registry}, else registry.npmjs.org. */
     static URI defaultRegistry() {
-        String registry = Optional.ofNullable(System.getenv("npm_config_registry")).filter(s -> !s.isBlank())
+        String registry = Optional.ofNullable(System.getenv("npm_config_registry"))
+                .filter(s -> !s.isBlank())
                 .orElse("https://registry.npmjs.org/");
         return URI.create(registry.endsWith("/") ? registry : registry + "/");
     }
@@ -173,7 +196,8 @@ public final class OrtWebAssets {
                 });
             }
             if (found.size() != FILES.size()) {
-                throw new IOException(tgz + " lacks " + FILES.stream().filter(f -> !found.contains(f)).toList());
+                throw new IOException(tgz + " lacks "
+                        + FILES.stream().filter(f -> !found.contains(f)).toList());
             }
             Files.writeString(tmp.resolve(MARKER), "onnxruntime-web " + VERSION + " " + integrity + "\n");
             deleteTree(dir);
@@ -187,7 +211,10 @@ public final class OrtWebAssets {
     static String integrityOf(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-512"))) {
             in.transferTo(OutputStream.nullOutputStream());
-            return "sha512-" + Base64.getEncoder().encodeToString(((DigestInputStream) in).getMessageDigest().digest());
+            return "sha512-"
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    ((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -223,7 +250,7 @@ public final class OrtWebAssets {
                 long size = octal(header, 124, 12);
                 char type = (char) header[156];
                 long padded = (size + 511) / 512 * 512;
-                if (type == 'x') {   // pax extended header: may carry a long path for the next entry
+                if (type == 'x') { // pax extended header: may carry a long path for the next entry
                     String pax = new String(in.readNBytes((int) size), java.nio.charset.StandardCharsets.UTF_8);
                     in.skipNBytes(padded - size);
                     for (String line : pax.split("\n")) {

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
-import dev.edgeai.chat.Terminal;
-import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.eval.Scoring;
-import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunMeta;
@@ -38,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,47 +61,134 @@ import java.util.regex.Pattern;
 public final class RagChatApp implements AutoCloseable {
     /** Upload names: plain file names only, no separators, no leading dot; the extension is checked separately. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,100}");
+
     private static final int HISTORY_TURNS = 3;
     /** One line per JSON document (SSE data must not contain raw newlines) and NaN as null, like results files. */
-    private static final ObjectMapper JSON = ResultsFile.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            ResultsFile.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
     /**
      * @param dataDir        feedback (feedback/rag_feedback.jsonl), results (results/rag_chat-*.json) and uploads go here
      * @param fallback       with no relevant context, answer from the model alone (marked as such) instead of refusing
      * @param maxUploadBytes larger uploads are refused with 413 and a message
      */
-    public record Config(String host, int port, Path dataDir, String defaultModel, boolean fallback, long maxUploadBytes,
-                         Set<String> uploadTypes, SearchOptions search, double temperature, int maxTokens,
-                         List<String> starters) {
+    public record Config(
+            String host,
+            int port,
+            Path dataDir,
+            String defaultModel,
+            boolean fallback,
+            long maxUploadBytes,
+            Set<String> uploadTypes,
+            SearchOptions search,
+            double temperature,
+            int maxTokens,
+            List<String> starters) {
         public static Config defaults(Path dataDir) {
-            return new Config("127.0.0.1", 0, dataDir, null, false, 1_000_000, Set.of(".md", ".txt"),
-                    SearchOptions.defaults(), 0.0, 512,
-                    List.of("What does TTFT measure?", "When should I pick a small language model?",
+            return new Config(
+                    "127.0.0.1",
+                    0,
+                    dataDir,
+                    null,
+                    false,
+                    1_000_000,
+                    Set.of(".md", ".txt"),
+                    SearchOptions.defaults(),
+                    0.0,
+                    512,
+                    List.of(
+                            "What does TTFT measure?", "When should I pick a small language model?",
                             "How does int4 quantization save memory?", "How do I find Foundry Local's port?"));
         }
 
         public Config withPort(int p) {
-            return new Config(host, p, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+            return new Config(
+                    host,
+                    p,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
 
         public Config withHost(String h) {
-            return new Config(h, port, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+            return new Config(
+                    h,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
 
         public Config withModel(String m) {
-            return new Config(host, port, dataDir, m, fallback, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    m,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
 
         public Config withFallback(boolean f) {
-            return new Config(host, port, dataDir, defaultModel, f, maxUploadBytes, uploadTypes, search, temperature, maxTokens, starters);
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    f,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
 
         public Config withSearch(SearchOptions s) {
-            return new Config(host, port, dataDir, defaultModel, fallback, maxUploadBytes, uploadTypes, s, temperature, maxTokens, starters);
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    s,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
 
         public Config withMaxUploadBytes(long b) {
-            return new Config(host, port, dataDir, defaultModel, fallback, b, uploadTypes, search, temperature, maxTokens, starters);
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    b,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters);
         }
     }
 
@@ -119,8 +204,17 @@ public final class RagChatApp implements AutoCloseable {
     }
 
     /** One question and its answer, kept per browser session so a reload shows the conversation again. */
-    public record Turn(String id, String question, String answer, String html, String model, List<Citation> citations,
-                       List<Map<String, Object>> retrieval, Map<String, Object> metrics, boolean fallback, String error) {}
+    public record Turn(
+            String id,
+            String question,
+            String answer,
+            String html,
+            String model,
+            List<Citation> citations,
+            List<Map<String, Object>> retrieval,
+            Map<String, Object> metrics,
+            boolean fallback,
+            String error) {}
 
     private final ChatBackend backend;
     private final Retriever retriever;
@@ -130,12 +224,14 @@ public final class RagChatApp implements AutoCloseable {
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     /** The thread answering each turn: Stop interrupts it, so a stalled backend read ends at once, not at the timeout. */
     private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final Path resultsFile;
     private final String started = Instant.now().toString();
     private final Object indexLock = new Object();
     /** The backend's model list, refreshed at most every few seconds: not one extra round trip per question. */
     private volatile List<String> modelIds;
+
     private volatile long modelIdsAt;
 
     private RagChatApp(ChatBackend backend, Retriever retriever, Config config) {
@@ -161,10 +257,14 @@ public final class RagChatApp implements AutoCloseable {
             cfg.routes.post("/api/upload", this::upload);
             cfg.routes.post("/api/feedback", this::feedback);
             cfg.routes.get("/api/chunk/{id}", this::chunk);
-            cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-            // Every API error is JSON the page can show, with the backend's reason; the console gets one line, no trace.
+            cfg.routes.exception(
+                    BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+            // Every API error is JSON the page can show, with the backend's reason; the console gets one line, no
+            // trace.
             cfg.routes.exception(ChatException.class, (e, ctx) -> {
-                int status = e.kind() == ChatException.Kind.UNREACHABLE ? 503 : e.kind() == ChatException.Kind.INVALID_INPUT ? 400 : 502;
+                int status = e.kind() == ChatException.Kind.UNREACHABLE
+                        ? 503
+                        : e.kind() == ChatException.Kind.INVALID_INPUT ? 400 : 502;
                 logFailure(ctx, status, e.getMessage());
                 ctx.status(status).json(Map.of("error", "the model backend failed: " + e.getMessage()));
             });
@@ -185,12 +285,15 @@ public final class RagChatApp implements AutoCloseable {
             try (var files = Files.list(uploads)) {
                 for (Path f : files.sorted().toList()) {
                     String name = f.getFileName().toString();
-                    if (Files.isRegularFile(f) && config.uploadTypes().contains(extension(name)) && SAFE_NAME.matcher(name).matches()) {
+                    if (Files.isRegularFile(f)
+                            && config.uploadTypes().contains(extension(name))
+                            && SAFE_NAME.matcher(name).matches()) {
                         retriever.addDocument("uploads/" + name, Files.readString(f, StandardCharsets.UTF_8));
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read earlier uploads in " + uploads + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(
+                        "cannot read earlier uploads in " + uploads + ": " + e.getMessage(), e);
             }
         }
         RagChatApp app = new RagChatApp(backend, retriever, config);
@@ -198,9 +301,14 @@ public final class RagChatApp implements AutoCloseable {
         return app;
     }
 
-    public int port() { return server.port(); }
+    public int port() {
+        return server.port();
+    }
 
-    public String url() { return "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + port() + "/"; }
+    public String url() {
+        return "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host()) + ":" + port()
+                + "/";
+    }
 
     @Override
     public void close() {
@@ -259,9 +367,11 @@ public final class RagChatApp implements AutoCloseable {
         String requested = body.path("model").asText("");
         String model = requested.isBlank() ? defaultModel(ids) : requested;
         if (model == null) throw new BadRequest(503, "the backend lists no models");
-        model = ModelResolver.find(model, ids).orElseThrow(() -> new BadRequest(400, "unknown model '" + requested + "'"));
+        model = ModelResolver.find(model, ids)
+                .orElseThrow(() -> new BadRequest(400, "unknown model '" + requested + "'"));
         SearchOptions search = searchOptions(body);
-        double temperature = body.path("temperature").isNumber() ? body.path("temperature").asDouble() : config.temperature();
+        double temperature =
+                body.path("temperature").isNumber() ? body.path("temperature").asDouble() : config.temperature();
         if (temperature < 0 || temperature > 2) throw new BadRequest(400, "temperature must be between 0 and 2");
         String turnId = UUID.randomUUID().toString();
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -284,34 +394,66 @@ public final class RagChatApp implements AutoCloseable {
         } finally {
             workers.remove(turnId);
             running.remove(turnId);
-            Thread.interrupted();   // a Stop that came late must not leak into the next request on this thread
+            Thread.interrupted(); // a Stop that came late must not leak into the next request on this thread
         }
     }
 
-    private void answer(String session, String turnId, String question, String model, SearchOptions search,
-                        double temperature, SseWriter sse, AtomicBoolean cancelled, long t0) {
+    private void answer(
+            String session,
+            String turnId,
+            String question,
+            String model,
+            SearchOptions search,
+            double temperature,
+            SseWriter sse,
+            AtomicBoolean cancelled,
+            long t0) {
         SearchResult found;
         synchronized (indexLock) {
             found = retriever.search(question, search);
         }
         List<Citation> citations = found.citations();
-        List<Map<String, Object>> retrieval = found.hits().stream().map(RagChatApp::hitJson).toList();
+        List<Map<String, Object>> retrieval =
+                found.hits().stream().map(RagChatApp::hitJson).toList();
         boolean fallback = found.noRelevantContext() && config.fallback();
-        sse.send("retrieval", Map.of("turn", turnId, "mode", found.mode().name().toLowerCase(Locale.ROOT), "tookMs",
-                found.tookMs(), "hits", retrieval, "noRelevantContext", found.noRelevantContext(), "fallback", fallback));
+        sse.send(
+                "retrieval",
+                Map.of(
+                        "turn",
+                        turnId,
+                        "mode",
+                        found.mode().name().toLowerCase(Locale.ROOT),
+                        "tookMs",
+                        found.tookMs(),
+                        "hits",
+                        retrieval,
+                        "noRelevantContext",
+                        found.noRelevantContext(),
+                        "fallback",
+                        fallback));
 
         if (found.noRelevantContext() && !config.fallback()) {
             String text = "I could not find anything about this in the documents, so I won't guess. "
                     + "Try rephrasing, add a document with the upload button, or start the app with --fallback to let the model answer on its own.";
             sse.send("token", Map.of("text", text));
-            Turn turn = new Turn(turnId, question, text, Markdown.toHtml(text), model, List.of(), retrieval,
-                    Map.of("noRelevantContext", true), false, null);
+            Turn turn = new Turn(
+                    turnId,
+                    question,
+                    text,
+                    Markdown.toHtml(text),
+                    model,
+                    List.of(),
+                    retrieval,
+                    Map.of("noRelevantContext", true),
+                    false,
+                    null);
             remember(session, turn);
             sse.send("done", turn);
             return;
         }
 
-        ChatRequest.Builder req = ChatRequest.builder(model).temperature(temperature).maxTokens(config.maxTokens());
+        ChatRequest.Builder req =
+                ChatRequest.builder(model).temperature(temperature).maxTokens(config.maxTokens());
         req.system(fallback ? "You are a helpful assistant. Answer briefly." : ContextBuilder.SYSTEM_PROMPT);
         List<Turn> history = sessions.getOrDefault(session, List.of());
         for (Turn past : history.subList(Math.max(0, history.size() - HISTORY_TURNS), history.size())) {
@@ -324,23 +466,35 @@ public final class RagChatApp implements AutoCloseable {
         StreamListener listener = new StreamListener() {
             @Override
             public void onToken(String text) {
-                if (!sse.send("token", Map.of("text", text))) cancelled.set(true);  // browser went away: stop generating
+                if (!sse.send("token", Map.of("text", text))) cancelled.set(true); // browser went away: stop generating
                 if (firstTokenSent[0] == 0) firstTokenSent[0] = System.nanoTime();
             }
 
             @Override
-            public boolean isCancelled() { return cancelled.get(); }
+            public boolean isCancelled() {
+                return cancelled.get();
+            }
         };
         try {
             ChatResult r;
             try {
                 r = backend.stream(req.build(), listener);
             } finally {
-                Thread.interrupted();   // Stop interrupts this thread to end a stalled read; the SSE writes go on
+                Thread.interrupted(); // Stop interrupts this thread to end a stalled read; the SSE writes go on
             }
             Escalation esc = escalation;
-            String escalated = esc == null || fallback || cancelled.get() ? null : esc.rule().decide(question, r.text(),
-                    Scoring.grounding(r.text(), found.hits().stream().map(h -> h.chunk().text()).toList()), Double.NaN);
+            String escalated = esc == null || fallback || cancelled.get()
+                    ? null
+                    : esc.rule()
+                            .decide(
+                                    question,
+                                    r.text(),
+                                    Scoring.grounding(
+                                            r.text(),
+                                            found.hits().stream()
+                                                    .map(h -> h.chunk().text())
+                                                    .toList()),
+                                    Double.NaN);
             if (escalated != null) {
                 sse.send("token", Map.of("text", "\n\n[escalated to " + esc.llm() + ": " + escalated + "]\n\n"));
                 try {
@@ -359,24 +513,50 @@ public final class RagChatApp implements AutoCloseable {
             metrics.put("completionTokens", r.usage().completionTokens());
             metrics.put("tokensEstimated", r.usage().estimated());
             metrics.put("finishReason", r.finishReason());
-            String html = (escalated == null ? "" : Markdown.toHtml("*Escalated to " + esc.llm() + " (" + escalated + ")*"))
-                    + Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
-            Turn turn = new Turn(turnId, question, r.text(), html, r.model(), fallback ? List.of() : citations, retrieval,
-                    metrics, fallback, null);
+            String html =
+                    (escalated == null ? "" : Markdown.toHtml("*Escalated to " + esc.llm() + " (" + escalated + ")*"))
+                            + Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
+            Turn turn = new Turn(
+                    turnId,
+                    question,
+                    r.text(),
+                    html,
+                    r.model(),
+                    fallback ? List.of() : citations,
+                    retrieval,
+                    metrics,
+                    fallback,
+                    null);
             remember(session, turn);
-            samples.add(Sample.of(fallback ? "fallback" : escalated != null ? "escalated" : "rag", samples.size() + 1, false, 1, question, r));
+            samples.add(Sample.of(
+                    fallback ? "fallback" : escalated != null ? "escalated" : "rag",
+                    samples.size() + 1,
+                    false,
+                    1,
+                    question,
+                    r));
             saveResults();
             sse.send("done", turn);
         } catch (ChatException e) {
-            if (cancelled.get()) {   // Stop during the wait for the first byte: a stop, not a failure
-                Turn turn = new Turn(turnId, question, "", "", model, List.of(), retrieval, Map.of("finishReason", "cancelled"),
-                        fallback, null);
+            if (cancelled.get()) { // Stop during the wait for the first byte: a stop, not a failure
+                Turn turn = new Turn(
+                        turnId,
+                        question,
+                        "",
+                        "",
+                        model,
+                        List.of(),
+                        retrieval,
+                        Map.of("finishReason", "cancelled"),
+                        fallback,
+                        null);
                 remember(session, turn);
                 sse.send("done", turn);
                 return;
             }
             System.err.println(Terminal.safe("request failed: POST /api/chat -> error event: " + e.getMessage()));
-            Turn turn = new Turn(turnId, question, null, null, model, List.of(), retrieval, Map.of(), fallback, e.getMessage());
+            Turn turn = new Turn(
+                    turnId, question, null, null, model, List.of(), retrieval, Map.of(), fallback, e.getMessage());
             remember(session, turn);
             sse.send("error", Map.of("turn", turnId, "message", e.getMessage()));
         }
@@ -435,16 +615,24 @@ public final class RagChatApp implements AutoCloseable {
         UploadedFile file = ctx.uploadedFile("file");
         if (file == null) throw new BadRequest(400, "no file in the upload (form field 'file')");
         String name = file.filename();
-        if (name == null || name.contains("/") || name.contains("\\") || name.contains("..") || !SAFE_NAME.matcher(name).matches()) {
+        if (name == null
+                || name.contains("/")
+                || name.contains("\\")
+                || name.contains("..")
+                || !SAFE_NAME.matcher(name).matches()) {
             throw new BadRequest(400, "file name not allowed: use a plain name like notes.md (letters, digits, . _ -)");
         }
         String ext = extension(name);
         if (!config.uploadTypes().contains(ext)) {
-            throw new BadRequest(415, "file type not allowed: " + (ext.isEmpty() ? "no extension" : ext) + " (allowed: "
-                    + String.join(", ", config.uploadTypes().stream().sorted().toList()) + ")");
+            throw new BadRequest(
+                    415,
+                    "file type not allowed: " + (ext.isEmpty() ? "no extension" : ext) + " (allowed: "
+                            + String.join(
+                                    ", ", config.uploadTypes().stream().sorted().toList()) + ")");
         }
         if (file.size() > config.maxUploadBytes()) {
-            throw new BadRequest(413, "file too large: " + file.size() + " bytes (limit " + config.maxUploadBytes() + ")");
+            throw new BadRequest(
+                    413, "file too large: " + file.size() + " bytes (limit " + config.maxUploadBytes() + ")");
         }
         byte[] bytes = file.contentAndClose(in -> {
             try {
@@ -453,11 +641,15 @@ public final class RagChatApp implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        if (bytes.length > config.maxUploadBytes()) throw new BadRequest(413, "file too large (limit " + config.maxUploadBytes() + " bytes)");
+        if (bytes.length > config.maxUploadBytes())
+            throw new BadRequest(413, "file too large (limit " + config.maxUploadBytes() + " bytes)");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new BadRequest(415, "file is not UTF-8 text");
         }
@@ -479,7 +671,9 @@ public final class RagChatApp implements AutoCloseable {
         String turnId = body.path("turn").asText("");
         String rating = body.path("rating").asText("");
         if (!rating.equals("up") && !rating.equals("down")) throw new BadRequest(400, "rating must be 'up' or 'down'");
-        Turn turn = sessions.getOrDefault(session, List.of()).stream().filter(t -> t.id().equals(turnId)).findFirst()
+        Turn turn = sessions.getOrDefault(session, List.of()).stream()
+                .filter(t -> t.id().equals(turnId))
+                .findFirst()
                 .orElseThrow(() -> new BadRequest(404, "no such answer in this session"));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());
@@ -493,8 +687,12 @@ public final class RagChatApp implements AutoCloseable {
         Path file = config.dataDir().resolve("feedback").resolve("rag_feedback.jsonl");
         Files.createDirectories(file.getParent());
         synchronized (this) {
-            Files.writeString(file, JSON.writeValueAsString(line).replace("\n", " ") + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file,
+                    JSON.writeValueAsString(line).replace("\n", " ") + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
         ctx.json(Map.of("saved", true));
     }
@@ -503,11 +701,25 @@ public final class RagChatApp implements AutoCloseable {
         String id = ctx.pathParam("id");
         Chunk chunk;
         synchronized (indexLock) {
-            chunk = retriever.chunks().stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
+            chunk = retriever.chunks().stream()
+                    .filter(c -> c.id().equals(id))
+                    .findFirst()
+                    .orElse(null);
         }
         if (chunk == null) throw new BadRequest(404, "no such chunk");
-        ctx.json(Map.of("chunkId", chunk.id(), "source", chunk.source(), "heading", chunk.headingPath(), "start", chunk.start(),
-                "end", chunk.end(), "text", chunk.text()));
+        ctx.json(Map.of(
+                "chunkId",
+                chunk.id(),
+                "source",
+                chunk.source(),
+                "heading",
+                chunk.headingPath(),
+                "start",
+                chunk.start(),
+                "end",
+                chunk.end(),
+                "text",
+                chunk.text()));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -530,8 +742,19 @@ public final class RagChatApp implements AutoCloseable {
 
     private void saveResults() {
         List<String> models = samples.stream().map(Sample::model).distinct().toList();
-        RunMeta meta = new RunMeta("rag_chat", started, Environment.current(), backend.info(), models,
-                Map.of("mode", config.search().mode().name(), "topK", config.search().topK(), "fallback", config.fallback()));
+        RunMeta meta = new RunMeta(
+                "rag_chat",
+                started,
+                Environment.current(),
+                backend.info(),
+                models,
+                Map.of(
+                        "mode",
+                        config.search().mode().name(),
+                        "topK",
+                        config.search().topK(),
+                        "fallback",
+                        config.fallback()));
         ResultsFile.write(resultsFile, RunResult.of(meta, List.copyOf(samples)));
     }
 

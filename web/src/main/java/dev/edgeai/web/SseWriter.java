@@ -34,5 +34,7 @@ public final class SseWriter {
         }
     }
 
-    public boolean broken() { return broken; }
+    public boolean broken() {
+        return broken;
+    }
 }

@@ -32,10 +32,12 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiServerQueueTest {
     /** Not the common pool: it has one thread on a 2-core machine, which would serialise the clients. */
-    static final java.util.concurrent.ExecutorService VT = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    static final java.util.concurrent.ExecutorService VT =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     static String chat(String model, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     }
 
     static void awaitQueue(OpenAiServer s, String model, int running, int waiting) throws Exception {
@@ -49,16 +51,25 @@ class OpenAiServerQueueTest {
 
     @Test
     void aFullQueueAnswers429WithRetryAfterAndTheQueuedRequestsComplete() throws Exception {
-        try (ScriptedServer upstream = ScriptedServer.builder().model("slow", Script.builder().ttftMs(400).itlMs(10).tokenCount(5).build()).start();
-             OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
-             OpenAiServer s = OpenAiServer.builder().port(0).maxQueue(1).start(client)) {
+        try (ScriptedServer upstream = ScriptedServer.builder()
+                        .model(
+                                "slow",
+                                Script.builder()
+                                        .ttftMs(400)
+                                        .itlMs(10)
+                                        .tokenCount(5)
+                                        .build())
+                        .start();
+                OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
+                OpenAiServer s = OpenAiServer.builder().port(0).maxQueue(1).start(client)) {
             var first = CompletableFuture.supplyAsync(() -> call(() -> post(s, chat("slow", false))), VT);
             awaitQueue(s, "slow", 1, 0);
             var second = CompletableFuture.supplyAsync(() -> call(() -> post(s, chat("slow", true))), VT);
             awaitQueue(s, "slow", 1, 1);
             OpenAiServerTest.Resp third = post(s, chat("slow", false));
             assertError(third, 429, null, "queue_full");
-            assertEquals("rate_limit_error", third.json().path("error").path("type").asText());
+            assertEquals(
+                    "rate_limit_error", third.json().path("error").path("type").asText());
             assertTrue(Integer.parseInt(third.header("retry-after")) >= 1, third.headers()::toString);
             assertEquals(200, first.get().status(), first.get().body());
             assertEquals("[DONE]", events(second.get().body()).getLast());
@@ -69,14 +80,27 @@ class OpenAiServerQueueTest {
 
     @Test
     void waitingRequestsAreServedInArrivalOrder() throws Exception {
-        try (ScriptedServer upstream = ScriptedServer.builder().model("m", Script.builder().ttftMs(250).itlMs(1).tokenCount(2).build()).start();
-             OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
-             OpenAiServer s = OpenAiServer.builder().port(0).start(client)) {
+        try (ScriptedServer upstream = ScriptedServer.builder()
+                        .model(
+                                "m",
+                                Script.builder()
+                                        .ttftMs(250)
+                                        .itlMs(1)
+                                        .tokenCount(2)
+                                        .build())
+                        .start();
+                OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
+                OpenAiServer s = OpenAiServer.builder().port(0).start(client)) {
             List<Integer> done = new CopyOnWriteArrayList<>();
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 int n = i;
-                all.add(CompletableFuture.runAsync(() -> { call(() -> post(s, chat("m", false))); done.add(n); }, VT));
+                all.add(CompletableFuture.runAsync(
+                        () -> {
+                            call(() -> post(s, chat("m", false)));
+                            done.add(n);
+                        },
+                        VT));
                 // each one is in (running, waiting or done) before the next arrives
                 for (int t = 0; t < 500; t++) {
                     JsonNode q = get(s, "/health").json().path("queue").path("m");
@@ -91,9 +115,20 @@ class OpenAiServerQueueTest {
 
     @Test
     void thePerRequestTimeoutEndsBlockingAndStreamedWork() throws Exception {
-        try (ScriptedServer upstream = ScriptedServer.builder().model("stuck", Script.builder().ttftMs(50).itlMs(100).tokenCount(100).build()).start();
-             OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
-             OpenAiServer s = OpenAiServer.builder().port(0).requestTimeout(Duration.ofMillis(700)).start(client)) {
+        try (ScriptedServer upstream = ScriptedServer.builder()
+                        .model(
+                                "stuck",
+                                Script.builder()
+                                        .ttftMs(50)
+                                        .itlMs(100)
+                                        .tokenCount(100)
+                                        .build())
+                        .start();
+                OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
+                OpenAiServer s = OpenAiServer.builder()
+                        .port(0)
+                        .requestTimeout(Duration.ofMillis(700))
+                        .start(client)) {
             long t0 = System.nanoTime();
             assertError(post(s, chat("stuck", false)), 503, null, "timeout");
             double blockingS = (System.nanoTime() - t0) / 1e9;
@@ -109,25 +144,44 @@ class OpenAiServerQueueTest {
     @Test
     void aHangUpStopsGenerationWithinAboutATokenAndOthersContinue() throws Exception {
         try (ScriptedServer upstream = ScriptedServer.builder()
-                .model("a", Script.builder().ttftMs(10).itlMs(40).tokenCount(100).build())
-                .model("b", Script.builder().ttftMs(10).itlMs(5).tokenCount(40).build()).start();
-             OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
-             OpenAiServer s = OpenAiServer.builder().port(0).start(client)) {
+                        .model(
+                                "a",
+                                Script.builder()
+                                        .ttftMs(10)
+                                        .itlMs(40)
+                                        .tokenCount(100)
+                                        .build())
+                        .model(
+                                "b",
+                                Script.builder()
+                                        .ttftMs(10)
+                                        .itlMs(5)
+                                        .tokenCount(40)
+                                        .build())
+                        .start();
+                OpenAiClient client = OpenAiClient.of(upstream.baseUrl());
+                OpenAiServer s = OpenAiServer.builder().port(0).start(client)) {
             var other = CompletableFuture.supplyAsync(() -> call(() -> post(s, chat("b", true))), VT);
             String body = chat("a", true);
             String id;
             int seen = 0;
             try (Socket sock = new Socket("127.0.0.1", s.port())) {
                 OutputStream out = sock.getOutputStream();
-                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.UTF_8));
+                out.write(
+                        ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                                        + body.length() + "\r\n\r\n" + body)
+                                .getBytes(StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 id = null;
                 while (seen < 3 && (line = in.readLine()) != null) {
                     if (line.contains("\"delta\":{\"content\"")) {
                         seen++;
-                        id = OpenAiServerTest.JSON.readTree(line.substring(line.indexOf('{'))).path("id").asText();
+                        id = OpenAiServerTest.JSON
+                                .readTree(line.substring(line.indexOf('{')))
+                                .path("id")
+                                .asText();
                     }
                 }
             }
@@ -143,27 +197,44 @@ class OpenAiServerQueueTest {
 
     @Test
     void ourOwnClientStreamsWithExactUsageFromTheServer() throws Exception {
-        try (ScriptedServer upstream = ScriptedServer.builder().model("phi-4-mini-instruct", Script.builder().ttftMs(30).itlMs(5).tokenCount(6).build()).start();
-             OpenAiClient inner = OpenAiClient.of(upstream.baseUrl());
-             OpenAiServer s = OpenAiServer.builder().port(0).start(inner);
-             OpenAiClient client = OpenAiClient.of(s.baseUrl())) {
-            assertEquals(List.of("phi-4-mini-instruct"), client.models().stream().map(m -> m.id()).toList());
+        try (ScriptedServer upstream = ScriptedServer.builder()
+                        .model(
+                                "phi-4-mini-instruct",
+                                Script.builder()
+                                        .ttftMs(30)
+                                        .itlMs(5)
+                                        .tokenCount(6)
+                                        .build())
+                        .start();
+                OpenAiClient inner = OpenAiClient.of(upstream.baseUrl());
+                OpenAiServer s = OpenAiServer.builder().port(0).start(inner);
+                OpenAiClient client = OpenAiClient.of(s.baseUrl())) {
+            assertEquals(
+                    List.of("phi-4-mini-instruct"),
+                    client.models().stream().map(m -> m.id()).toList());
             AtomicInteger pieces = new AtomicInteger();
-            var r = client.stream(dev.edgeai.chat.ChatRequest.of("phi-4-mini", "hi"), new dev.edgeai.chat.StreamListener() {
-                @Override public void onToken(String text) { pieces.incrementAndGet(); }
-            });
+            var r = client.stream(
+                    dev.edgeai.chat.ChatRequest.of("phi-4-mini", "hi"), new dev.edgeai.chat.StreamListener() {
+                        @Override
+                        public void onToken(String text) {
+                            pieces.incrementAndGet();
+                        }
+                    });
             assertEquals("phi-4-mini-instruct", r.model(), "resolved like Foundry: alias prefix");
             assertEquals(6, r.usage().completionTokens());
             assertFalse(r.usage().estimated(), "usage comes from the server");
             assertEquals(6, pieces.get());
             assertTrue(r.timings().ttftMs() >= 30, r.timings()::toString);
-            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.edgeai.chat.ChatException.class,
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.edgeai.chat.ChatException.class,
                     () -> client.chat(dev.edgeai.chat.ChatRequest.of("llama-70b", "hi")));
             assertEquals(dev.edgeai.chat.ChatException.Kind.UNKNOWN_MODEL, e.kind());
         }
     }
 
-    interface Call<T> { T run() throws Exception; }
+    interface Call<T> {
+        T run() throws Exception;
+    }
 
     static <T> T call(Call<T> c) {
         try {

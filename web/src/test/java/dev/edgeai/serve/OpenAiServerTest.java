@@ -38,7 +38,8 @@ class OpenAiServerTest {
     static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
     static final String GQA = "tiny-graph-capture-gqa";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     static EmbeddedBackend backend;
     static OpenAiServer server;
@@ -56,20 +57,28 @@ class OpenAiServerTest {
     }
 
     record Resp(int status, Map<String, List<String>> headers, String body) {
-        JsonNode json() throws Exception { return JSON.readTree(body); }
+        JsonNode json() throws Exception {
+            return JSON.readTree(body);
+        }
 
-        String header(String name) { return headers.getOrDefault(name.toLowerCase(), List.of()).stream().findFirst().orElse(null); }
+        String header(String name) {
+            return headers.getOrDefault(name.toLowerCase(), List.of()).stream()
+                    .findFirst()
+                    .orElse(null);
+        }
     }
 
     static Resp get(OpenAiServer s, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                .GET();
         if (headers.length > 0) b.headers(headers);
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Resp(r.statusCode(), r.headers().map(), r.body());
     }
 
     static Resp post(OpenAiServer s, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/chat/completions"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + s.port() + "/v1/chat/completions"))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (!List.of(headers).contains("Content-Type")) b.header("Content-Type", "application/json");
         if (headers.length > 0) b.headers(headers);
@@ -78,8 +87,9 @@ class OpenAiServerTest {
     }
 
     static String chat(String model, int maxTokens, String extra) {
-        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, my name is\"}],\"max_tokens\":"
-                + maxTokens + ",\"temperature\":0" + extra + "}";
+        return "{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, my name is\"}],\"max_tokens\":" + maxTokens
+                + ",\"temperature\":0" + extra + "}";
     }
 
     /** The data lines of an SSE body, without the "data: " prefix. */
@@ -111,12 +121,14 @@ class OpenAiServerTest {
         for (JsonNode m : j.path("data")) {
             ids.add(m.path("id").asText());
             assertEquals("model", m.path("object").asText());
-            assertTrue(m.path("created").isIntegralNumber() && m.path("owned_by").isTextual(), m.toString());
+            assertTrue(
+                    m.path("created").isIntegralNumber() && m.path("owned_by").isTextual(), m.toString());
         }
         assertEquals(List.of(LLAMA, GQA, "tiny"), ids);
         Resp one = get(server, "/v1/models/" + GQA);
         assertEquals(GQA, one.json().path("id").asText());
-        assertEquals(LLAMA, get(server, "/v1/models/tiny").json().path("alias_of").asText());
+        assertEquals(
+                LLAMA, get(server, "/v1/models/tiny").json().path("alias_of").asText());
         assertError(get(server, "/v1/models/gpt-5"), 404, null, "model_not_found");
         Resp health = get(server, "/health");
         assertEquals("ok", health.json().path("status").asText());
@@ -124,7 +136,9 @@ class OpenAiServerTest {
 
     @Test
     void blockingCompletionHasTheOfficialShapeAndExactUsage() throws Exception {
-        Resp r = post(server, chat("tiny", 8, ",\"foo\":{\"bar\":1},\"user\":\"x\",\"frequency_penalty\":0,\"stream\":false"));
+        Resp r = post(
+                server,
+                chat("tiny", 8, ",\"foo\":{\"bar\":1},\"user\":\"x\",\"frequency_penalty\":0,\"stream\":false"));
         assertEquals(200, r.status(), r.body());
         JsonNode j = r.json();
         assertTrue(j.path("id").asText().startsWith("chatcmpl-"));
@@ -143,7 +157,13 @@ class OpenAiServerTest {
 
     @Test
     void streamingChunksMatchTheBlockingAnswerAndEndWithUsageAndDone() throws Exception {
-        String blocking = post(server, chat(LLAMA, 12, "")).json().path("choices").get(0).path("message").path("content").asText();
+        String blocking = post(server, chat(LLAMA, 12, ""))
+                .json()
+                .path("choices")
+                .get(0)
+                .path("message")
+                .path("content")
+                .asText();
         Resp r = post(server, chat(LLAMA, 12, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         assertEquals(200, r.status(), r.body());
         assertTrue(r.header("content-type").startsWith("text/event-stream"), r.header("content-type"));
@@ -151,7 +171,9 @@ class OpenAiServerTest {
         assertEquals("[DONE]", ev.getLast());
         JsonNode first = JSON.readTree(ev.getFirst());
         assertEquals("chat.completion.chunk", first.path("object").asText());
-        assertEquals("assistant", first.path("choices").get(0).path("delta").path("role").asText());
+        assertEquals(
+                "assistant",
+                first.path("choices").get(0).path("delta").path("role").asText());
         StringBuilder text = new StringBuilder();
         String finish = null;
         JsonNode usage = null;
@@ -159,18 +181,23 @@ class OpenAiServerTest {
             JsonNode ch = JSON.readTree(e);
             assertEquals(first.path("id").asText(), ch.path("id").asText(), "one id for every chunk");
             assertTrue(ch.has("usage"), "include_usage puts usage (null) on every chunk");
-            if (ch.path("choices").isEmpty()) { usage = ch.path("usage"); continue; }
+            if (ch.path("choices").isEmpty()) {
+                usage = ch.path("usage");
+                continue;
+            }
             assertNull(usage, "the usage chunk comes last");
             JsonNode choice = ch.path("choices").get(0);
             text.append(choice.path("delta").path("content").asText(""));
-            if (!choice.path("finish_reason").isNull()) finish = choice.path("finish_reason").asText();
+            if (!choice.path("finish_reason").isNull())
+                finish = choice.path("finish_reason").asText();
         }
         assertEquals(blocking, text.toString());
         assertEquals("length", finish);
         assertNotNull(usage);
         assertEquals(12, usage.path("completion_tokens").asInt());
         // Without stream_options no usage chunk and no usage field.
-        List<String> plain = events(post(server, chat(GQA, 5, ",\"stream\":true")).body());
+        List<String> plain =
+                events(post(server, chat(GQA, 5, ",\"stream\":true")).body());
         assertEquals("[DONE]", plain.getLast());
         for (String e : plain.subList(0, plain.size() - 1)) {
             JsonNode ch = JSON.readTree(e);
@@ -181,22 +208,38 @@ class OpenAiServerTest {
 
     @Test
     void stopStringsEndTheAnswerBeforeThemAndPartsArraysAndDeveloperRoleAreRead() throws Exception {
-        String full = post(server, chat(LLAMA, 24, "")).json().path("choices").get(0).path("message").path("content").asText();
+        String full = post(server, chat(LLAMA, 24, ""))
+                .json()
+                .path("choices")
+                .get(0)
+                .path("message")
+                .path("content")
+                .asText();
         String stop = full.substring(6, 9);
         String expected = full.substring(0, full.indexOf(stop));
         String body = "{\"model\":\"" + LLAMA + "\",\"max_tokens\":24,\"temperature\":0,\"stop\":[\"\\u0000never\",\""
                 + JSON.writeValueAsString(stop).replaceAll("^\"|\"$", "") + "\"],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hello, my name is\"}]}]}";
         JsonNode j = post(server, body).json();
-        assertEquals(expected, j.path("choices").get(0).path("message").path("content").asText(), j::toString);
+        assertEquals(
+                expected,
+                j.path("choices").get(0).path("message").path("content").asText(),
+                j::toString);
         assertEquals("stop", j.path("choices").get(0).path("finish_reason").asText());
         // a single string works too, and a system ("developer") message changes the prompt
-        JsonNode one = post(server, chat(LLAMA, 24, ",\"stop\":" + JSON.writeValueAsString(stop))).json();
-        assertEquals(expected, one.path("choices").get(0).path("message").path("content").asText());
-        String dev = "{\"model\":\"" + LLAMA + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"developer\",\"content\":\"Be brief.\"},"
+        JsonNode one = post(server, chat(LLAMA, 24, ",\"stop\":" + JSON.writeValueAsString(stop)))
+                .json();
+        assertEquals(
+                expected,
+                one.path("choices").get(0).path("message").path("content").asText());
+        String dev = "{\"model\":\"" + LLAMA
+                + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"developer\",\"content\":\"Be brief.\"},"
                 + "{\"role\":\"user\",\"content\":\"Hello, my name is\"}]}";
         JsonNode d = post(server, dev).json();
-        assertTrue(d.path("usage").path("prompt_tokens").asInt() > one.path("usage").path("prompt_tokens").asInt(), d::toString);
+        assertTrue(
+                d.path("usage").path("prompt_tokens").asInt()
+                        > one.path("usage").path("prompt_tokens").asInt(),
+                d::toString);
     }
 
     @Test
@@ -210,30 +253,77 @@ class OpenAiServerTest {
         assertError(post(server, "{\"model\":\"tiny\",\"messages\":[]}"), 400, "messages", "empty_array");
         assertError(post(server, "{\"model\":\"tiny\",\"messages\":\"hi\"}"), 400, "messages", "invalid_type");
         assertError(post(server, "{\"model\":42," + msgs + "}"), 400, "model", "invalid_type");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"temperature\":\"hot\"}"), 400, "temperature", "invalid_type");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"temperature\":3}"), 400, "temperature", "decimal_above_max_value");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"max_tokens\":0}"), 400, "max_tokens", "integer_below_min_value");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"max_tokens\":2.5}"), 400, "max_tokens", "invalid_type");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"stream\":\"yes\"}"), 400, "stream", "invalid_type");
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + ",\"temperature\":\"hot\"}"),
+                400,
+                "temperature",
+                "invalid_type");
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + ",\"temperature\":3}"),
+                400,
+                "temperature",
+                "decimal_above_max_value");
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + ",\"max_tokens\":0}"),
+                400,
+                "max_tokens",
+                "integer_below_min_value");
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + ",\"max_tokens\":2.5}"),
+                400,
+                "max_tokens",
+                "invalid_type");
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + ",\"stream\":\"yes\"}"), 400, "stream", "invalid_type");
         assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"stop\":[1]}"), 400, "stop[0]", "invalid_type");
         assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"n\":2}"), 400, "n", "unsupported_value");
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}"),
-                400, "tools", "unsupported_value");
-        assertError(post(server, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this\"},"
-                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]}]}"), 400, "messages[0].content[1]", "unsupported_content");
-        assertError(post(server, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"), 400, "messages[0].role", "unsupported_value");
-        assertError(post(server, "{\"model\":\"tiny\",\"messages\":[{\"content\":\"x\"}]}"), 400, "messages[0].role", "missing_required_parameter");
-        assertError(post(server, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\"}]}"), 400, "messages[0].content", "missing_required_parameter");
+        assertError(
+                post(
+                        server,
+                        "{\"model\":\"tiny\"," + msgs
+                                + ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}"),
+                400,
+                "tools",
+                "unsupported_value");
+        assertError(
+                post(
+                        server,
+                        "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this\"},"
+                                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]}]}"),
+                400,
+                "messages[0].content[1]",
+                "unsupported_content");
+        assertError(
+                post(server, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"),
+                400,
+                "messages[0].role",
+                "unsupported_value");
+        assertError(
+                post(server, "{\"model\":\"tiny\",\"messages\":[{\"content\":\"x\"}]}"),
+                400,
+                "messages[0].role",
+                "missing_required_parameter");
+        assertError(
+                post(server, "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\"}]}"),
+                400,
+                "messages[0].content",
+                "missing_required_parameter");
         Resp unknown = post(server, "{\"model\":\"llama-70b\"," + msgs + "}");
         assertError(unknown, 404, null, "model_not_found");
         assertTrue(unknown.json().path("error").path("message").asText().contains(LLAMA), unknown.body());
-        assertError(post(server, "{\"model\":\"tiny\"," + msgs + "}", "Content-Type", "text/plain"), 415, null, "unsupported_media_type");
-        String huge = "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(5 << 20) + "\"}]}";
+        assertError(
+                post(server, "{\"model\":\"tiny\"," + msgs + "}", "Content-Type", "text/plain"),
+                415,
+                null,
+                "unsupported_media_type");
+        String huge =
+                "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(5 << 20) + "\"}]}";
         assertError(post(server, huge), 413, null, "request_too_large");
         assertError(get(server, "/v2/engines"), 404, null, "unknown_route");
         assertError(get(server, "/v1/chat/completions"), 404, null, null);
         // a prompt longer than the model's context is the client's fault, said as such
-        String longPrompt = "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "hello ".repeat(3000) + "\"}]}";
+        String longPrompt =
+                "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "hello ".repeat(3000) + "\"}]}";
         assertError(post(server, longPrompt), 400, "messages", null);
         // still serving
         assertEquals(200, post(server, chat("tiny", 2, "")).status());
@@ -242,12 +332,18 @@ class OpenAiServerTest {
 
     @Test
     void apiKeyIsRequiredOnV1RoutesOnly() throws Exception {
-        try (OpenAiServer keyed = OpenAiServer.builder().port(0).apiKey("sekret").start(backend)) {
+        try (OpenAiServer keyed =
+                OpenAiServer.builder().port(0).apiKey("sekret").start(backend)) {
             assertError(get(keyed, "/v1/models"), 401, null, "missing_api_key");
             assertError(get(keyed, "/v1/models", "Authorization", "Bearer wrong"), 401, null, "invalid_api_key");
             assertError(post(keyed, chat(LLAMA, 2, ""), "Authorization", "Bearer wrong"), 401, null, "invalid_api_key");
-            assertEquals(200, get(keyed, "/v1/models", "Authorization", "Bearer sekret").status());
-            assertEquals(200, post(keyed, chat(LLAMA, 2, ""), "Authorization", "Bearer sekret").status());
+            assertEquals(
+                    200,
+                    get(keyed, "/v1/models", "Authorization", "Bearer sekret").status());
+            assertEquals(
+                    200,
+                    post(keyed, chat(LLAMA, 2, ""), "Authorization", "Bearer sekret")
+                            .status());
             assertEquals(200, get(keyed, "/health").status());
         }
     }
@@ -255,15 +351,27 @@ class OpenAiServerTest {
     @Test
     void corsHeadersOnlyWhenAskedFor() throws Exception {
         assertNull(get(server, "/v1/models", "Origin", "http://localhost:3000").header("access-control-allow-origin"));
-        try (OpenAiServer cors = OpenAiServer.builder().port(0).cors("http://localhost:3000").start(backend)) {
-            HttpRequest pre = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cors.port() + "/v1/chat/completions"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost:3000")
-                    .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization,content-type").build();
+        try (OpenAiServer cors =
+                OpenAiServer.builder().port(0).cors("http://localhost:3000").start(backend)) {
+            HttpRequest pre = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + cors.port() + "/v1/chat/completions"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://localhost:3000")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization,content-type")
+                    .build();
             HttpResponse<String> r = HTTP.send(pre, HttpResponse.BodyHandlers.ofString());
             assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
-            assertEquals("http://localhost:3000", r.headers().firstValue("access-control-allow-origin").orElse(null));
-            assertTrue(r.headers().firstValue("access-control-allow-headers").orElse("").contains("authorization"));
-            assertEquals("http://localhost:3000", get(cors, "/v1/models", "Origin", "http://localhost:3000").header("access-control-allow-origin"));
+            assertEquals(
+                    "http://localhost:3000",
+                    r.headers().firstValue("access-control-allow-origin").orElse(null));
+            assertTrue(r.headers()
+                    .firstValue("access-control-allow-headers")
+                    .orElse("")
+                    .contains("authorization"));
+            assertEquals(
+                    "http://localhost:3000",
+                    get(cors, "/v1/models", "Origin", "http://localhost:3000").header("access-control-allow-origin"));
             assertNull(get(cors, "/v1/models", "Origin", "http://evil.example").header("access-control-allow-origin"));
         }
     }
@@ -274,14 +382,20 @@ class OpenAiServerTest {
             List<Future<Resp>> all = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String model = i % 2 == 0 ? LLAMA : GQA;
-                all.add(pool.submit(() -> post(server, chat(model, 16, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"))));
+                all.add(pool.submit(() ->
+                        post(server, chat(model, 16, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"))));
             }
             for (Future<Resp> f : all) {
                 Resp r = f.get();
                 assertEquals(200, r.status(), r.body());
                 List<String> ev = events(r.body());
                 assertEquals("[DONE]", ev.getLast());
-                assertEquals(16, JSON.readTree(ev.get(ev.size() - 2)).path("usage").path("completion_tokens").asInt());
+                assertEquals(
+                        16,
+                        JSON.readTree(ev.get(ev.size() - 2))
+                                .path("usage")
+                                .path("completion_tokens")
+                                .asInt());
             }
         }
     }
@@ -293,17 +407,23 @@ class OpenAiServerTest {
         String id;
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.UTF_8));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line;
-            while ((line = in.readLine()) != null && !line.contains("\"content\":\"") ) { /* headers, role chunk */ }
+            while ((line = in.readLine()) != null && !line.contains("\"content\":\"")) {
+                /* headers, role chunk */
+            }
             assertNotNull(line);
-            while ((line = in.readLine()) != null && !line.contains("\"delta\":{\"content\"")) { /* the first token */ }
+            while ((line = in.readLine()) != null && !line.contains("\"delta\":{\"content\"")) {
+                /* the first token */
+            }
             assertNotNull(line);
             id = JSON.readTree(line.substring(line.indexOf('{'))).path("id").asText();
-        }   // hang up after the first token
+        } // hang up after the first token
         Resp other = post(server, chat(LLAMA, 10, ",\"stream\":true"));
         assertEquals("[DONE]", events(other.body()).getLast(), "another request on the same model completes");
         OpenAiServer.RequestRecord rec = awaitRecord(server, id);

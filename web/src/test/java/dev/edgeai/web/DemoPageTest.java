@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's routes on a real Javalin server, with ORT-web installed from a small tarball made here. */
 class DemoPageTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     Javalin server;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -40,10 +42,11 @@ class DemoPageTest {
 
     String start(OrtWebAssets ort) {
         server = Javalin.create(cfg -> {
-            cfg.jetty.host = "127.0.0.1";
-            cfg.startup.showJavalinBanner = false;
-            DemoPage.mount(cfg, ort);
-        }).start(0);
+                    cfg.jetty.host = "127.0.0.1";
+                    cfg.startup.showJavalinBanner = false;
+                    DemoPage.mount(cfg, ort);
+                })
+                .start(0);
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -87,7 +90,9 @@ class DemoPageTest {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("package/package.json", "{}".getBytes());
         for (String f : OrtWebAssets.FILES) {
-            byte[] content = f.endsWith(".wasm") ? new byte[70_000] : ("export const name = '" + f + "';\n").repeat(200).getBytes();
+            byte[] content = f.endsWith(".wasm")
+                    ? new byte[70_000]
+                    : ("export const name = '" + f + "';\n").repeat(200).getBytes();
             if (f.endsWith(".wasm")) for (int i = 0; i < content.length; i++) content[i] = (byte) (i * 31 + f.length());
             files.put("package/dist/" + f, content);
         }
@@ -97,30 +102,42 @@ class DemoPageTest {
 
     @Test
     void servesThePageAndSaysHowToGetOrtWebWhenItIsMissing() throws Exception {
-        OrtWebAssets ort = new OrtWebAssets(tmp.resolve("ort-web/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
+        OrtWebAssets ort = new OrtWebAssets(
+                tmp.resolve("ort-web/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
         String base = start(ort);
 
         var bare = get(base + "/demo");
-        assertTrue(bare.statusCode() == 200 || bare.headers().firstValue("Location").orElse("").endsWith("/demo/"), "/demo -> " + bare.statusCode());
+        assertTrue(
+                bare.statusCode() == 200
+                        || bare.headers().firstValue("Location").orElse("").endsWith("/demo/"),
+                "/demo -> " + bare.statusCode());
         var page = get(base + "/demo/");
         assertEquals(200, page.statusCode());
         String html = new String(page.body(), StandardCharsets.UTF_8);
         assertTrue(html.contains("<script type=\"module\" src=\"demo.js\">"), html);
-        assertEquals("same-origin", page.headers().firstValue("Cross-Origin-Opener-Policy").orElse(null));
-        assertEquals("require-corp", page.headers().firstValue("Cross-Origin-Embedder-Policy").orElse(null));
+        assertEquals(
+                "same-origin",
+                page.headers().firstValue("Cross-Origin-Opener-Policy").orElse(null));
+        assertEquals(
+                "require-corp",
+                page.headers().firstValue("Cross-Origin-Embedder-Policy").orElse(null));
         for (String asset : new String[] {"demo.js", "embed.js", "wordpiece.js", "demo.css", "plotly.min.js"}) {
             assertEquals(200, get(base + "/demo/" + asset).statusCode(), asset);
         }
 
-        JsonNode config = new ObjectMapper().readTree(get(base + "/demo/api/config").body());
+        JsonNode config =
+                new ObjectMapper().readTree(get(base + "/demo/api/config").body());
         assertTrue(config.path("systemPrompt").asText().contains("ONLY the numbered context"), config.toString());
         assertFalse(config.path("ort").path("installed").asBoolean());
-        assertTrue(config.path("ort").path("howTo").asText().contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION));
+        assertTrue(
+                config.path("ort").path("howTo").asText().contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION));
 
         var missing = get(base + "/demo/ort/ort.wasm.min.mjs");
         assertEquals(404, missing.statusCode());
         assertTrue(new String(missing.body()).contains("npm pack"), new String(missing.body()));
-        for (String bad : new String[] {"/demo/ort/..%2F..%2Fetc%2Fpasswd", "/demo/ort/ort.all.min.mjs", "/demo/models/..%2Fpom.xml"}) {
+        for (String bad : new String[] {
+            "/demo/ort/..%2F..%2Fetc%2Fpasswd", "/demo/ort/ort.all.min.mjs", "/demo/models/..%2Fpom.xml"
+        }) {
             var r = get(base + bad);
             assertTrue(r.statusCode() >= 400 && !new String(r.body()).contains("root:"), bad + " -> " + r.statusCode());
         }
@@ -137,7 +154,8 @@ class DemoPageTest {
             expected = in.readAllBytes();
         }
         assertArrayEquals(expected, model.body());
-        var tok = new ObjectMapper().readTree(get(base + "/demo/models/" + DemoPage.TOKENIZER).body());
+        var tok = new ObjectMapper()
+                .readTree(get(base + "/demo/models/" + DemoPage.TOKENIZER).body());
         assertEquals("WordPiece", tok.path("model").path("type").asText());
     }
 
@@ -163,15 +181,18 @@ class DemoPageTest {
         assertFalse(Files.exists(dir.resolve("ort.all.min.mjs")), "only the files the page loads are unpacked");
 
         String base = start(ort);
-        JsonNode config = new ObjectMapper().readTree(get(base + "/demo/api/config").body());
+        JsonNode config =
+                new ObjectMapper().readTree(get(base + "/demo/api/config").body());
         assertTrue(config.path("ort").path("installed").asBoolean());
         for (String f : OrtWebAssets.FILES) {
             var r = get(base + "/demo/ort/" + f, "Accept-Encoding", "gzip");
             assertEquals(200, r.statusCode(), f);
             assertArrayEquals(dist.get("package/dist/" + f), r.body(), f);
             assertNull(r.headers().firstValue("Content-Encoding").orElse(null), f + " must not be gzipped on the fly");
-            assertEquals(f.endsWith(".wasm") ? "application/wasm" : "text/javascript",
-                    r.headers().firstValue("Content-Type").orElse("").replaceAll(";.*", ""), f);
+            assertEquals(
+                    f.endsWith(".wasm") ? "application/wasm" : "text/javascript",
+                    r.headers().firstValue("Content-Type").orElse("").replaceAll(";.*", ""),
+                    f);
         }
     }
 
@@ -215,9 +236,12 @@ class DemoPageTest {
 
     @Test
     void noTarballAndNoDownloadIsAClearError() {
-        OrtWebAssets ort = new OrtWebAssets(tmp.resolve("x/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
+        OrtWebAssets ort =
+                new OrtWebAssets(tmp.resolve("x/onnxruntime-web-" + OrtWebAssets.VERSION), OrtWebAssets.INTEGRITY);
         IOException e = assertThrows(IOException.class, () -> ort.install(false));
-        assertTrue(e.getMessage().contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION) && e.getMessage().contains(".tgz"),
+        assertTrue(
+                e.getMessage().contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION)
+                        && e.getMessage().contains(".tgz"),
                 e.getMessage());
     }
 }

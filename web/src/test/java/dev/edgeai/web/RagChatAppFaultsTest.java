@@ -29,26 +29,42 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RagChatAppFaultsTest {
     private static final Pattern TURN = Pattern.compile("\"turn\":\"([0-9a-f-]+)\"");
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private RagChatApp start(ScriptedServer server) throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
-        Files.writeString(docs.resolve("kv.md"), "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
+        Files.writeString(
+                docs.resolve("kv.md"),
+                "# KV cache\n\nThe KV cache stores keys and values of past tokens so decoding is fast.\n");
         Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(Mode.BM25));
-        OpenAiClient client = OpenAiClient.builder().baseUrl(server.baseUrl()).readTimeout(Duration.ofSeconds(60))
-                .backoffBase(Duration.ofMillis(10)).build();
-        return RagChatApp.start(client, retriever, RagChatApp.Config.defaults(tmp.resolve("data")).withModel("phi-4-mini"));
+        OpenAiClient client = OpenAiClient.builder()
+                .baseUrl(server.baseUrl())
+                .readTimeout(Duration.ofSeconds(60))
+                .backoffBase(Duration.ofMillis(10))
+                .build();
+        return RagChatApp.start(
+                client,
+                retriever,
+                RagChatApp.Config.defaults(tmp.resolve("data")).withModel("phi-4-mini"));
     }
 
     @Test
     void withTheBackendGoneTheApiAnswersJsonWithTheReason() throws Exception {
-        ScriptedServer server = ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start();
+        ScriptedServer server =
+                ScriptedServer.builder().model("phi-4-mini", Script.defaults()).start();
         try (RagChatApp app = start(server)) {
             server.close();
-            var r = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/config")).build(), HttpResponse.BodyHandlers.ofString());
+            var r = http.send(
+                    HttpRequest.newBuilder(URI.create(app.url() + "api/config")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(503, r.statusCode(), r.body());
-            assertTrue(r.headers().firstValue("Content-Type").orElse("").contains("json"), r.headers().toString());
+            assertTrue(
+                    r.headers().firstValue("Content-Type").orElse("").contains("json"),
+                    r.headers().toString());
             String error = new ObjectMapper().readTree(r.body()).path("error").asText();
             assertTrue(error.contains("cannot reach"), r.body());
         }
@@ -57,14 +73,23 @@ class RagChatAppFaultsTest {
     @Test
     void stopEndsAStalledBackendStreamWithinASecond() throws Exception {
         try (ScriptedServer server = ScriptedServer.builder()
-                .model("phi-4-mini", Script.builder().tokenCount(20).fault(Script.Fault.STALL, 2).build()).start();
-             RagChatApp app = start(server)) {
+                        .model(
+                                "phi-4-mini",
+                                Script.builder()
+                                        .tokenCount(20)
+                                        .fault(Script.Fault.STALL, 2)
+                                        .build())
+                        .start();
+                RagChatApp app = start(server)) {
             StringBuilder seen = new StringBuilder();
             CompletableFuture<String> turn = new CompletableFuture<>();
             CompletableFuture<Long> ended = new CompletableFuture<>();
-            HttpRequest chat = HttpRequest.newBuilder(URI.create(app.url() + "api/chat")).header("Content-Type", "application/json")
+            HttpRequest chat = HttpRequest.newBuilder(URI.create(app.url() + "api/chat"))
+                    .header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}")).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"session\":\"test-session-1\",\"message\":\"What does the KV cache store?\"}"))
+                    .build();
             http.sendAsync(chat, HttpResponse.BodyHandlers.ofLines()).whenComplete((resp, err) -> {
                 if (err != null) {
                     turn.completeExceptionally(err);
@@ -90,16 +115,23 @@ class RagChatAppFaultsTest {
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (countTokens(seen) < 2 && System.nanoTime() < deadline) Thread.sleep(10);   // stalled after 2 tokens
+            while (countTokens(seen) < 2 && System.nanoTime() < deadline) Thread.sleep(10); // stalled after 2 tokens
             long t0 = System.nanoTime();
-            var stop = http.send(HttpRequest.newBuilder(URI.create(app.url() + "api/stop")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"turn\":\"" + id + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            var stop = http.send(
+                    HttpRequest.newBuilder(URI.create(app.url() + "api/stop"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"turn\":\"" + id + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stop.statusCode(), stop.body());
             double ms = (ended.get(10, TimeUnit.SECONDS) - t0) / 1e6;
             System.out.printf("RAG app: stream ended %.0f ms after Stop with a stalled backend%n", ms);
             assertTrue(ms < 1000, "Stop took " + ms + " ms");
             synchronized (seen) {
-                assertTrue(seen.toString().contains("event: done") || seen.toString().contains("event: error"), seen.toString());
+                assertTrue(
+                        seen.toString().contains("event: done")
+                                || seen.toString().contains("event: error"),
+                        seen.toString());
             }
         }
     }

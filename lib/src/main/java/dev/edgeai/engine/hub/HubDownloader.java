@@ -3,17 +3,12 @@ package dev.edgeai.engine.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatException;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-
+import dev.edgeai.chat.IdleWatchdog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import dev.edgeai.chat.IdleWatchdog;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -27,6 +22,10 @@ import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Downloads the files of one model from a Hugging Face hub (or anything serving its API) into a local folder:
@@ -37,9 +36,18 @@ public final class HubDownloader {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Tries per file: a connection cut mid-file resumes from the .part file with an HTTP Range request. */
     static final int ATTEMPTS = Integer.getInteger("edgeai.download.attempts", 3);
-    private static final Set<String> SIDE_FILES = Set.of("tokenizer.json", "tokenizer_config.json", "config.json",
-            "generation_config.json", "special_tokens_map.json", "chat_template.jinja", "chat_template.json",
-            "genai_config.json", "inference_model.json", "added_tokens.json");
+
+    private static final Set<String> SIDE_FILES = Set.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "config.json",
+            "generation_config.json",
+            "special_tokens_map.json",
+            "chat_template.jinja",
+            "chat_template.json",
+            "genai_config.json",
+            "inference_model.json",
+            "added_tokens.json");
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final URI endpoint;
@@ -48,9 +56,12 @@ public final class HubDownloader {
     private final String variant;
     /** A transfer that delivers no byte for this long is cut and resumed (HttpClient only times the headers). */
     static final Duration DEFAULT_STALL = Duration.ofSeconds(Long.getLong("edgeai.download.stallSeconds", 60));
+
     private final Duration stall;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     /**
      * @param endpoint hub base URL (https://huggingface.co or HF_ENDPOINT)
@@ -80,7 +91,7 @@ public final class HubDownloader {
             Files.createDirectories(folder.getParent());
             Path lockFile = folder.resolveSibling(folder.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {   // another process downloading the same repo: wait for it
+                    FileLock ignored = ch.lock()) { // another process downloading the same repo: wait for it
                 if (Files.isDirectory(folder)) return folder;
                 List<HubFile> all = listFiles(repo, revision, folder);
                 Selection sel = select(all, repo);
@@ -91,7 +102,10 @@ public final class HubDownloader {
                 return folder;
             }
         } catch (IOException e) {
-            throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot write the model cache at " + folder + ": " + e.getMessage(), e);
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    "cannot write the model cache at " + folder + ": " + e.getMessage(),
+                    e);
         } finally {
             local.unlock();
         }
@@ -99,31 +113,50 @@ public final class HubDownloader {
 
     /** The files to fetch and the prefix stripped from their paths (genai repos keep variants in subfolders). */
     record Selection(List<HubFile> files, String prefix) {
-        String localName(HubFile f) { return f.path().substring(prefix.length()); }
+        String localName(HubFile f) {
+            return f.path().substring(prefix.length());
+        }
     }
 
     Selection select(List<HubFile> all, String repo) {
-        List<String> genaiDirs = all.stream().map(HubFile::path).filter(p -> p.endsWith("genai_config.json"))
-                .map(p -> p.substring(0, p.length() - "genai_config.json".length())).sorted().toList();
+        List<String> genaiDirs = all.stream()
+                .map(HubFile::path)
+                .filter(p -> p.endsWith("genai_config.json"))
+                .map(p -> p.substring(0, p.length() - "genai_config.json".length()))
+                .sorted()
+                .toList();
         if (!genaiDirs.isEmpty()) {
-            String dir = genaiDirs.stream().filter(d -> !variant.isEmpty() && d.contains(variant)).findFirst()
-                    .or(() -> genaiDirs.stream().filter(d -> d.contains("cpu") && d.contains("int4")).findFirst())
+            String dir = genaiDirs.stream()
+                    .filter(d -> !variant.isEmpty() && d.contains(variant))
+                    .findFirst()
+                    .or(() -> genaiDirs.stream()
+                            .filter(d -> d.contains("cpu") && d.contains("int4"))
+                            .findFirst())
                     .orElse(genaiDirs.get(0));
             // A genai variant folder is self-contained: everything in it, nothing from its subfolders.
-            List<HubFile> files = all.stream().filter(f -> f.path().startsWith(dir) && f.path().indexOf('/', dir.length()) < 0).toList();
+            List<HubFile> files = all.stream()
+                    .filter(f -> f.path().startsWith(dir) && f.path().indexOf('/', dir.length()) < 0)
+                    .toList();
             return new Selection(files, dir);
         }
-        List<String> onnx = all.stream().map(HubFile::path)
-                .filter(p -> p.endsWith(".onnx") && (p.startsWith("onnx/") || !p.contains("/"))).toList();
+        List<String> onnx = all.stream()
+                .map(HubFile::path)
+                .filter(p -> p.endsWith(".onnx") && (p.startsWith("onnx/") || !p.contains("/")))
+                .toList();
         String model = chooseOnnx(onnx);
         if (model == null)
-            throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, repo + " has no ONNX decoder (no genai_config.json, no onnx/model*.onnx); pick an ONNX repo such as "
-                    + ModelStore.DEFAULT_SLM.repo());
+            throw new ChatException(
+                    ChatException.Kind.UNKNOWN_MODEL,
+                    repo
+                            + " has no ONNX decoder (no genai_config.json, no onnx/model*.onnx); pick an ONNX repo such as "
+                            + ModelStore.DEFAULT_SLM.repo());
         List<HubFile> files = new ArrayList<>();
         for (HubFile f : all) {
             String p = f.path();
             boolean side = !p.contains("/") && SIDE_FILES.contains(p);
-            boolean weights = p.equals(model) || p.startsWith(model + "_data") || p.startsWith(model + ".data")
+            boolean weights = p.equals(model)
+                    || p.startsWith(model + "_data")
+                    || p.startsWith(model + ".data")
                     || p.startsWith(model + "_data_");
             if (side || weights) files.add(f);
         }
@@ -133,15 +166,23 @@ public final class HubDownloader {
     private String chooseOnnx(List<String> onnx) {
         List<String> order = new ArrayList<>();
         if (!variant.isEmpty()) order.add("model_" + variant + ".onnx");
-        order.addAll(List.of("model_q4.onnx", "model_int8.onnx", "model_quantized.onnx", "model_uint8.onnx",
-                "model.onnx", "model_q4f16.onnx", "model_fp16.onnx", "decoder_model_merged.onnx"));
-        for (String name : order)
-            for (String p : onnx) if (p.equals("onnx/" + name) || p.equals(name)) return p;
+        order.addAll(List.of(
+                "model_q4.onnx",
+                "model_int8.onnx",
+                "model_quantized.onnx",
+                "model_uint8.onnx",
+                "model.onnx",
+                "model_q4f16.onnx",
+                "model_fp16.onnx",
+                "decoder_model_merged.onnx"));
+        for (String name : order) for (String p : onnx) if (p.equals("onnx/" + name) || p.equals(name)) return p;
         return onnx.stream().sorted().findFirst().orElse(null);
     }
 
     /** Every file of the repository at that revision, walking subfolders the listing did not expand. */
-    public List<HubFile> listFiles(String repo, String revision) { return listFiles(repo, revision, null); }
+    public List<HubFile> listFiles(String repo, String revision) {
+        return listFiles(repo, revision, null);
+    }
 
     private List<HubFile> listFiles(String repo, String revision, Path folder) {
         List<HubFile> out = new ArrayList<>();
@@ -151,7 +192,8 @@ public final class HubDownloader {
         while (!dirs.isEmpty()) {
             String dir = dirs.poll();
             if (!seen.add(dir)) continue;
-            URI uri = URI.create(endpoint + "/api/models/" + repo + "/tree/" + revision + (dir.isEmpty() ? "" : "/" + dir) + "?recursive=true");
+            URI uri = URI.create(endpoint + "/api/models/" + repo + "/tree/" + revision
+                    + (dir.isEmpty() ? "" : "/" + dir) + "?recursive=true");
             JsonNode list;
             try {
                 HttpResponse<String> r = http.send(request(uri).build(), HttpResponse.BodyHandlers.ofString());
@@ -169,8 +211,13 @@ public final class HubDownloader {
                     dirs.add(path);
                 } else if ("file".equals(n.path("type").asText())) {
                     JsonNode lfs = n.path("lfs");
-                    out.add(new HubFile(path, lfs.isObject() ? lfs.path("size").asLong() : n.path("size").asLong(),
-                            lfs.isObject() ? lfs.path("oid").asText() : null, lfs.isObject() ? null : n.path("oid").asText(null)));
+                    out.add(new HubFile(
+                            path,
+                            lfs.isObject()
+                                    ? lfs.path("size").asLong()
+                                    : n.path("size").asLong(),
+                            lfs.isObject() ? lfs.path("oid").asText() : null,
+                            lfs.isObject() ? null : n.path("oid").asText(null)));
                 }
             }
         }
@@ -180,7 +227,8 @@ public final class HubDownloader {
         return List.copyOf(unique.values());
     }
 
-    private void fetch(String repo, String revision, HubFile f, Path target, Path folder, Selection sel) throws IOException {
+    private void fetch(String repo, String revision, HubFile f, Path target, Path folder, Selection sel)
+            throws IOException {
         if (Files.exists(target) && Files.size(target) == f.size()) return;
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + ".part");
@@ -189,12 +237,15 @@ public final class HubDownloader {
         try (ProgressBar bar = progress ? bar(f, part) : null) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 long have = Files.exists(part) ? Files.size(part) : 0;
-                if (have > f.size()) { Files.delete(part); have = 0; }
+                if (have > f.size()) {
+                    Files.delete(part);
+                    have = 0;
+                }
                 if (have < f.size() || f.size() == 0) {
                     try {
                         transfer(uri, part, have, bar, repo, revision, folder);
                     } catch (IOException e) {
-                        last = e;   // cut mid-file: the bytes so far stay in .part and the next try resumes
+                        last = e; // cut mid-file: the bytes so far stay in .part and the next try resumes
                         continue;
                     }
                 }
@@ -203,11 +254,15 @@ public final class HubDownloader {
                 return;
             }
         }
-        throw new ChatException(ChatException.Kind.UNREACHABLE, "download of " + uri + " failed " + ATTEMPTS
-                + " times (" + last.getMessage() + "); run again to resume from " + part + ", or " + handHint(repo, revision, folder, sel), last);
+        throw new ChatException(
+                ChatException.Kind.UNREACHABLE,
+                "download of " + uri + " failed " + ATTEMPTS + " times (" + last.getMessage()
+                        + "); run again to resume from " + part + ", or " + handHint(repo, revision, folder, sel),
+                last);
     }
 
-    private void transfer(URI uri, Path part, long have, ProgressBar bar, String repo, String revision, Path folder) throws IOException {
+    private void transfer(URI uri, Path part, long have, ProgressBar bar, String repo, String revision, Path folder)
+            throws IOException {
         HttpRequest.Builder req = request(uri);
         if (have > 0) req.header("Range", "bytes=" + have + "-");
         HttpResponse<InputStream> r;
@@ -224,13 +279,16 @@ public final class HubDownloader {
             check(r.statusCode(), uri, repo, revision);
         }
         boolean append = r.statusCode() == 206;
-        if (!append) have = 0;   // no range asked, or the server ignored it: start over
+        if (!append) have = 0; // no range asked, or the server ignored it: start over
         if (bar != null) bar.stepTo(have);
         OpenOption[] mode = append
-                ? new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new OpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new OpenOption[] {
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
+                };
         try (IdleWatchdog watchdog = new IdleWatchdog(r.body(), stall);
-             InputStream in = watchdog.stream(); OutputStream out = Files.newOutputStream(part, mode)) {
+                InputStream in = watchdog.stream();
+                OutputStream out = Files.newOutputStream(part, mode)) {
             byte[] buf = new byte[1 << 16];
             try {
                 for (int n; (n = in.read(buf)) >= 0; ) {
@@ -238,7 +296,8 @@ public final class HubDownloader {
                     if (bar != null) bar.stepBy(n);
                 }
             } catch (IOException e) {
-                if (watchdog.fired()) throw new IOException("no data for " + stall.toSeconds() + " s (stalled transfer)", e);
+                if (watchdog.fired())
+                    throw new IOException("no data for " + stall.toSeconds() + " s (stalled transfer)", e);
                 throw e;
             }
             if (watchdog.fired()) throw new IOException("no data for " + stall.toSeconds() + " s (stalled transfer)");
@@ -251,7 +310,8 @@ public final class HubDownloader {
         String actual = null;
         if (size == f.size() && expected != null) {
             MessageDigest md = digest(f.sha256() != null ? "SHA-256" : "SHA-1");
-            if (f.sha256() == null) md.update(("blob " + size + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (f.sha256() == null)
+                md.update(("blob " + size + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             try (InputStream in = Files.newInputStream(part)) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) >= 0; ) md.update(buf, 0, n);
@@ -259,27 +319,42 @@ public final class HubDownloader {
             actual = HexFormat.of().formatHex(md.digest());
             if (actual.equalsIgnoreCase(expected)) return;
         } else if (size == f.size()) {
-            return;   // nothing to check against
+            return; // nothing to check against
         }
         Files.deleteIfExists(part);
-        throw new ChatException(ChatException.Kind.BAD_RESPONSE, "downloaded " + uri + " does not match the hub's record ("
-                + (size != f.size() ? size + " bytes, expected " + f.size() : "checksum " + actual + ", expected " + expected)
-                + "); the partial file was deleted, run again to retry");
+        throw new ChatException(
+                ChatException.Kind.BAD_RESPONSE,
+                "downloaded " + uri + " does not match the hub's record ("
+                        + (size != f.size()
+                                ? size + " bytes, expected " + f.size()
+                                : "checksum " + actual + ", expected " + expected)
+                        + "); the partial file was deleted, run again to retry");
     }
 
     private static MessageDigest digest(String alg) {
-        try { return MessageDigest.getInstance(alg); } catch (NoSuchAlgorithmException e) { throw new IllegalStateException(e); }
+        try {
+            return MessageDigest.getInstance(alg);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ProgressBar bar(HubFile f, Path part) throws IOException {
         long have = Files.exists(part) ? Files.size(part) : 0;
-        return new ProgressBarBuilder().setTaskName(f.path()).setInitialMax(f.size()).setUnit("MiB", 1 << 20)
-                .showSpeed().setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .startsFrom(have, Duration.ZERO).build();
+        return new ProgressBarBuilder()
+                .setTaskName(f.path())
+                .setInitialMax(f.size())
+                .setUnit("MiB", 1 << 20)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .startsFrom(have, Duration.ZERO)
+                .build();
     }
 
     private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("User-Agent", "edgeai-workshop");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("User-Agent", "edgeai-workshop");
         if (token != null) b.header("Authorization", "Bearer " + token);
         return b;
     }
@@ -287,22 +362,30 @@ public final class HubDownloader {
     private void check(int status, URI uri, String repo, String revision) {
         if (status / 100 == 2) return;
         if (status == 401 || status == 403)
-            throw new ChatException(ChatException.Kind.AUTH, uri + " answered " + status
-                    + ": the repository is gated or private; accept its licence on the hub and set HF_TOKEN");
+            throw new ChatException(
+                    ChatException.Kind.AUTH,
+                    uri + " answered " + status
+                            + ": the repository is gated or private; accept its licence on the hub and set HF_TOKEN");
         if (status == 404)
-            throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, uri + " answered 404: no such repository, revision '"
-                    + revision + "' or file in " + repo);
+            throw new ChatException(
+                    ChatException.Kind.UNKNOWN_MODEL,
+                    uri + " answered 404: no such repository, revision '" + revision + "' or file in " + repo);
         throw new ChatException(ChatException.Kind.SERVER, uri + " answered HTTP " + status);
     }
 
     private ChatException offline(URI uri, String repo, String revision, Path folder, Exception e) {
-        return new ChatException(ChatException.Kind.UNREACHABLE, "cannot reach " + uri + " (" + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). If you are offline, " + handHint(repo, revision, folder, null), e);
+        return new ChatException(
+                ChatException.Kind.UNREACHABLE,
+                "cannot reach " + uri + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). If you are offline, "
+                        + handHint(repo, revision, folder, null),
+                e);
     }
 
     private String handHint(String repo, String revision, Path folder, Selection sel) {
-        String files = sel == null ? "the .onnx decoder (and its .onnx_data/.onnx.data), tokenizer.json, tokenizer_config.json, "
-                + "config.json (or genai_config.json), generation_config.json"
+        String files = sel == null
+                ? "the .onnx decoder (and its .onnx_data/.onnx.data), tokenizer.json, tokenizer_config.json, "
+                        + "config.json (or genai_config.json), generation_config.json"
                 : String.join(", ", sel.files().stream().map(HubFile::path).toList());
         return "to install it by hand, download " + files + " from " + endpoint + "/" + repo + "/tree/" + revision
                 + (folder != null ? " into " + folder : " into one folder")

@@ -1,7 +1,6 @@
 package dev.edgeai.engine.hub;
 
 import dev.edgeai.chat.ChatException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,18 +18,21 @@ import java.util.stream.Stream;
 public final class ModelStore {
     /** A model the workshop suggests, with its ONNX variant and roughly how much it downloads. */
     public record Suggested(String repo, String variant, String approxDownload, String why) {
-        public String spec() { return repo; }
+        public String spec() {
+            return repo;
+        }
     }
 
     // Same family for both, so the compare shows the effect of size alone (same tokenizer, template and layout).
     // Sizes are approximate and were not verified from this machine (no hub access).
     /** Constant strings for annotations (picocli descriptions) and scripts. */
     public static final String DEFAULT_SLM_REPO = "onnx-community/Qwen2.5-0.5B-Instruct";
+
     public static final String DEFAULT_LLM_REPO = "onnx-community/Qwen2.5-1.5B-Instruct";
-    public static final Suggested DEFAULT_SLM = new Suggested(DEFAULT_SLM_REPO, "q4",
-            "~0.8 GB", "small model: fast on any laptop CPU");
-    public static final Suggested DEFAULT_LLM = new Suggested(DEFAULT_LLM_REPO, "q4",
-            "~1.6 GB", "larger sibling: better answers, about 3x slower");
+    public static final Suggested DEFAULT_SLM =
+            new Suggested(DEFAULT_SLM_REPO, "q4", "~0.8 GB", "small model: fast on any laptop CPU");
+    public static final Suggested DEFAULT_LLM =
+            new Suggested(DEFAULT_LLM_REPO, "q4", "~1.6 GB", "larger sibling: better answers, about 3x slower");
 
     private static final Pattern REPO = Pattern.compile("([A-Za-z0-9][\\w.-]*/[\\w.-]+)(?:@([\\w./-]+))?");
 
@@ -53,12 +55,17 @@ public final class ModelStore {
         String cacheEnv = System.getenv("EDGEAI_MODEL_CACHE");
         Path cache = cacheEnv != null ? Path.of(cacheEnv) : home.resolve(".cache/edgeai/models");
         String endpoint = Optional.ofNullable(System.getenv("HF_ENDPOINT")).orElse("https://huggingface.co");
-        String variant = Optional.ofNullable(System.getenv("EDGEAI_ONNX_VARIANT")).orElse("");
-        return new ModelStore(cache, home.resolve(".foundry/cache/models"),
+        String variant =
+                Optional.ofNullable(System.getenv("EDGEAI_ONNX_VARIANT")).orElse("");
+        return new ModelStore(
+                cache,
+                home.resolve(".foundry/cache/models"),
                 new HubDownloader(URI.create(endpoint), System.getenv("HF_TOKEN"), true, variant));
     }
 
-    public Path cache() { return cache; }
+    public Path cache() {
+        return cache;
+    }
 
     /** A local folder for {@code model}, downloading it first when it is a hub repo id not yet cached. */
     public Path resolve(String model) {
@@ -74,8 +81,10 @@ public final class ModelStore {
             if (Files.isDirectory(folder)) return folder;
             return downloader.download(repo, rev, folder);
         }
-        throw new ChatException(ChatException.Kind.UNKNOWN_MODEL, "'" + model + "' is not a model folder, a Foundry Local"
-                + " cache id under " + foundryCache + ", nor a Hugging Face repo id like " + DEFAULT_SLM.repo());
+        throw new ChatException(
+                ChatException.Kind.UNKNOWN_MODEL,
+                "'" + model + "' is not a model folder, a Foundry Local" + " cache id under " + foundryCache
+                        + ", nor a Hugging Face repo id like " + DEFAULT_SLM.repo());
     }
 
     /** Foundry keeps models/<Publisher>/<id>/<variant>/genai_config.json; ids may be written with ':' or '-'. */
@@ -83,12 +92,15 @@ public final class ModelStore {
         if (foundryCache == null || !Files.isDirectory(foundryCache) || id.contains("/")) return Optional.empty();
         String dashed = id.replace(':', '-');
         try (Stream<Path> s = Files.walk(foundryCache, 3)) {
-            for (Path dir : s.filter(Files::isDirectory).filter(p -> {
-                String n = p.getFileName().toString();
-                return n.equalsIgnoreCase(id) || n.equalsIgnoreCase(dashed);
-            }).toList()) {
+            for (Path dir : s.filter(Files::isDirectory)
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.equalsIgnoreCase(id) || n.equalsIgnoreCase(dashed);
+                    })
+                    .toList()) {
                 try (Stream<Path> inner = Files.walk(dir, 3)) {
-                    Optional<Path> cfg = inner.filter(p -> p.getFileName().toString().equals("genai_config.json"))
+                    Optional<Path> cfg = inner.filter(
+                                    p -> p.getFileName().toString().equals("genai_config.json"))
                             .min(Comparator.comparingInt(Path::getNameCount));
                     if (cfg.isPresent()) return Optional.of(cfg.get().getParent());
                 }

@@ -11,11 +11,6 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.objects.date.StrftimeFormatter;
-import jinjava.de.odysseus.el.ExpressionFactoryImpl;
-import jinjava.de.odysseus.el.tree.TreeBuilder;
-import jinjava.javax.el.CompositeELResolver;
-import jinjava.javax.el.ExpressionFactory;
-
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
@@ -23,6 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import jinjava.de.odysseus.el.ExpressionFactoryImpl;
+import jinjava.de.odysseus.el.tree.TreeBuilder;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ExpressionFactory;
 
 /**
  * Renders Hugging Face chat templates the way transformers' {@code apply_chat_template} does: Jinja2 with
@@ -82,7 +81,8 @@ public final class HfJinja {
                 .build();
         Jinjava j = new PyJinjava(config);
         Context g = j.getGlobalContext();
-        g.registerFunction(new ELFunctionDefinition("", "raise_exception", HfJinja.class, "raiseException", String.class));
+        g.registerFunction(
+                new ELFunctionDefinition("", "raise_exception", HfJinja.class, "raiseException", String.class));
         g.registerFunction(new ELFunctionDefinition("", "strftime_now", HfJinja.class, "strftimeNow", String.class));
         // Templates test for them before calling (Llama 3.2: `if strftime_now is defined`); jinjava keeps functions
         // apart from variables, so name them as variables too.
@@ -106,7 +106,9 @@ public final class HfJinja {
         } catch (RuntimeException e) {
             throw new TemplateException(e.getMessage(), false, e);
         }
-        List<TemplateError> fatal = r.getErrors().stream().filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+        List<TemplateError> fatal = r.getErrors().stream()
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+                .toList();
         if (fatal.isEmpty()) return r.getOutput();
         for (TemplateError e : fatal) {
             Raised raised = raisedIn(e.getException());
@@ -136,7 +138,9 @@ public final class HfJinja {
     }
 
     static final class Raised extends RuntimeException {
-        Raised(String message) { super(message, null, false, false); }
+        Raised(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** jinjava with {@link PyParser} behind its expression factory. */
@@ -151,13 +155,17 @@ public final class HfJinja {
         }
 
         @Override
-        public ExpressionFactory getExpressionFactory() { return expressions; }
+        public ExpressionFactory getExpressionFactory() {
+            return expressions;
+        }
     }
 
     /** Prints booleans as Python does ({@code True}/{@code False}); everything else as jinjava's Python-ish mapper. */
     private static final class PyInterpreterFactory implements InterpreterFactory {
         @Override
-        public JinjavaInterpreter newInstance(JinjavaInterpreter orig) { return new PyInterpreter(orig); }
+        public JinjavaInterpreter newInstance(JinjavaInterpreter orig) {
+            return new PyInterpreter(orig);
+        }
 
         @Override
         public JinjavaInterpreter newInstance(Jinjava application, Context context, JinjavaConfig config) {
@@ -166,9 +174,13 @@ public final class HfJinja {
     }
 
     private static final class PyInterpreter extends JinjavaInterpreter {
-        PyInterpreter(JinjavaInterpreter orig) { super(orig); }
+        PyInterpreter(JinjavaInterpreter orig) {
+            super(orig);
+        }
 
-        PyInterpreter(Jinjava application, Context context, JinjavaConfig config) { super(application, context, config); }
+        PyInterpreter(Jinjava application, Context context, JinjavaConfig config) {
+            super(application, context, config);
+        }
 
         @Override
         public String getAsString(Object object) {

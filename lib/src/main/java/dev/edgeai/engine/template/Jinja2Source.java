@@ -33,13 +33,21 @@ final class Jinja2Source {
         boolean lineStarting = true;
         while (i < src.length()) {
             int open = nextTag(src, i);
-            if (open < 0) { out.append(src, i, src.length()); break; }
+            if (open < 0) {
+                out.append(src, i, src.length());
+                break;
+            }
             out.append(src, i, open);
             char kind = src.charAt(open + 1);
             if (kind == '{') {
                 int end = closing(src, open + 2, "}}");
-                if (end < 0) { out.append(src, open, src.length()); break; }
-                out.append("{{").append(separateBraces(src.substring(open + 2, end))).append("}}");
+                if (end < 0) {
+                    out.append(src, open, src.length());
+                    break;
+                }
+                out.append("{{")
+                        .append(separateBraces(src.substring(open + 2, end)))
+                        .append("}}");
                 i = end + 2;
                 lineStarting = false;
                 textStart = out.length();
@@ -48,7 +56,10 @@ final class Jinja2Source {
             char sign = open + 2 < src.length() ? src.charAt(open + 2) : 0;
             if (sign != '-' && sign != '+') lstrip(out, textStart, lineStarting);
             int end = kind == '#' ? src.indexOf("#}", open + 2) : closing(src, open + 2, "%}");
-            if (end < 0) { out.append(src, open, src.length()); break; }
+            if (end < 0) {
+                out.append(src, open, src.length());
+                break;
+            }
             int bodyFrom = open + 2 + (sign == '+' ? 1 : 0);
             char endSign = src.charAt(end - 1);
             int bodyTo = endSign == '+' && end - 1 >= bodyFrom ? end - 1 : end;
@@ -67,7 +78,10 @@ final class Jinja2Source {
             textStart = out.length();
             if (raw) {
                 Matcher m = END_RAW.matcher(src);
-                if (!m.find(i)) { out.append(src, i, src.length()); break; }
+                if (!m.find(i)) {
+                    out.append(src, i, src.length());
+                    break;
+                }
                 out.append(src, i, m.start());
                 i = m.start();
             }

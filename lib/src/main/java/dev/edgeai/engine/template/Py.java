@@ -42,8 +42,10 @@ final class Py {
         if (s.isEmpty()) return s;
         int first = s.codePointAt(0);
         int n = Character.charCount(first);
-        return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
-                .append(s.substring(n).toLowerCase(Locale.ROOT)).toString();
+        return new StringBuilder()
+                .appendCodePoint(Character.toTitleCase(first))
+                .append(s.substring(n).toLowerCase(Locale.ROOT))
+                .toString();
     }
 
     /** str.split(sep, maxsplit); {@code sep == null} splits on runs of whitespace and drops empty ends. */
@@ -54,7 +56,10 @@ final class Py {
             while (true) {
                 while (i < n && isSpace(s.charAt(i))) i++;
                 if (i >= n) break;
-                if (maxsplit >= 0 && out.size() == maxsplit) { out.add(s.substring(i)); break; }
+                if (maxsplit >= 0 && out.size() == maxsplit) {
+                    out.add(s.substring(i));
+                    break;
+                }
                 int j = i;
                 while (j < n && !isSpace(s.charAt(j))) j++;
                 out.add(s.substring(i, j));
@@ -83,7 +88,10 @@ final class Py {
             while (true) {
                 while (j > 0 && isSpace(s.charAt(j - 1))) j--;
                 if (j <= 0) break;
-                if (out.size() == maxsplit) { out.add(0, s.substring(0, j)); break; }
+                if (out.size() == maxsplit) {
+                    out.add(0, s.substring(0, j));
+                    break;
+                }
                 int i = j;
                 while (i > 0 && !isSpace(s.charAt(i - 1))) i--;
                 out.add(0, s.substring(i, j));
@@ -109,9 +117,13 @@ final class Py {
         int i = 0, start = 0, n = s.length();
         while (i < n) {
             char c = s.charAt(i);
-            int eol = c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n' ? 2
+            int eol = c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n'
+                    ? 2
                     : "\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029".indexOf(c) >= 0 ? 1 : 0;
-            if (eol == 0) { i++; continue; }
+            if (eol == 0) {
+                i++;
+                continue;
+            }
             out.add(s.substring(start, keepends ? i + eol : i));
             i += eol;
             start = i;
@@ -142,7 +154,10 @@ final class Py {
         StringBuilder sb = new StringBuilder();
         int done = 0;
         for (int i = 0; i <= s.length(); i++) {
-            if (done < count) { sb.append(r); done++; }
+            if (done < count) {
+                sb.append(r);
+                done++;
+            }
             if (i < s.length()) sb.append(s.charAt(i));
         }
         return sb.toString();

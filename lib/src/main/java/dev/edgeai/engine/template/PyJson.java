@@ -18,11 +18,13 @@ final class PyJson {
 
     record Options(boolean ensureAscii, String indent, String itemSeparator, String keySeparator, boolean sortKeys) {
         static Options of(boolean ensureAscii, Object indent, List<?> separators, boolean sortKeys) {
-            String ind = indent == null ? null
+            String ind = indent == null
+                    ? null
                     : indent instanceof Number n ? " ".repeat(Math.max(0, n.intValue())) : indent.toString();
             String item = ind == null ? ", " : ",", key = ": ";
             if (separators != null) {
-                if (separators.size() != 2) throw new IllegalArgumentException("separators must be a pair, got " + separators);
+                if (separators.size() != 2)
+                    throw new IllegalArgumentException("separators must be a pair, got " + separators);
                 item = String.valueOf(separators.get(0));
                 key = String.valueOf(separators.get(1));
             }
@@ -43,7 +45,8 @@ final class PyJson {
         else if (v instanceof Character c) string(sb, c.toString(), o.ensureAscii());
         else if (v instanceof Double || v instanceof Float) sb.append(pyFloat(((Number) v).doubleValue()));
         else if (v instanceof BigDecimal d) sb.append(pyFloat(d.doubleValue()));
-        else if (v instanceof Number n) sb.append(n instanceof BigInteger ? n.toString() : Long.toString(n.longValue()));
+        else if (v instanceof Number n)
+            sb.append(n instanceof BigInteger ? n.toString() : Long.toString(n.longValue()));
         else if (v instanceof Map<?, ?> m) object(sb, m, o, depth);
         else if (v instanceof Map.Entry<?, ?> e) array(sb, java.util.Arrays.asList(e.getKey(), e.getValue()), o, depth);
         else if (v instanceof Collection<?> c) array(sb, c, o, depth);
@@ -51,12 +54,16 @@ final class PyJson {
             List<Object> l = new ArrayList<>();
             for (int i = 0; i < Array.getLength(v); i++) l.add(Array.get(v, i));
             array(sb, l, o, depth);
-        } else throw new IllegalArgumentException("Object of type " + v.getClass().getSimpleName() + " is not JSON serializable");
+        } else
+            throw new IllegalArgumentException(
+                    "Object of type " + v.getClass().getSimpleName() + " is not JSON serializable");
     }
 
-
     private static void array(StringBuilder sb, Collection<?> c, Options o, int depth) {
-        if (c.isEmpty()) { sb.append("[]"); return; }
+        if (c.isEmpty()) {
+            sb.append("[]");
+            return;
+        }
         sb.append('[');
         boolean first = true;
         for (Object item : c) {
@@ -70,9 +77,13 @@ final class PyJson {
     }
 
     private static void object(StringBuilder sb, Map<?, ?> m, Options o, int depth) {
-        if (m.isEmpty()) { sb.append("{}"); return; }
+        if (m.isEmpty()) {
+            sb.append("{}");
+            return;
+        }
         List<Map.Entry<String, Object>> entries = new ArrayList<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) entries.add(Map.entry(key(e.getKey()), e.getValue() == null ? NULL : e.getValue()));
+        for (Map.Entry<?, ?> e : m.entrySet())
+            entries.add(Map.entry(key(e.getKey()), e.getValue() == null ? NULL : e.getValue()));
         if (o.sortKeys()) entries.sort(Map.Entry.comparingByKey());
         sb.append('{');
         boolean first = true;
@@ -98,7 +109,8 @@ final class PyJson {
         if (k instanceof Boolean b) return b ? "true" : "false";
         if (k instanceof Double || k instanceof Float) return pyFloat(((Number) k).doubleValue());
         if (k instanceof Number n) return n.toString();
-        throw new IllegalArgumentException("keys must be str, int, float, bool or None, not " + k.getClass().getSimpleName());
+        throw new IllegalArgumentException("keys must be str, int, float, bool or None, not "
+                + k.getClass().getSimpleName());
     }
 
     private static void newline(StringBuilder sb, Options o, int depth) {

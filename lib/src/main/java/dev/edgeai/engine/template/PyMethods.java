@@ -1,12 +1,11 @@
 package dev.edgeai.engine.template;
 
-import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
-
 import java.beans.FeatureDescriptor;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.StringJoiner;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELResolver;
 
 /**
  * Python's str methods and indexing on strings ({@code message.content.strip()}, {@code role.title()}, {@code '\n'.join(x)}):
@@ -47,14 +46,20 @@ final class PyMethods extends ELResolver {
             case "rfind" -> s.lastIndexOf(str(a, 0));
             case "count" -> Py.count(s, str(a, 0));
             case "join" -> join(s, arg(a, 0));
-            case "removeprefix" -> s.startsWith(str(a, 0)) ? s.substring(str(a, 0).length()) : s;
-            case "removesuffix" -> s.endsWith(str(a, 0)) ? s.substring(0, s.length() - str(a, 0).length()) : s;
+            case "removeprefix" ->
+                s.startsWith(str(a, 0)) ? s.substring(str(a, 0).length()) : s;
+            case "removesuffix" ->
+                s.endsWith(str(a, 0)) ? s.substring(0, s.length() - str(a, 0).length()) : s;
             case "isdigit", "isnumeric", "isdecimal" -> Py.all(s, Character::isDigit);
             case "isalpha" -> Py.all(s, Character::isLetter);
             case "isalnum" -> Py.all(s, Character::isLetterOrDigit);
             case "isspace" -> Py.all(s, Py::isSpace);
-            case "isupper" -> s.codePoints().anyMatch(Character::isUpperCase) && s.codePoints().noneMatch(Character::isLowerCase);
-            case "islower" -> s.codePoints().anyMatch(Character::isLowerCase) && s.codePoints().noneMatch(Character::isUpperCase);
+            case "isupper" ->
+                s.codePoints().anyMatch(Character::isUpperCase)
+                        && s.codePoints().noneMatch(Character::isLowerCase);
+            case "islower" ->
+                s.codePoints().anyMatch(Character::isLowerCase)
+                        && s.codePoints().noneMatch(Character::isUpperCase);
             default -> NOT_A_METHOD;
         };
     }
@@ -90,13 +95,19 @@ final class PyMethods extends ELResolver {
 
     private static String join(String sep, Object items) {
         StringJoiner j = new StringJoiner(sep);
-        Iterator<?> it = items instanceof Iterable<?> i ? i.iterator()
-                : items instanceof CharSequence cs ? cs.toString().chars().mapToObj(c -> String.valueOf((char) c)).iterator()
-                : null;
+        Iterator<?> it = items instanceof Iterable<?> i
+                ? i.iterator()
+                : items instanceof CharSequence cs
+                        ? cs.toString()
+                                .chars()
+                                .mapToObj(c -> String.valueOf((char) c))
+                                .iterator()
+                        : null;
         if (it == null) throw new IllegalArgumentException("can only join an iterable");
         while (it.hasNext()) {
             Object o = it.next();
-            if (!(o instanceof CharSequence)) throw new IllegalArgumentException("sequence item: expected str instance, got " + o);
+            if (!(o instanceof CharSequence))
+                throw new IllegalArgumentException("sequence item: expected str instance, got " + o);
             j.add(o.toString());
         }
         return j.toString();
@@ -114,9 +125,26 @@ final class PyMethods extends ELResolver {
         return i >= 0 && i < s.length() ? String.valueOf(s.charAt(i)) : null;
     }
 
-    @Override public Class<?> getType(ELContext context, Object base, Object property) { return null; }
-    @Override public void setValue(ELContext context, Object base, Object property, Object value) { }
-    @Override public boolean isReadOnly(ELContext context, Object base, Object property) { return true; }
-    @Override public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) { return null; }
-    @Override public Class<?> getCommonPropertyType(ELContext context, Object base) { return null; }
+    @Override
+    public Class<?> getType(ELContext context, Object base, Object property) {
+        return null;
+    }
+
+    @Override
+    public void setValue(ELContext context, Object base, Object property, Object value) {}
+
+    @Override
+    public boolean isReadOnly(ELContext context, Object base, Object property) {
+        return true;
+    }
+
+    @Override
+    public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
+        return null;
+    }
+
+    @Override
+    public Class<?> getCommonPropertyType(ELContext context, Object base) {
+        return null;
+    }
 }

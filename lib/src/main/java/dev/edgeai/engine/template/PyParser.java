@@ -4,9 +4,13 @@ import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import jinjava.de.odysseus.el.misc.NumberOperations;
 import jinjava.de.odysseus.el.misc.TypeConverter;
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.IdentifierNode;
 import jinjava.de.odysseus.el.tree.Tree;
@@ -24,11 +28,6 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELException;
 
-import java.lang.reflect.Array;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 /**
  * jinjava's expression parser with the places where its grammar differs from Jinja2's in real chat templates:
  * {@code not} binds looser than comparisons and tests ({@code not x is none} is {@code not (x is none)}), a keyword
@@ -45,29 +44,41 @@ final class PyParser extends ExtendedParser {
     public static final class SyntaxBuilder extends ExtendedSyntaxBuilder {
         private static final long serialVersionUID = 1L;
 
-        public SyntaxBuilder() { super(); }
+        public SyntaxBuilder() {
+            super();
+        }
 
-        public SyntaxBuilder(Builder.Feature... features) { super(features); }
+        public SyntaxBuilder(Builder.Feature... features) {
+            super(features);
+        }
 
         @Override
-        protected Parser createParser(String expression) { return new PyParser(this, expression); }
+        protected Parser createParser(String expression) {
+            return new PyParser(this, expression);
+        }
     }
 
     PyParser(Builder context, String input) {
         super(context, input);
         putExtensionHandler(StringConcatOperator.TOKEN, new ExtensionHandler(ExtensionPoint.ADD) {
             @Override
-            public AstNode createAstNode(AstNode... children) { return new AstBinary(children[0], children[1], CONCAT); }
+            public AstNode createAstNode(AstNode... children) {
+                return new AstBinary(children[0], children[1], CONCAT);
+            }
         });
     }
 
     /** {@code a ~ b}: both sides as Python's str() writes them ({@code True}, not {@code true}). */
     private static final AstBinary.Operator CONCAT = new AstBinary.SimpleOperator() {
         @Override
-        protected Object apply(TypeConverter converter, Object a, Object b) { return str(converter, a) + str(converter, b); }
+        protected Object apply(TypeConverter converter, Object a, Object b) {
+            return str(converter, a) + str(converter, b);
+        }
 
         @Override
-        public String toString() { return "~"; }
+        public String toString() {
+            return "~";
+        }
     };
 
     private static String str(TypeConverter converter, Object o) {
@@ -85,9 +96,11 @@ final class PyParser extends ExtendedParser {
         if (interpreter == null) return tree;
         for (IdentifierNode id : getIdentifiers()) {
             String name = id.getName();
-            if (name.startsWith(FILTER_PREFIX) && interpreter.getContext().getFilter(name.substring(FILTER_PREFIX.length())) == null)
+            if (name.startsWith(FILTER_PREFIX)
+                    && interpreter.getContext().getFilter(name.substring(FILTER_PREFIX.length())) == null)
                 throw new ELException("No filter named '" + name.substring(FILTER_PREFIX.length()) + "'");
-            if (name.startsWith(EXPTEST_PREFIX) && interpreter.getContext().getExpTest(name.substring(EXPTEST_PREFIX.length())) == null)
+            if (name.startsWith(EXPTEST_PREFIX)
+                    && interpreter.getContext().getExpTest(name.substring(EXPTEST_PREFIX.length())) == null)
                 throw new ELException("No test named '" + name.substring(EXPTEST_PREFIX.length()) + "'");
         }
         return tree;
@@ -108,15 +121,23 @@ final class PyParser extends ExtendedParser {
         if (v == null) return null;
         while (true) {
             switch (getToken().getSymbol()) {
-                case PLUS -> { consumeToken(); v = createAstBinary(v, mul(true), AdditionOperator.OP); }
-                case MINUS -> { consumeToken(); v = createAstBinary(v, mul(true), AstBinary.SUB); }
+                case PLUS -> {
+                    consumeToken();
+                    v = createAstBinary(v, mul(true), AdditionOperator.OP);
+                }
+                case MINUS -> {
+                    consumeToken();
+                    v = createAstBinary(v, mul(true), AstBinary.SUB);
+                }
                 case EXTENSION -> {
                     if (getExtensionHandler(getToken()).getExtensionPoint() != ExtensionPoint.ADD) return v;
                     Scanner.Token op = consumeToken();
                     AstNode right = "=".equals(op.getImage()) ? expr(true) : mul(true);
                     v = getExtensionHandler(op).createAstNode(v, right);
                 }
-                default -> { return v; }
+                default -> {
+                    return v;
+                }
             }
         }
     }
@@ -127,14 +148,25 @@ final class PyParser extends ExtendedParser {
         if (v == null) return null;
         while (true) {
             switch (getToken().getSymbol()) {
-                case MUL -> { consumeToken(); v = createAstBinary(v, filter(true), REPEAT_OR_MUL); }
-                case DIV -> { consumeToken(); v = createAstBinary(v, filter(true), AstBinary.DIV); }
-                case MOD -> { consumeToken(); v = createAstBinary(v, filter(true), AstBinary.MOD); }
+                case MUL -> {
+                    consumeToken();
+                    v = createAstBinary(v, filter(true), REPEAT_OR_MUL);
+                }
+                case DIV -> {
+                    consumeToken();
+                    v = createAstBinary(v, filter(true), AstBinary.DIV);
+                }
+                case MOD -> {
+                    consumeToken();
+                    v = createAstBinary(v, filter(true), AstBinary.MOD);
+                }
                 case EXTENSION -> {
                     if (getExtensionHandler(getToken()).getExtensionPoint() != ExtensionPoint.MUL) return v;
                     v = getExtensionHandler(consumeToken()).createAstNode(v, filter(true));
                 }
-                default -> { return v; }
+                default -> {
+                    return v;
+                }
             }
         }
     }
@@ -156,7 +188,8 @@ final class PyParser extends ExtendedParser {
                     String name = consumeToken(Symbol.IDENTIFIER).getImage();
                     AstDot dot = createAstDot(v, name, lvalue);
                     v = getToken().getSymbol() == Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
-                            ? createAstMethod(dot, params()) : dot;
+                            ? createAstMethod(dot, params())
+                            : dot;
                 }
                 case LBRACK -> {
                     consumeToken();
@@ -173,12 +206,17 @@ final class PyParser extends ExtendedParser {
                         v = new AstSlice(v, start, stop, step);
                     } else {
                         consumeToken(Symbol.RBRACK);
-                        AstBracket bracket = createAstBracket(v, start, lvalue, !context.isEnabled(Builder.Feature.NULL_PROPERTIES));
-                        v = getToken().getSymbol() == Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
-                                ? createAstMethod(bracket, params()) : bracket;
+                        AstBracket bracket =
+                                createAstBracket(v, start, lvalue, !context.isEnabled(Builder.Feature.NULL_PROPERTIES));
+                        v = getToken().getSymbol() == Symbol.LPAREN
+                                        && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
+                                ? createAstMethod(bracket, params())
+                                : bracket;
                     }
                 }
-                default -> { return v; }
+                default -> {
+                    return v;
+                }
             }
         }
     }
@@ -192,14 +230,18 @@ final class PyParser extends ExtendedParser {
         }
 
         @Override
-        public String toString() { return "*"; }
+        public String toString() {
+            return "*";
+        }
     };
 
     private static boolean isWhole(Object o) {
         return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte;
     }
 
-    private static String repeat(String s, int n) { return n <= 0 ? "" : s.repeat(n); }
+    private static String repeat(String s, int n) {
+        return n <= 0 ? "" : s.repeat(n);
+    }
 
     /** {@code base[start:stop:step]} with Python's semantics on lists, tuples and strings. */
     static final class AstSlice extends AstRightValue {
@@ -216,7 +258,9 @@ final class PyParser extends ExtendedParser {
         public Object eval(Bindings bindings, ELContext context) {
             Object b = base.eval(bindings, context);
             if (b == null) return null;
-            Integer from = index(start, bindings, context), to = index(stop, bindings, context), by = index(step, bindings, context);
+            Integer from = index(start, bindings, context),
+                    to = index(stop, bindings, context),
+                    by = index(step, bindings, context);
             int stride = by == null ? 1 : by;
             if (stride == 0) throw new ELException("slice step cannot be zero");
             if (b instanceof CharSequence s) {
@@ -264,14 +308,24 @@ final class PyParser extends ExtendedParser {
         }
 
         @Override
-        public String toString() { return "[:]"; }
+        public String toString() {
+            return "[:]";
+        }
 
         @Override
-        public int getCardinality() { return 4; }
+        public int getCardinality() {
+            return 4;
+        }
 
         @Override
         public AstNode getChild(int i) {
-            return switch (i) { case 0 -> base; case 1 -> start; case 2 -> stop; case 3 -> step; default -> null; };
+            return switch (i) {
+                case 0 -> base;
+                case 1 -> start;
+                case 2 -> stop;
+                case 3 -> step;
+                default -> null;
+            };
         }
     }
 }

@@ -10,5 +10,7 @@ public final class TemplateException extends RuntimeException {
     }
 
     /** The template itself called {@code raise_exception}: the conversation is wrong, not the engine. */
-    public boolean raised() { return raised; }
+    public boolean raised() {
+        return raised;
+    }
 }

@@ -1,14 +1,11 @@
 package dev.edgeai.engine.hub;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.engine.LoadedModel;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,8 +18,10 @@ import java.security.MessageDigest;
 import java.util.*;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A local server speaks the hub's tree and resolve API over the Llama fixture. */
 class HubDownloaderTest {
@@ -32,12 +31,14 @@ class HubDownloaderTest {
 
     HttpServer server;
     final Map<String, byte[]> served = new TreeMap<>();
-    final Map<String, byte[]> listed = new TreeMap<>();   // what the tree API describes (sizes, checksums)
+    final Map<String, byte[]> listed = new TreeMap<>(); // what the tree API describes (sizes, checksums)
     final List<String> ranges = new CopyOnWriteArrayList<>();
     volatile String cutFile;
     volatile int cutAfter;
     volatile boolean stallInsteadOfCut;
-    @TempDir Path cache;
+
+    @TempDir
+    Path cache;
 
     @BeforeEach
     void start() throws IOException {
@@ -50,12 +51,16 @@ class HubDownloaderTest {
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());   // a stalled handler must not block the next request
+        server.setExecutor(
+                java.util.concurrent.Executors
+                        .newCachedThreadPool()); // a stalled handler must not block the next request
         server.start();
     }
 
     @AfterEach
-    void stop() { server.stop(0); }
+    void stop() {
+        server.stop(0);
+    }
 
     ModelStore store() {
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -66,7 +71,8 @@ class HubDownloaderTest {
     void downloadsVerifiesAndLoads() throws Exception {
         Path folder = store().resolve(REPO);
         assertEquals(cache.resolve("test-org/tiny-llama"), folder);
-        for (var e : served.entrySet()) assertArrayEquals(e.getValue(), Files.readAllBytes(folder.resolve(e.getKey())), e.getKey());
+        for (var e : served.entrySet())
+            assertArrayEquals(e.getValue(), Files.readAllBytes(folder.resolve(e.getKey())), e.getKey());
         assertFalse(Files.exists(cache.resolve("test-org/tiny-llama.incomplete")));
         try (LoadedModel m = LoadedModel.load(folder)) {
             assertEquals("tiny-llama", m.id());
@@ -89,7 +95,8 @@ class HubDownloaderTest {
         cutAfter = 50_000;
         stallInsteadOfCut = true;
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        var store = new ModelStore(cache, null, new HubDownloader(endpoint, "secret", false, "", java.time.Duration.ofMillis(300)));
+        var store = new ModelStore(
+                cache, null, new HubDownloader(endpoint, "secret", false, "", java.time.Duration.ofMillis(300)));
         long t0 = System.nanoTime();
         Path folder = store.resolve(REPO);
         assertArrayEquals(served.get("model.onnx.data"), Files.readAllBytes(folder.resolve("model.onnx.data")));
@@ -107,7 +114,9 @@ class HubDownloaderTest {
         assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("checksum"), e.getMessage());
         assertFalse(Files.exists(cache.resolve("test-org/tiny-llama")));
         try (Stream<Path> s = Files.walk(cache)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("tokenizer.json")), "no corrupt file or .part left");
+            assertTrue(
+                    s.noneMatch(p -> p.getFileName().toString().startsWith("tokenizer.json")),
+                    "no corrupt file or .part left");
         }
     }
 
@@ -116,31 +125,60 @@ class HubDownloaderTest {
         served.remove("tokenizer_config.json");
         ChatException e = assertThrows(ChatException.class, () -> store().resolve(REPO));
         assertEquals(ChatException.Kind.UNKNOWN_MODEL, e.kind());
-        assertTrue(e.getMessage().contains("404") && e.getMessage().contains("/resolve/main/tokenizer_config.json"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("404") && e.getMessage().contains("/resolve/main/tokenizer_config.json"),
+                e.getMessage());
     }
 
     @Test
     void unreachableHubSaysHowToPlaceFilesByHand() throws Exception {
         int dead;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) { dead = s.getLocalPort(); }
-        var store = new ModelStore(cache, null, new HubDownloader(URI.create("http://127.0.0.1:" + dead), null, false, ""));
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            dead = s.getLocalPort();
+        }
+        var store =
+                new ModelStore(cache, null, new HubDownloader(URI.create("http://127.0.0.1:" + dead), null, false, ""));
         ChatException e = assertThrows(ChatException.class, () -> store.resolve(REPO));
         assertEquals(ChatException.Kind.UNREACHABLE, e.kind());
         String msg = e.getMessage();
         assertTrue(msg.contains("http://127.0.0.1:" + dead + "/api/models/test-org/tiny-llama/tree/main"), msg);
-        assertTrue(msg.contains("by hand") && msg.contains("tokenizer.json") && msg.contains(cache.resolve("test-org/tiny-llama").toString()), msg);
+        assertTrue(
+                msg.contains("by hand")
+                        && msg.contains("tokenizer.json")
+                        && msg.contains(cache.resolve("test-org/tiny-llama").toString()),
+                msg);
     }
 
     @Test
     void optimumSelectionTakesOneVariantItsDataAndSideFiles() {
         var d = new HubDownloader(URI.create("http://x"), null, false, "");
-        List<HubFile> all = Stream.of("README.md", "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                "special_tokens_map.json", "merges.txt", "onnx/model.onnx", "onnx/model.onnx_data", "onnx/model_q4.onnx",
-                "onnx/model_q4.onnx_data", "onnx/model_fp16.onnx", "onnx/model_q4f16.onnx")
-                .map(p -> new HubFile(p, 1, null, null)).toList();
+        List<HubFile> all = Stream.of(
+                        "README.md",
+                        "config.json",
+                        "generation_config.json",
+                        "tokenizer.json",
+                        "tokenizer_config.json",
+                        "special_tokens_map.json",
+                        "merges.txt",
+                        "onnx/model.onnx",
+                        "onnx/model.onnx_data",
+                        "onnx/model_q4.onnx",
+                        "onnx/model_q4.onnx_data",
+                        "onnx/model_fp16.onnx",
+                        "onnx/model_q4f16.onnx")
+                .map(p -> new HubFile(p, 1, null, null))
+                .toList();
         var sel = d.select(all, "org/m");
-        assertEquals(List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                "special_tokens_map.json", "onnx/model_q4.onnx", "onnx/model_q4.onnx_data"), sel.files().stream().map(HubFile::path).toList());
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "generation_config.json",
+                        "tokenizer.json",
+                        "tokenizer_config.json",
+                        "special_tokens_map.json",
+                        "onnx/model_q4.onnx",
+                        "onnx/model_q4.onnx_data"),
+                sel.files().stream().map(HubFile::path).toList());
         var int8 = new HubDownloader(URI.create("http://x"), null, false, "fp16").select(all, "org/m");
         assertTrue(int8.files().stream().anyMatch(f -> f.path().equals("onnx/model_fp16.onnx")));
     }
@@ -148,10 +186,16 @@ class HubDownloaderTest {
     @Test
     void genaiSelectionTakesTheCpuInt4Folder() {
         var d = new HubDownloader(URI.create("http://x"), null, false, "");
-        List<HubFile> all = Stream.of("README.md", "gpu/gpu-int4-awq/genai_config.json", "gpu/gpu-int4-awq/model.onnx",
-                "cpu_and_mobile/cpu-int4-rtn-block-32/genai_config.json", "cpu_and_mobile/cpu-int4-rtn-block-32/model.onnx",
-                "cpu_and_mobile/cpu-int4-rtn-block-32/model.onnx.data", "cpu_and_mobile/cpu-int4-rtn-block-32/tokenizer.json")
-                .map(p -> new HubFile(p, 1, null, null)).toList();
+        List<HubFile> all = Stream.of(
+                        "README.md",
+                        "gpu/gpu-int4-awq/genai_config.json",
+                        "gpu/gpu-int4-awq/model.onnx",
+                        "cpu_and_mobile/cpu-int4-rtn-block-32/genai_config.json",
+                        "cpu_and_mobile/cpu-int4-rtn-block-32/model.onnx",
+                        "cpu_and_mobile/cpu-int4-rtn-block-32/model.onnx.data",
+                        "cpu_and_mobile/cpu-int4-rtn-block-32/tokenizer.json")
+                .map(p -> new HubFile(p, 1, null, null))
+                .toList();
         var sel = d.select(all, "org/m");
         assertEquals("cpu_and_mobile/cpu-int4-rtn-block-32/", sel.prefix());
         assertEquals(4, sel.files().size());
@@ -162,18 +206,33 @@ class HubDownloaderTest {
         String path = ex.getRequestURI().getPath();
         String tree = "/api/models/" + REPO + "/tree/main";
         String resolve = "/" + REPO + "/resolve/main/";
-        if (!"Bearer secret".equals(ex.getRequestHeaders().getFirst("Authorization"))) { send(ex, 401, new byte[0]); return; }
+        if (!"Bearer secret".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, new byte[0]);
+            return;
+        }
         if (path.equals(tree)) {
             StringBuilder sb = new StringBuilder("[");
             for (var e : listed.entrySet()) {
                 if (sb.length() > 1) sb.append(',');
                 byte[] b = e.getValue();
                 if (LFS.contains(e.getKey()))
-                    sb.append("{\"type\":\"file\",\"oid\":\"x\",\"size\":").append(b.length).append(",\"path\":\"").append(e.getKey())
-                            .append("\",\"lfs\":{\"oid\":\"").append(hash("SHA-256", b, false)).append("\",\"size\":").append(b.length).append(",\"pointerSize\":134}}");
+                    sb.append("{\"type\":\"file\",\"oid\":\"x\",\"size\":")
+                            .append(b.length)
+                            .append(",\"path\":\"")
+                            .append(e.getKey())
+                            .append("\",\"lfs\":{\"oid\":\"")
+                            .append(hash("SHA-256", b, false))
+                            .append("\",\"size\":")
+                            .append(b.length)
+                            .append(",\"pointerSize\":134}}");
                 else
-                    sb.append("{\"type\":\"file\",\"oid\":\"").append(hash("SHA-1", b, true)).append("\",\"size\":").append(b.length)
-                            .append(",\"path\":\"").append(e.getKey()).append("\"}");
+                    sb.append("{\"type\":\"file\",\"oid\":\"")
+                            .append(hash("SHA-1", b, true))
+                            .append("\",\"size\":")
+                            .append(b.length)
+                            .append(",\"path\":\"")
+                            .append(e.getKey())
+                            .append("\"}");
             }
             send(ex, 200, sb.append("]").toString().getBytes(StandardCharsets.UTF_8));
         } else if (path.startsWith(resolve) && served.containsKey(path.substring(resolve.length()))) {
@@ -183,7 +242,8 @@ class HubDownloaderTest {
             if (range != null) {
                 ranges.add(range);
                 int from = Integer.parseInt(range.substring("bytes=".length(), range.indexOf('-')));
-                ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+                ex.getResponseHeaders()
+                        .add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
                 send(ex, 206, Arrays.copyOfRange(body, from, body.length));
             } else if (name.equals(cutFile)) {
                 cutFile = null;
@@ -191,7 +251,7 @@ class HubDownloaderTest {
                 OutputStream out = ex.getResponseBody();
                 out.write(body, 0, cutAfter);
                 out.flush();
-                if (stallInsteadOfCut) {   // headers and some bytes, then silence: the client must give up and resume
+                if (stallInsteadOfCut) { // headers and some bytes, then silence: the client must give up and resume
                     try {
                         Thread.sleep(10_000);
                     } catch (InterruptedException ignored) {
@@ -210,7 +270,9 @@ class HubDownloaderTest {
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) { out.write(body); }
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     static String hash(String alg, byte[] b, boolean gitBlob) {
