@@ -1,6 +1,5 @@
 package dev.edgeai.cli;
 
-import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.EndpointUrl;
@@ -63,11 +62,6 @@ public class BackendOptions {
     public ClientSettings client() {
         EndpointUrl.check(endpoint);
         return new ClientSettings(connectTimeout, timeout, maxRetries);
-    }
-
-    /** Discovers a server (or uses --endpoint) and connects to it. */
-    public ChatBackend open(PrintStream log) {
-        return Backends.open(endpoint, client(), verbose, log);
     }
 
     /**
