@@ -11,17 +11,17 @@ import dev.edgeai.agents.Team;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.DocsOptions;
+import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.cli.ModelPairOptions;
 import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.retrieval.Retriever;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,13 +44,7 @@ public class agents implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "TASK", description = "The task (default: a latency and quantization briefing).")
     String task;
 
-    @Option(names = "--slm", defaultValue = "${env:SLM_ALIAS:-phi-4-mini}",
-            description = "Small model: researcher and writer (env SLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String slm;
-
-    @Option(names = "--llm", defaultValue = "${env:LLM_ALIAS:-gpt-oss-20b}",
-            description = "Large model: planner and reviewer (env LLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String llm;
+    @Mixin ModelPairOptions models;   // the small model researches and writes, the large one plans and reviews
 
     @Option(names = "--rounds", defaultValue = "${env:AGENTS_ROUNDS:-2}",
             description = "Drafts the writer may produce; the reviewer can send back rounds-1 times (env AGENTS_ROUNDS; default: ${DEFAULT-VALUE}).")
@@ -60,27 +54,12 @@ public class agents implements Callable<Integer> {
             description = "Sub-questions researched at most (env AGENTS_SUBTASKS; default: ${DEFAULT-VALUE}).")
     int subtasks;
 
-    @Option(names = "--docs", defaultValue = "${env:DOCS_DIR:-data/docs}",
-            description = "Folder the researcher retrieves from (env DOCS_DIR; default: ${DEFAULT-VALUE}).")
-    Path docs;
+    @Mixin DocsOptions docs;
 
     @Option(names = "--top-k", defaultValue = "3", description = "Passages per sub-question (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--max-tokens", defaultValue = "${env:AGENTS_MAX_TOKENS:-256}",
-            description = "Max tokens per step (env AGENTS_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature, 0 = greedy (default: ${DEFAULT-VALUE}).")
-    double temperature;
-
-    @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process: a folder, "
-            + "Foundry cache id or hub repo (env SLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
-    String modelSlm;
-
-    @Option(names = "--model-llm", defaultValue = "${env:LLM_MODEL}", description = "Run the large model in-process, like "
-            + "--model-slm (env LLM_MODEL). Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
-    String modelLlm;
+    @Mixin GenerationOptions gen = GenerationOptions.defaults(256, 0.0, null);
 
     @Mixin BackendOptions backendOptions;
     @Mixin ResultsOptions results;
@@ -93,22 +72,19 @@ public class agents implements Callable<Integer> {
     public Integer call() throws Exception {
         String theTask = task == null ? Orchestrator.DEFAULT_TASK : task;
         var options = new Orchestrator.Options(rounds, subtasks, topK, 600);     // validate before any loading
-        Team.of(slm, llm, subtasks, maxTokens, temperature);
-        if (!Files.isDirectory(docs)) throw new IllegalArgumentException("docs folder not found: " + docs + " (use --docs DIR)");
+        Team.of(models.slmName(), models.llmName(), subtasks, gen.maxTokens(), gen.temperature());
+        Path docsDir = docs.dir();
         Path out = results.dir();
-        Retriever retriever = Retriever.open(docs);
+        Retriever retriever = Retriever.open(docsDir);
         System.err.println("docs: " + retriever.status().message());
-        boolean embedded = modelSlm != null || modelLlm != null;
-        List<String> fallback = List.of(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO,
-                modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
-        List<String> modelOptions = List.of("--model-slm", "--model-llm");
-        Backends.Selection sel = embedded ? Backends.embedded(fallback, modelOptions, System.err)
-                : backendOptions.openOrEmbedded(fallback, modelOptions, System.err);
-        if (sel.embedded()) { slm = sel.modelIds().get(0); llm = sel.modelIds().get(1); }
+        Backends.Chosen chosen = models.open(backendOptions, System.err);
+        String slm = chosen.id(0);
+        String llm = chosen.id(1);
         String started = Instant.now().toString();
-        try (ChatBackend backend = sel.backend()) {
+        try (ChatBackend backend = chosen.backend()) {
             System.err.println("task: " + theTask);
-            AgentRun run = new Orchestrator(backend, Team.of(slm, llm, subtasks, maxTokens, temperature), retriever, options)
+            Team team = Team.of(slm, llm, subtasks, gen.maxTokens(), gen.temperature()).withSeed(gen.seed());
+            AgentRun run = new Orchestrator(backend, team, retriever, options)
                     .run(theTask, step -> System.err.println(AgentReport.line(step)));
             System.out.print(AgentReport.table(run.steps()));
             System.out.println();
@@ -116,11 +92,12 @@ public class agents implements Callable<Integer> {
                     : run.ok() ? "Answer (NOT accepted: the round limit of " + run.maxRounds() + " was reached):" : "No accepted answer.");
             if (run.answer() != null) System.out.println(run.answer());
             Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("slm", slm);
-            recorded.put("llm", llm);
-            recorded.put("max_tokens", maxTokens);
-            recorded.put("temperature", temperature);
-            recorded.put("docs", docs.toString());
+            recorded.put("slm", chosen.picks().get(0).label());
+            recorded.put("llm", chosen.picks().get(1).label());
+            recorded.put("max_tokens", gen.maxTokens());
+            recorded.put("temperature", gen.temperature());
+            if (gen.seed() != null) recorded.put("seed", gen.seed());
+            recorded.put("docs", docsDir.toString());
             RunResult result = AgentReport.toResult("agents", run, backend.info(), recorded, started);
             System.err.println("results: " + ResultsFile.write(ResultsFile.newPath(out, "agents"), result));
             if (!run.ok()) System.err.println("error: " + run.error());

@@ -12,14 +12,17 @@ import dev.edgeai.bench.PromptSet;
 import dev.edgeai.bench.ResultPrinter;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.charts.HtmlReport;
+import dev.edgeai.chat.Terminal;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
+import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.cli.ModelPairOptions;
 import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.cli.SaveOnInterrupt;
-import dev.edgeai.chat.Terminal;
 import dev.edgeai.client.NonStreamingBackend;
-import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunResult;
@@ -43,9 +46,11 @@ import picocli.CommandLine.Option;
                 "  ./jbang scripts/benchmark.java --embedded --models ~/models/Qwen2.5-0.5B-Instruct,onnx-community/Qwen2.5-1.5B-Instruct",
                 "  ./jbang scripts/benchmark.java --compare data/results/old.json data/results/new.json"})
 public class benchmark implements Callable<Integer> {
-    @Option(names = "--models", split = ",", defaultValue = "${env:BENCH_MODELS:-phi-4-mini,gpt-oss-20b}",
-            description = "Comma-separated model ids or aliases (env BENCH_MODELS; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models", split = ",", defaultValue = "${env:BENCH_MODELS}", paramLabel = "MODEL",
+            description = "Comma-separated model ids or aliases, instead of the --slm/--llm pair (env BENCH_MODELS).")
     List<String> models;
+
+    @Mixin ModelPairOptions pair;
 
     @Option(names = "--rounds", defaultValue = "${env:BENCH_ROUNDS:-3}",
             description = "Measured rounds over the prompt set per model and concurrency (env BENCH_ROUNDS; default: ${DEFAULT-VALUE}).")
@@ -73,19 +78,15 @@ public class benchmark implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed warmup requests per model (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--max-tokens", defaultValue = "${env:BENCH_MAX_TOKENS:-128}",
-            description = "Max tokens per answer, overrides the prompt set (env BENCH_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature (default: ${DEFAULT-VALUE}, greedy).")
-    double temperature;
+    @Mixin GenerationOptions gen = GenerationOptions.defaults(128, 0.0, null);   // max tokens override the prompt set
 
     @Option(names = "--concurrency", split = ",", defaultValue = "1",
             description = "Concurrency levels to sweep, e.g. 1,2,4,8 (default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
     @Option(names = "--embedded", description = "Run the models in-process on the embedded ONNX Runtime engine: --models are then "
-            + "model folders, Foundry Local cache ids or Hugging Face repo ids (implied when every model is a folder).")
+            + "model folders, Foundry Local cache ids or Hugging Face repo ids (implied when every model is a folder); "
+            + "without --models, the pair's in-process defaults.")
     boolean embedded;
 
     @Option(names = {"-o", "--format"}, defaultValue = "md", description = "Console table: md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
@@ -115,17 +116,21 @@ public class benchmark implements Callable<Integer> {
             System.out.print(c.toMarkdown());
             return 0;
         }
-        if (models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
+        if (models != null && (models.isEmpty() || models.stream().anyMatch(String::isBlank))) {
             throw new IllegalArgumentException("no models given: set --models or BENCH_MODELS, e.g. phi-4-mini,qwen2.5-7b");
         }
-        PromptSet set = prompt != null && !prompt.isBlank() ? PromptSet.single("bench", prompt, maxTokens) : PromptSet.load(prompts);
+        PromptSet set = prompt != null && !prompt.isBlank()
+                ? PromptSet.single("bench", prompt, gen.maxTokens()) : PromptSet.load(prompts);
         ResultPrinter printer = ResultPrinter.forFormat(format);
-        config(set, models);   // bad rounds/concurrency/... fail here, before any server is contacted
+        config(set, models != null ? models : List.of(pair.slmName(), pair.llmName()));   // fails before any request
         Path out = results.dir();
-        var selection = backend.select(models.stream().map(String::trim).toList(), "--embedded --models", embedded, System.err);
-        try (ChatBackend found = selection.backend()) {
-            var available = found.models();
-            List<String> ids = selection.modelIds().stream().map(m -> ModelResolver.resolve(m, available)).toList();
+        List<ModelChoice.Want> wants = models == null ? pair.wants(embedded) : models.stream()
+                .map(m -> ModelChoice.Want.of("model", ModelChoice.Size.SMALL, m.trim(), null, "--models")
+                        .inProcess(embedded ? m.trim() : null, "--embedded --models"))
+                .toList();
+        Backends.Chosen chosen = backend.choose(wants, System.err);
+        try (ChatBackend found = chosen.backend()) {
+            List<String> ids = chosen.ids().stream().distinct().toList();
             ChatBackend chat = stream ? found : new NonStreamingBackend(found);
             BenchConfig cfg = config(set, ids);
 
@@ -164,8 +169,8 @@ public class benchmark implements Callable<Integer> {
     }
 
     BenchConfig config(PromptSet set, List<String> ids) {
-        BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(maxTokens).temperature(temperature)
-                .concurrency(concurrency).tool("benchmark");
+        BenchConfig.Builder b = BenchConfig.builder(set, ids).warmup(warmup).maxTokens(gen.maxTokens())
+                .temperature(gen.temperature()).seed(gen.seed()).concurrency(concurrency).tool("benchmark");
         if (requests != null) b.rounds(null).requests(requests);
         else if (duration != null) b.rounds(null).duration(duration);
         else b.rounds(rounds);

@@ -7,8 +7,11 @@
 import dev.edgeai.charts.HtmlReport;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.DocsOptions;
+import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.cli.ModelPairOptions;
 import dev.edgeai.cli.ResultsOptions;
-import dev.edgeai.engine.hub.ModelStore;
+import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.eval.Costs;
 import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.eval.EvalTable;
@@ -22,7 +25,6 @@ import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.retrieval.Retriever;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +46,9 @@ import picocli.CommandLine.Option;
                 "  SLM_ALIAS=phi-4-mini LLM_ALIAS=qwen2.5-7b ./jbang scripts/evaluate.java --limit 10 --escalate-topics license,price",
                 "  ./jbang scripts/evaluate.java --model-slm ~/models/Qwen2.5-0.5B-Instruct --model-llm onnx-community/Qwen2.5-1.5B-Instruct"})
 public class evaluate implements Callable<Integer> {
-    @Option(names = "--slm", defaultValue = "${env:SLM_ALIAS:-phi-4-mini}", description = "Small model (env SLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String slm;
+    @Mixin ModelPairOptions pair;
 
-    @Option(names = "--llm", defaultValue = "${env:LLM_ALIAS:-gpt-oss-20b}", description = "Large model (env LLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String llm;
-
-    @Option(names = "--models", split = ",", defaultValue = "${env:EVAL_MODELS}",
+    @Option(names = "--models", split = ",", defaultValue = "${env:EVAL_MODELS}", paramLabel = "MODEL",
             description = "Instead of --slm/--llm: models to evaluate, smallest first; the pipelines use the first and the last (env EVAL_MODELS).")
     List<String> models;
 
@@ -93,14 +91,7 @@ public class evaluate implements Callable<Integer> {
     @Option(names = "--escalate-refusal", arity = "1", defaultValue = "true", converter = Flags.Converter.class, description = "Escalate refusals (default: ${DEFAULT-VALUE}).")
     boolean onRefusal;
 
-    @Option(names = "--max-tokens", defaultValue = "${env:EVAL_MAX_TOKENS:-256}", description = "Max tokens per answer (env EVAL_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature (default: ${DEFAULT-VALUE}, greedy).")
-    double temperature;
-
-    @Option(names = "--seed", defaultValue = "${env:EVAL_SEED:-42}", description = "Sampling seed (env EVAL_SEED; default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin GenerationOptions gen = GenerationOptions.defaults(256, 0.0, 42L);
 
     @Option(names = "--prices", defaultValue = "data/prices.json", description = "Cloud prices per 1M tokens (default: ${DEFAULT-VALUE}).")
     Path prices;
@@ -111,16 +102,7 @@ public class evaluate implements Callable<Integer> {
     @Option(names = "--kwh-price", defaultValue = "${env:EVAL_KWH_PRICE:-0.30}", description = "Electricity price, USD per kWh (env EVAL_KWH_PRICE; default: ${DEFAULT-VALUE}).")
     double kwhPrice;
 
-    @Option(names = "--docs", defaultValue = "data/docs", description = "Documents for retrieval and grounding (default: ${DEFAULT-VALUE}).")
-    Path docs;
-
-    @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process (folder, Foundry cache id or hub repo; env SLM_MODEL). "
-            + "Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
-    String modelSlm;
-
-    @Option(names = "--model-llm", defaultValue = "${env:LLM_MODEL}", description = "Run the large model in-process, like --model-slm (env LLM_MODEL). "
-            + "Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
-    String modelLlm;
+    @Mixin DocsOptions docs;
 
     @Mixin BackendOptions backendOptions;
     @Mixin ResultsOptions results;
@@ -135,16 +117,20 @@ public class evaluate implements Callable<Integer> {
         var rule = new EscalationRule(onRefusal, minChars, maxWords, topics, minGrounding, minJudge);
         var costs = Costs.load(prices, watts, kwhPrice);
         Path out = results.dir();
-        List<String> wanted = models != null && !models.isEmpty() ? models.stream().map(String::trim).toList() : List.of(slm, llm);
-        List<String> embedded = new ArrayList<>();
-        if (modelSlm != null || modelLlm != null) {
-            embedded.add(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO);
-            embedded.add(modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
-        }
-        Serving serving = Serving.open(backendOptions.endpoint, backendOptions.client(), wanted, embedded,
-                List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO), backendOptions.verbose, System.err);
+        Path docsDir = docs.dir();
+        int maxTokens = gen.maxTokens();
+        double temperature = gen.temperature();
+        if (gen.seed() == null)
+            throw new IllegalArgumentException("--seed none: an evaluation needs a seed (repeatable answers)");
+        long seed = gen.seed();
+        List<ModelChoice.Want> wants = models != null && !models.isEmpty()
+                ? models.stream()
+                        .map(m -> ModelChoice.Want.of("model", ModelChoice.Size.SMALL, m.trim(), null, "--models"))
+                        .toList()
+                : pair.wants();
+        Serving serving = Serving.open(() -> backendOptions.choose(wants, System.err), System.err);
         try (var backend = serving.backend()) {
-            Retriever retriever = Retriever.open(docs);
+            Retriever retriever = Retriever.open(docsDir);
             var caller = new ModelCaller(backend, maxTokens, temperature, seed, serving.process());
             Judge j = judge == null || judge.isBlank() ? null : new Judge(caller, judge, judgeCache);
             Map<String, Object> recorded = new LinkedHashMap<>();
@@ -153,7 +139,7 @@ public class evaluate implements Callable<Integer> {
             recorded.put("max_tokens", maxTokens);
             recorded.put("temperature", temperature);
             recorded.put("seed", seed);
-            recorded.put("docs", docs.toString());
+            recorded.put("docs", docsDir.toString());
             var cfg = new Evaluator.Config(items, serving.models(), hybrid, rag, rule, serving.loads());
             RunResult result = Evaluator.run(caller, retriever, j, costs, cfg, recorded, System.err::println);
             System.out.println("Scores (means over " + items.size() + " questions; score = correct answer, or refusal for traps)");

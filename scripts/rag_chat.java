@@ -5,10 +5,13 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
-import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
-import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.cli.DocsOptions;
+import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.ModelChoice;
+import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
@@ -16,8 +19,8 @@ import dev.edgeai.web.RagChatApp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,19 +43,22 @@ public class rag_chat implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else exposes your documents to the network.")
     String host;
 
-    @Option(names = "--docs", defaultValue = "${env:RAG_DOCS:-data/docs}", description = "Folder of .md/.txt documents (env RAG_DOCS; default: ${DEFAULT-VALUE}).")
-    Path docs;
+    @Mixin DocsOptions docs;
 
     @Option(names = "--data", defaultValue = "data", description = "Where feedback, uploads and results are written (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--model", defaultValue = "${env:RAG_MODEL:-${env:SLM_ALIAS:-phi-4-mini}}",
-            description = "Default model id or alias (env RAG_MODEL, then SLM_ALIAS; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "${env:SLM_ALIAS}",
+            description = "The model that answers, as the server names it or an alias (env SLM_ALIAS; default: "
+                    + ModelChoice.DEFAULT_SLM + " when served, else the smallest served model; with no server found: "
+                    + ModelStore.DEFAULT_SLM_REPO + " in-process).")
     String model;
 
     @Option(names = "--embedded", description = "Run --model in-process on the embedded ONNX Runtime engine (a model folder, "
             + "Foundry Local cache id or Hugging Face repo id; implied when --model is a folder).")
     boolean embedded;
+
+    @Mixin GenerationOptions gen = GenerationOptions.defaults(512, 0.0, null);
 
     @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Mode mode;
@@ -80,9 +86,7 @@ public class rag_chat implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Everything that can be wrong with the command line fails here, as one line, before any loading.
-        if (!Files.isDirectory(docs)) {
-            throw new IllegalArgumentException("--docs " + docs + " is not a folder; pass a folder of .md/.txt files (default: data/docs)");
-        }
+        Path docsDir = docs.dir();
         if (port != 0) {
             try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
                 probe.setReuseAddress(true);
@@ -91,25 +95,24 @@ public class rag_chat implements Callable<Integer> {
                         + "): is another rag_chat running? Pass --port 0 for any free port, or another --port");
             }
         }
-        var selection = backendOptions.select(escalateTo == null ? List.of(model) : List.of(model, escalateTo), "--model", embedded, System.err);
-        ChatBackend backend = selection.backend();
-        if (!selection.embedded()) {
-            List<String> served = backend.models().stream().map(ModelInfo::id).toList();
-            String asked = model;
-            model = ModelResolver.find(model, served).orElseThrow(() -> new IllegalArgumentException("unknown --model '" + asked
-                    + "': " + backend.info().url() + " serves " + (served.isEmpty() ? "no models" : String.join(", ", served))));
-            if (escalateTo != null) {
-                String llm = escalateTo;
-                escalateTo = ModelResolver.find(llm, served).orElseThrow(() -> new IllegalArgumentException("unknown --escalate-to '"
-                        + llm + "': " + backend.info().url() + " serves " + String.join(", ", served)));
-            }
-        } else {
-            model = selection.modelIds().get(0);
-            if (escalateTo != null) escalateTo = selection.modelIds().get(1);
+        var generation = RagChatApp.Config.defaults(data)
+                .withGeneration(gen.maxTokens(), gen.temperature(), gen.seed());
+        List<ModelChoice.Want> wants = new ArrayList<>();
+        wants.add(ModelChoice.Want.of("model", ModelChoice.Size.SMALL, model, ModelChoice.DEFAULT_SLM, "--model")
+                .inProcess(embedded ? (model != null ? model : ModelStore.DEFAULT_SLM_REPO) : null, "--model")
+                .fallback(ModelStore.DEFAULT_SLM_REPO));
+        if (escalateTo != null) {
+            wants.add(ModelChoice.Want.of("escalation", ModelChoice.Size.LARGE, escalateTo, null, "--escalate-to")
+                    .inProcess(embedded ? escalateTo : null, "--escalate-to")
+                    .fallback(ModelStore.DEFAULT_LLM_REPO));
         }
-        Retriever retriever = Retriever.open(docs, Retriever.Options.defaults().withMode(mode).withTopK(topK));
+        Backends.Chosen chosen = backendOptions.choose(wants, System.err);
+        ChatBackend backend = chosen.backend();
+        model = chosen.id(0);
+        if (escalateTo != null) escalateTo = chosen.id(1);
+        Retriever retriever = Retriever.open(docsDir, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
-        var cfg = RagChatApp.Config.defaults(data).withHost(host).withPort(port).withModel(model).withFallback(fallback)
+        var cfg = generation.withHost(host).withPort(port).withModel(model).withFallback(fallback)
                 .withMaxUploadBytes(maxUploadKb * 1024);
         cfg = cfg.withSearch(retriever.options().search());
         CountDownLatch stop = new CountDownLatch(1);

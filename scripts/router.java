@@ -11,9 +11,10 @@ import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.cli.ModelPairOptions;
 import dev.edgeai.cli.ResultsOptions;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.retrieval.Embedder;
@@ -25,7 +26,6 @@ import dev.edgeai.router.Router;
 import dev.edgeai.router.RouterEval;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,11 +49,7 @@ public class router implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "A prompt to route (none: route the labelled set).")
     String prompt;
 
-    @Option(names = "--slm", defaultValue = "${env:SLM_ALIAS:-phi-4-mini}", description = "Small model (env SLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String slm;
-
-    @Option(names = "--llm", defaultValue = "${env:LLM_ALIAS:-gpt-oss-20b}", description = "Large model (env LLM_ALIAS; default: ${DEFAULT-VALUE}).")
-    String llm;
+    @Mixin ModelPairOptions models;
 
     @Option(names = "--pipeline", description = "Run PROMPT as a task: plan → execute each step → review, routing every step.")
     boolean pipeline;
@@ -65,23 +61,15 @@ public class router implements Callable<Integer> {
             description = "Answer at most this many labelled prompts, spread over the set (env ROUTER_LIMIT; 0 = all).")
     int limit;
 
-    @Option(names = "--max-tokens", defaultValue = "${env:ROUTER_MAX_TOKENS:-128}",
-            description = "Max tokens per answer (env ROUTER_MAX_TOKENS; default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Mixin GenerationOptions gen = GenerationOptions.defaults(128, 0.0, null);
 
-    @Option(names = "--catalog", defaultValue = "data/models.json", description = "Model catalog (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--catalog", defaultValue = "data/models.json",
+            description = "Model catalog; a served model it lacks gets a default entry, costs unknown "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path catalog;
 
     @Option(names = "--labelled", defaultValue = "data/router", description = "Labelled prompts, a .jsonl file or a folder of them (default: ${DEFAULT-VALUE}).")
     Path labelled;
-
-    @Option(names = "--model-slm", defaultValue = "${env:SLM_MODEL}", description = "Run the small model in-process (env SLM_MODEL). "
-            + "Default when no server is found: " + ModelStore.DEFAULT_SLM_REPO + ".")
-    String modelSlm;
-
-    @Option(names = "--model-llm", defaultValue = "${env:LLM_MODEL}", description = "Run the large model in-process (env LLM_MODEL). "
-            + "Default when no server is found: " + ModelStore.DEFAULT_LLM_REPO + ".")
-    String modelLlm;
 
     @Mixin BackendOptions backendOptions;
     @Mixin ResultsOptions results;
@@ -93,26 +81,31 @@ public class router implements Callable<Integer> {
     @Override
     public Integer call() {
         if (pipeline && prompt == null) throw new IllegalArgumentException("--pipeline needs a task: router.java --pipeline \"TASK\"");
-        ModelCatalog models = ModelCatalog.load(catalog);
+        ModelCatalog catalog = ModelCatalog.load(this.catalog);
         var classifier = new IntentClassifier(LabelledPrompt.load(labelled), Embedder.miniLm());
-        Router router = Router.of(models, classifier, slm, llm);          // unknown models fail here, before any loading
+        int maxTokens = gen.maxTokens();
+        double temperature = gen.temperature();
+        if (noRun) {   // no server asked: the models are the catalog's (an unknown name fails here)
+            Router router = Router.of(catalog, classifier, models.slmName(), models.llmName());
+            if (prompt != null && !pipeline) System.out.println(router.route(prompt).explain());
+            if (prompt == null) System.out.print(RouterEval.table(RouterEval.classify(router)));
+            return 0;
+        }
+        Path out = pipeline || prompt == null ? results.dir() : null;   // before loading: only these runs write results
+        Backends.Chosen chosen = backendOptions.choose(models.wants(), catalog::paramsB, System.err);
+        // Named as asked (phi-4-mini) or as picked (the served id); a model the catalog lacks gets a default entry.
+        Router router =
+                Router.forServed(catalog, classifier, chosen.picks().get(0).label(), chosen.picks().get(1).label());
         if (prompt != null && !pipeline) System.out.println(router.route(prompt).explain());
         RouterEval.Report report = prompt == null ? RouterEval.classify(router) : null;
         if (report != null) System.out.print(RouterEval.table(report));
-        if (noRun) return 0;
-        Path out = pipeline || prompt == null ? results.dir() : null;   // before loading: only these runs write results
-
-        boolean embedded = modelSlm != null || modelLlm != null;
-        List<String> fallback = List.of(modelSlm != null ? modelSlm : ModelStore.DEFAULT_SLM_REPO, modelLlm != null ? modelLlm : ModelStore.DEFAULT_LLM_REPO);
-        List<String> modelOptions = List.of("--model-slm", "--model-llm");
-        Backends.Selection sel = embedded ? Backends.embedded(fallback, modelOptions, System.err) : backendOptions.openOrEmbedded(fallback, modelOptions, System.err);
-        if (sel.embedded()) router = Router.of(models, classifier, sel.modelIds().get(0), sel.modelIds().get(1));
-        router = router.resolve(sel.backend().models());
+        router = router.resolve(chosen.backend().models());
         Map<String, Object> recorded = Map.of("slm", router.inPlay().get(0).name(), "llm", router.inPlay().get(1).name(), "labelled", labelled.toString());
         String started = Instant.now().toString();
-        try (ChatBackend backend = sel.backend()) {
+        try (ChatBackend backend = chosen.backend()) {
             if (pipeline) {
-                AgentRun run = new RoutedPipeline(backend, router, 3, maxTokens).run(prompt, s -> System.err.println(AgentReport.line(s)));
+                AgentRun run = new RoutedPipeline(backend, router, 3, maxTokens, temperature, gen.seed())
+                        .run(prompt, s -> System.err.println(AgentReport.line(s)));
                 System.out.print(AgentReport.table(run.steps()));
                 System.out.println((run.accepted() ? "\nResult (approved by the reviewer):\n" : "\nResult (not approved):\n") + run.answer());
                 RunResult r = AgentReport.toResult("router_pipeline", run, backend.info(), recorded, started);
@@ -122,14 +115,19 @@ public class router implements Callable<Integer> {
             }
             if (prompt != null) {
                 Router.Decision d = router.route(prompt);
-                ChatResult r = backend.chat(ChatRequest.builder(d.target().name()).user(prompt).maxTokens(maxTokens).temperature(0.0).build());
-                System.out.printf("%nanswer from %s (TTFT %.0f ms, E2E %.0f ms, tokens %d→%d%s, emulated cost $%.6f):%n%s%n", r.model(),
-                        r.timings().ttftMs(), r.timings().e2eMs(), r.usage().promptTokens(), r.usage().completionTokens(),
-                        r.usage().estimated() ? " est." : "", d.target().entry().cost(r.usage().promptTokens(), r.usage().completionTokens()),
+                ChatResult r = backend.chat(ChatRequest.builder(d.target().name()).user(prompt).maxTokens(maxTokens)
+                        .temperature(temperature).seed(gen.seed()).build());
+                double cost = d.target().entry().cost(r.usage().promptTokens(), r.usage().completionTokens());
+                System.out.printf("%nanswer from %s (TTFT %.0f ms, E2E %.0f ms, tokens %d→%d%s, emulated cost %s):"
+                                + "%n%s%n",
+                        r.model(), r.timings().ttftMs(), r.timings().e2eMs(), r.usage().promptTokens(),
+                        r.usage().completionTokens(), r.usage().estimated() ? " est." : "",
+                        Double.isNaN(cost) ? "unknown" : String.format("$%.6f", cost),
                         r.text().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", ""));
                 return 0;
             }
-            RunResult run = RouterEval.measure(backend, router, report.spread(limit), maxTokens, recorded, System.err::println);
+            RunResult run = RouterEval.measure(backend, router, report.spread(limit), maxTokens, temperature,
+                    gen.seed(), recorded, System.err::println);
             System.out.println();
             System.out.print(RouterEval.costTable(RouterEval.compare(run)));
             System.err.println("results: " + ResultsFile.write(ResultsFile.newPath(out, "router"), run));

@@ -5,6 +5,7 @@
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.cli.Cli;
+import dev.edgeai.cli.Durations;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
@@ -63,9 +64,11 @@ public class serve implements Callable<Integer> {
             description = "Requests that may wait per model; one more is answered 429 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
-    @Option(names = "--timeout", defaultValue = "600",
-            description = "Seconds a request may take from arrival (queue included) to its last token (default: ${DEFAULT-VALUE}).")
-    long timeoutS;
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "${env:EDGEAI_REQUEST_TIMEOUT:-600s}",
+            converter = Durations.class,
+            description = "Longest a request may take from arrival (queue included) to its last token; 30s, 10m "
+                    + "(env EDGEAI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
+    Duration requestTimeout;
 
     @Option(names = {"-v", "--verbose"}, description = "Log one line per request and show full errors.")
     boolean verbose;
@@ -77,7 +80,9 @@ public class serve implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
-        if (timeoutS < 1) throw new IllegalArgumentException("--timeout must be at least 1 second, was " + timeoutS);
+        if (requestTimeout.toMillis() < 1000)
+            throw new IllegalArgumentException("--request-timeout must be at least 1s, was " + requestTimeout.toMillis()
+                    + " ms");
         Map<String, String> wanted = new LinkedHashMap<>();
         for (String a : aliases) {
             int eq = a.indexOf('=');
@@ -96,7 +101,7 @@ public class serve implements Callable<Integer> {
             wanted.putIfAbsent("gpt-oss-20b", ids.get(1));
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
-                .requestTimeout(Duration.ofSeconds(timeoutS)).log(verbose ? System.err : null).extension(DemoPage::mount);
+                .requestTimeout(requestTimeout).log(verbose ? System.err : null).extension(DemoPage::mount);
         wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
         try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
             String url = server.baseUrl();

@@ -1,17 +1,21 @@
 package dev.edgeai.cli;
 
-import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.EndpointUrl;
+import dev.edgeai.discovery.ModelChoice;
+import dev.edgeai.router.ModelCatalog;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Option;
 
 /**
- * The backend options every script shares, defined once: {@code @Mixin BackendOptions backend;} in a script,
- * then {@code backend.select(...)} / {@code backend.open(...)} instead of calling {@link Backends} directly.
+ * The backend options every script shares, defined once: {@code @Mixin BackendOptions backend;} in a script, then
+ * {@code backend.choose(...)} (or a model option group's {@code open(backend, ...)}) instead of calling
+ * {@link Backends} directly.
  */
 public class BackendOptions {
     @Option(
@@ -60,18 +64,15 @@ public class BackendOptions {
         return new ClientSettings(connectTimeout, timeout, maxRetries);
     }
 
-    /** Discovers a server (or uses --endpoint) and connects to it. */
-    public ChatBackend open(PrintStream log) {
-        return Backends.open(endpoint, client(), verbose, log);
+    /**
+     * The backend and a model for every part (see {@link Backends#choose}); served models are sized with the
+     * catalog in data/models.json when it is there.
+     */
+    public Backends.Chosen choose(List<ModelChoice.Want> wants, PrintStream log) {
+        return choose(wants, ModelCatalog.sizes(Path.of("data/models.json")), log);
     }
 
-    /** See {@link Backends#select}; {@code modelOption} is how the script names its models, for error hints. */
-    public Backends.Selection select(List<String> models, String modelOption, boolean embedded, PrintStream log) {
-        return Backends.select(endpoint, client(), models, modelOption, embedded, verbose, log);
-    }
-
-    /** See {@link Backends#openOrEmbedded}; {@code modelOptions} names the option of each fallback model. */
-    public Backends.Selection openOrEmbedded(List<String> fallbackModels, List<String> modelOptions, PrintStream log) {
-        return Backends.openOrEmbedded(endpoint, client(), fallbackModels, modelOptions, verbose, log);
+    public Backends.Chosen choose(List<ModelChoice.Want> wants, ToDoubleFunction<String> knownSize, PrintStream log) {
+        return Backends.choose(endpoint, client(), wants, knownSize, verbose, log);
     }
 }

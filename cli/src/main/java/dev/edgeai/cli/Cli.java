@@ -4,6 +4,7 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.Terminal;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +31,21 @@ public final class Cli {
         cmd.registerConverter(Boolean.class, new Flags.Converter());
         cmd.registerConverter(boolean.class, new Flags.Converter());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Option groups that keep per-script defaults (GenerationOptions) provide them, so help shows them too.
+        List<CommandLine.IDefaultValueProvider> providers = cmd.getCommandSpec().mixins().values().stream()
+                .map(CommandLine.Model.CommandSpec::userObject)
+                .filter(o -> o instanceof CommandLine.IDefaultValueProvider)
+                .map(o -> (CommandLine.IDefaultValueProvider) o)
+                .toList();
+        if (!providers.isEmpty()) {
+            cmd.setDefaultValueProvider(arg -> {
+                for (CommandLine.IDefaultValueProvider p : providers) {
+                    String v = p.defaultValue(arg);
+                    if (v != null) return v;
+                }
+                return null;
+            });
+        }
         cmd.setParameterExceptionHandler(Cli::badOption);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

@@ -1,8 +1,9 @@
 package dev.edgeai.agents;
 
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatResult;
-import dev.edgeai.retrieval.ContextBuilder;
+import dev.edgeai.rag.RagFlow;
 import dev.edgeai.retrieval.Hit;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.retrieval.SearchResult;
@@ -77,20 +78,14 @@ public final class Orchestrator {
             StringBuilder notes = new StringBuilder();
             for (int i = 0; i < subtasks.size(); i++) {
                 String q = subtasks.get(i);
-                String user;
-                String note;
-                if (retriever == null) {
-                    user = "Sub-question: " + q
-                            + "\n\n(no documents are available: answer briefly from general knowledge)";
-                    note = "no retriever";
-                } else {
-                    SearchResult found =
-                            retriever.search(q, retriever.options().search().mode(), options.topK());
-                    user = "Context:\n" + ContextBuilder.context(found.hits(), options.contextChars())
-                            + "\n\nSub-question: " + q;
-                    note = retrievalNote(found);
-                }
-                ChatResult r = log.call(t.researcher(), 1, user, note);
+                ChatResult r = retriever == null
+                        ? log.call(
+                                t.researcher(),
+                                1,
+                                "Sub-question: " + q
+                                        + "\n\n(no documents are available: answer briefly from general knowledge)",
+                                "no retriever")
+                        : research(log, t.researcher(), q);
                 notes.append("Notes on \"")
                         .append(q)
                         .append("\":\n")
@@ -125,6 +120,30 @@ public final class Orchestrator {
             return new AgentRun(task, subtasks, log.steps(), draft, accepted, rounds, options.maxRounds(), null);
         } catch (StepLog.StepFailedException e) {
             return new AgentRun(task, subtasks, log.steps(), draft, false, rounds, options.maxRounds(), e.getMessage());
+        }
+    }
+
+    /** The researcher answers from passages retrieved for its sub-question (the kit's RAG flow, passages cut). */
+    private ChatResult research(StepLog log, Role researcher, String question) {
+        SearchResult found =
+                retriever.search(question, retriever.options().search().mode(), options.topK());
+        RagFlow flow = new RagFlow(
+                log.recorder(),
+                null,
+                RagFlow.Options.defaults()
+                        .withSystemPrompt(researcher.systemPrompt())
+                        .withQuestionLabel("Sub-question")
+                        .withContextChars(options.contextChars())
+                        .withNoContext(RagFlow.NoContext.ASK_ANYWAY, null)
+                        .withStages(researcher.name(), researcher.name()));
+        RagFlow.Ask ask = RagFlow.Ask.of(question, researcher.model())
+                .found(found)
+                .generation(researcher.maxTokens(), researcher.temperature(), researcher.seed())
+                .attribute(StepLog.NOTE, retrievalNote(found));
+        try {
+            return flow.answer(ask, RagFlow.Events.NONE).result();
+        } catch (ChatException e) {
+            throw log.failure(e);
         }
     }
 

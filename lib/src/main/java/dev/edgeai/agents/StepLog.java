@@ -4,28 +4,48 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
-import dev.edgeai.results.Sample;
+import dev.edgeai.chat.StreamListener;
+import dev.edgeai.results.Recorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs model calls for a flow and records each as a {@link Step}, telling a listener as soon as a step ends. A
- * failed call is recorded (with its error) before the {@link StepFailedException} leaves, so a flow that stops
- * still shows which step failed and what came before.
+ * Runs the model calls of a flow and records each as a {@link Step}, telling a listener as soon as a step ends.
+ * Every call made through {@link #recorder()} becomes a step (stage = the role's name); a failed call is recorded
+ * (with its error) before the {@link StepFailedException} leaves, so a flow that stops still shows which step
+ * failed and what came before.
  */
 public final class StepLog {
-    private final ChatBackend backend;
+    /** Recorder attribute: the step's note, a String or a {@code Function<ChatResult, String>} of the answer. */
+    public static final String NOTE = "step.note";
+
+    private final Recorder recorder;
     private final Consumer<Step> listener;
     private final List<Step> steps = new ArrayList<>();
 
     public StepLog(ChatBackend backend, Consumer<Step> listener) {
-        this.backend = backend;
         this.listener = listener == null ? s -> {} : listener;
+        this.recorder = new Recorder(backend).listen(new Recorder.Listener() {
+            @Override
+            public void onResponse(Recorder.Context c) {
+                add(c, note(c));
+            }
+
+            @Override
+            public void onError(Recorder.Context c) {
+                add(c, null);
+            }
+        });
     }
 
-    /** One streamed request (so TTFT exists) as {@code role} with its system prompt; returns the answer text. */
+    /** Calls through this recorder are steps of this log. */
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    /** One streamed request (so TTFT exists) as {@code role} with its system prompt; returns the answer. */
     public ChatResult call(Role role, int round, String user, String note) {
         return callNoted(role, round, user, r -> note);
     }
@@ -37,26 +57,33 @@ public final class StepLog {
                 .user(user)
                 .maxTokens(role.maxTokens())
                 .temperature(role.temperature())
+                .seed(role.seed())
                 .build();
+        Recorder.Call call =
+                Recorder.Call.of(role.name()).round(round).prompt(user).attribute(NOTE, note);
         try {
-            ChatResult r = backend.chat(req);
-            add(role.name(), round, Sample.of(role.name(), round, false, 1, user, r), note.apply(r));
-            return r;
+            return recorder.stream(call, req, StreamListener.NONE);
         } catch (ChatException e) {
-            Step failed = add(
-                    role.name(),
-                    round,
-                    Sample.failed(role.model(), role.name(), round, false, 1, user, e.getMessage()),
-                    null);
-            throw new StepFailedException(failed, e);
+            throw failure(e);
         }
     }
 
-    private Step add(String role, int round, Sample sample, String note) {
-        Step s = new Step(steps.size() + 1, role, round, sample, note);
+    /** The failure of the step just recorded, for a call made through {@link #recorder()} that threw. */
+    public StepFailedException failure(ChatException cause) {
+        return new StepFailedException(steps.getLast(), cause);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String note(Recorder.Context c) {
+        Object n = c.attributes().get(NOTE);
+        if (n instanceof Function<?, ?> f) return ((Function<ChatResult, String>) f).apply(c.result());
+        return n instanceof String s ? s : null;
+    }
+
+    private void add(Recorder.Context c, String note) {
+        Step s = new Step(steps.size() + 1, c.call().stage(), c.call().round(), c.sample(), note);
         steps.add(s);
         listener.accept(s);
-        return s;
     }
 
     public List<Step> steps() {

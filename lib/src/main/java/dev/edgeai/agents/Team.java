@@ -35,6 +35,12 @@ public record Team(Role planner, Role researcher, Role writer, Role reviewer) {
                 new Role("reviewer", llm, REVIEWER_PROMPT, maxTokens, temperature));
     }
 
+    /** Every role with this sampling seed (null: none). */
+    public Team withSeed(Long seed) {
+        return new Team(
+                planner.withSeed(seed), researcher.withSeed(seed), writer.withSeed(seed), reviewer.withSeed(seed));
+    }
+
     public List<Role> roles() {
         return List.of(planner, researcher, writer, reviewer);
     }

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param concurrency          requests kept in flight at once, swept in order, e.g. [1, 2, 4, 8]
  * @param maxConsecutiveErrors stop the run (incomplete) after this many failures in a row; 0 = never
  * @param systemPrompt         optional system message sent with every prompt
+ * @param groups               each model's sample group, in the order of {@code models} (model_compare: "slm",
+ *                             "llm"); null: the prompt set's name for every model
+ * @param seed                 sampling seed sent with every request where the backend supports it; null: none
+ * @param skipFailedWarmup     a model whose every warmup request failed is not measured (skipped, named in the
+ *                             note), whatever the error; otherwise only unknown models are skipped
  */
 public record BenchConfig(
         List<String> models,
@@ -34,7 +39,10 @@ public record BenchConfig(
         List<Integer> concurrency,
         int maxConsecutiveErrors,
         String systemPrompt,
-        String tool) {
+        String tool,
+        List<String> groups,
+        Long seed,
+        boolean skipFailedWarmup) {
 
     public static final int DEFAULT_ROUNDS = 3;
     public static final int DEFAULT_WARMUP = 1;
@@ -61,6 +69,16 @@ public record BenchConfig(
         if (temperature < 0) throw new IllegalArgumentException("temperature must be >= 0, was " + temperature);
         if (maxConsecutiveErrors < 0) throw new IllegalArgumentException("maxConsecutiveErrors must be >= 0");
         if (tool == null) tool = "benchmark";
+        if (groups != null) {
+            groups = List.copyOf(groups);
+            if (groups.size() != models.size())
+                throw new IllegalArgumentException("one group per model: " + groups + " for " + models);
+        }
+    }
+
+    /** The sample group of the {@code i}-th model. */
+    public String group(int i) {
+        return groups == null ? prompts.name() : groups.get(i);
     }
 
     /** Measured requests per cell, or -1 when the budget is a duration. */
@@ -80,6 +98,7 @@ public record BenchConfig(
         if (duration != null) m.put("duration_s", duration.toMillis() / 1000.0);
         if (maxTokens != null) m.put("max_tokens", maxTokens);
         m.put("temperature", temperature);
+        if (seed != null) m.put("seed", seed);
         m.put("concurrency", concurrency);
         m.put("max_consecutive_errors", maxConsecutiveErrors);
         m.put("stream", true);
@@ -109,6 +128,9 @@ public record BenchConfig(
         private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
         private String systemPrompt;
         private String tool = "benchmark";
+        private List<String> groups;
+        private Long seed;
+        private boolean skipFailedWarmup;
 
         private Builder(PromptSet prompts, List<String> models) {
             this.prompts = prompts;
@@ -170,6 +192,22 @@ public record BenchConfig(
             return this;
         }
 
+        /** Each model's sample group, in model order (default: the prompt set's name). */
+        public Builder groups(List<String> v) {
+            groups = v;
+            return this;
+        }
+
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder skipFailedWarmup(boolean v) {
+            skipFailedWarmup = v;
+            return this;
+        }
+
         public BenchConfig build() {
             return new BenchConfig(
                     models,
@@ -183,7 +221,10 @@ public record BenchConfig(
                     concurrency,
                     maxConsecutiveErrors,
                     systemPrompt,
-                    tool);
+                    tool,
+                    groups,
+                    seed,
+                    skipFailedWarmup);
         }
     }
 }

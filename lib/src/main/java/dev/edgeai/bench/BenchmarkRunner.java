@@ -2,11 +2,11 @@ package dev.edgeai.bench;
 
 import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
-import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.results.Environment;
+import dev.edgeai.results.Recorder;
 import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Runs a benchmark: for each model and each concurrency level C, untimed warmups, then exactly C streamed requests
@@ -40,18 +41,32 @@ import java.util.function.BiConsumer;
  * returns {@link RunResult#incomplete}. A model the backend does not know (UNKNOWN_MODEL / MODEL_LOAD on every
  * warmup or request of its first cell) is skipped and named in the result's note.
  *
- * <p>Not timed: building the request, and anything the backend does before it sends the request. Samples record the
- * model name as requested (so cells group consistently); the ids that actually answered are in
- * {@code meta.options.resolved_models}. Samples refer to prompts by id; the texts are in {@code meta.options.prompts}.
+ * <p>Not timed: building the request, and anything the backend does before it sends the request. Each request is
+ * recorded by a {@link Recorder} (stage = the model's group). Samples record the model name as requested (so cells
+ * group consistently); the ids that actually answered are in {@code meta.options.resolved_models}. Samples refer to
+ * prompts by id; the texts are in {@code meta.options.prompts}.
  */
 public final class BenchmarkRunner {
-    private final ChatBackend backend;
+    private final Recorder recorder;
     private Progress.Listener progress = Progress.Listener.NONE;
     private BiConsumer<Summary, List<Sample>> cellListener = (s, l) -> {};
+    private Consumer<Sample> sampleListener = s -> {};
     private RunLog log = new RunLog();
 
     public BenchmarkRunner(ChatBackend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+        this.recorder = new Recorder(Objects.requireNonNull(backend, "backend"));
+    }
+
+    /** Told about every request as the recorder sees it (before the runner names the sample's model as requested). */
+    public BenchmarkRunner listen(Recorder.Listener listener) {
+        recorder.listen(listener);
+        return this;
+    }
+
+    /** Called with every finished request's sample, warmups included, from the thread that ran it. */
+    public BenchmarkRunner onSample(Consumer<Sample> listener) {
+        this.sampleListener = listener == null ? s -> {} : listener;
+        return this;
     }
 
     /** Progress after every finished request (e.g. {@link ProgressBars#stderr}). */
@@ -84,10 +99,11 @@ public final class BenchmarkRunner {
         int perCell = cfg.requestsPerCell();
         Run run = new Run(cfg, perCell < 0 ? -1 : (long) cells * (cfg.warmup() + perCell), cells, resolved);
         outer:
-        for (String model : cfg.models()) {
+        for (int mi = 0; mi < cfg.models().size(); mi++) {
+            String model = cfg.models().get(mi);
             for (int c : cfg.concurrency()) {
                 if (skipped.containsKey(model)) break;
-                Cell cell = run.cell(model, c);
+                Cell cell = run.cell(model, cfg.group(mi), c);
                 samples.addAll(cell.samples);
                 if (cell.measured.isEmpty() && cell.skipReason != null) {
                     skipped.put(model, cell.skipReason);
@@ -145,7 +161,7 @@ public final class BenchmarkRunner {
 
     private BackendInfo backendInfo() {
         try {
-            return backend.info();
+            return recorder.info();
         } catch (RuntimeException e) {
             return new BackendInfo("unknown", null, null);
         }
@@ -178,22 +194,22 @@ public final class BenchmarkRunner {
             this.resolved = resolved;
         }
 
-        Cell cell(String model, int c) {
+        Cell cell(String model, String group, int c) {
             Cell cell = new Cell();
             String label = model + " c=" + c;
             AtomicBoolean abort = new AtomicBoolean();
             AtomicReference<String> abortWhy = new AtomicReference<>();
-            phase(cell, model, c, label, true, cfg.warmup(), null, abort, abortWhy);
+            phase(cell, model, group, c, label, true, cfg.warmup(), null, abort, abortWhy);
             List<Sample> warm = List.copyOf(cell.samples);
             if (!warm.isEmpty() && warm.stream().noneMatch(Sample::ok)) {
                 String kind = commonKind(warm);
-                if ("UNKNOWN_MODEL".equals(kind) || "MODEL_LOAD".equals(kind)) {
-                    cell.skipReason = warm.get(0).error();
-                    return cell;
-                }
                 if ("UNREACHABLE".equals(kind)) {
                     cell.stopReason = "backend unreachable during warmup of " + label + ": "
                             + warm.get(0).error();
+                    return cell;
+                }
+                if ("UNKNOWN_MODEL".equals(kind) || "MODEL_LOAD".equals(kind) || cfg.skipFailedWarmup()) {
+                    cell.skipReason = warm.get(0).error();
                     return cell;
                 }
             }
@@ -208,6 +224,7 @@ public final class BenchmarkRunner {
             phase(
                     cell,
                     model,
+                    group,
                     c,
                     label,
                     false,
@@ -237,7 +254,7 @@ public final class BenchmarkRunner {
                     .sum();
             Double rps = wallS > 0 ? ok.size() / wallS : null;
             Double tps = wallS > 0 && ok.stream().anyMatch(s -> s.completionTokens() != null) ? tokens / wallS : null;
-            cell.summary = Summary.of(model, cfg.prompts().name(), c, cell.measured, rps, tps);
+            cell.summary = Summary.of(model, group, c, cell.measured, rps, tps);
             if (abort.get() && cell.stopReason == null) cell.stopReason = abortWhy.get();
             return cell;
         }
@@ -245,6 +262,7 @@ public final class BenchmarkRunner {
         private void phase(
                 Cell cell,
                 String model,
+                String group,
                 int c,
                 String label,
                 boolean warmup,
@@ -278,9 +296,14 @@ public final class BenchmarkRunner {
                     int round = i;
                     exec.submit(() -> {
                         try {
-                            Sample s = one(model, c, round, warmup, p, abort);
+                            Sample s = one(model, group, c, round, warmup, p, abort);
                             cell.samples.add(s);
                             log.add(s);
+                            try {
+                                sampleListener.accept(s);
+                            } catch (RuntimeException ignored) {
+                                // a broken listener must not break the benchmark
+                            }
                             account(s, label, deadline, abort, abortWhy);
                         } finally {
                             inFlight.release();
@@ -290,13 +313,14 @@ public final class BenchmarkRunner {
             }
         }
 
-        private Sample one(String model, int c, int round, boolean warmup, Prompt p, AtomicBoolean abort) {
-            String group = cfg.prompts().name();
+        private Sample one(
+                String model, String group, int c, int round, boolean warmup, Prompt p, AtomicBoolean abort) {
             ChatRequest.Builder b = ChatRequest.builder(model);
             if (cfg.systemPrompt() != null) b.system(cfg.systemPrompt());
             ChatRequest req = b.user(p.prompt())
                     .maxTokens(cfg.maxTokens() != null ? cfg.maxTokens() : p.maxTokens())
                     .temperature(cfg.temperature())
+                    .seed(cfg.seed())
                     .build();
             StreamListener listener = new StreamListener() {
                 @Override
@@ -304,54 +328,37 @@ public final class BenchmarkRunner {
                     return abort.get() || log.stopped();
                 }
             };
-            try {
-                ChatResult r = backend.stream(req, listener);
-                if (r == null || r.timings() == null || r.usage() == null) {
-                    return Sample.failed(
-                            model,
-                            group,
-                            round,
-                            warmup,
-                            c,
-                            p.id(),
-                            "BAD_RESPONSE: backend returned no "
-                                    + (r == null ? "result" : r.timings() == null ? "timings" : "usage"));
-                }
-                if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
-                    return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
-                }
-                if (r.model() != null) resolved.putIfAbsent(model, r.model());
-                Sample s = Sample.of(group, round, warmup, c, p.id(), r);
-                return new Sample(
-                        model,
-                        s.group(),
-                        s.round(),
-                        s.warmup(),
-                        s.concurrency(),
-                        s.ttftMs(),
-                        s.e2eMs(),
-                        s.tpotMs(),
-                        s.decodeTps(),
-                        s.promptTokens(),
-                        s.completionTokens(),
-                        s.tokensEstimated(),
-                        s.itlMs(),
-                        s.prompt(),
-                        s.text(),
-                        s.finishReason(),
-                        null);
-            } catch (ChatException e) {
-                return Sample.failed(model, group, round, warmup, c, p.id(), e.kind() + ": " + oneLine(e.getMessage()));
-            } catch (RuntimeException e) {
-                return Sample.failed(
-                        model,
-                        group,
-                        round,
-                        warmup,
-                        c,
-                        p.id(),
-                        "ERROR: " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()));
+            Recorder.Call call = Recorder.Call.of(group)
+                    .round(round)
+                    .warmup(warmup)
+                    .concurrency(c)
+                    .prompt(p.id());
+            Recorder.Context rec = recorder.record(call, req, listener);
+            if (!rec.ok()) return rec.sample();
+            ChatResult r = rec.result();
+            if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
+                return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
             }
+            if (r.model() != null) resolved.putIfAbsent(model, r.model());
+            Sample s = rec.sample();
+            return new Sample(
+                    model,
+                    s.group(),
+                    s.round(),
+                    s.warmup(),
+                    s.concurrency(),
+                    s.ttftMs(),
+                    s.e2eMs(),
+                    s.tpotMs(),
+                    s.decodeTps(),
+                    s.promptTokens(),
+                    s.completionTokens(),
+                    s.tokensEstimated(),
+                    s.itlMs(),
+                    s.prompt(),
+                    s.text(),
+                    s.finishReason(),
+                    null);
         }
 
         private void account(Sample s, String label, Long deadline, AtomicBoolean abort, AtomicReference<String> why) {
@@ -400,10 +407,5 @@ public final class BenchmarkRunner {
             else if (!kind.equals(k)) return null;
         }
         return kind;
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) return "(no message)";
-        return s.lines().findFirst().orElse("").strip();
     }
 }

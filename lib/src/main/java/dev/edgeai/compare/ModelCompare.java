@@ -1,20 +1,19 @@
 package dev.edgeai.compare;
 
+import dev.edgeai.bench.BenchConfig;
+import dev.edgeai.bench.BenchmarkRunner;
+import dev.edgeai.bench.PromptSet;
 import dev.edgeai.chat.ChatBackend;
-import dev.edgeai.chat.ChatException;
-import dev.edgeai.chat.ChatRequest;
-import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.Terminal;
 import dev.edgeai.metrics.Stats;
-import dev.edgeai.results.Environment;
+import dev.edgeai.results.Recorder;
 import dev.edgeai.results.RunLog;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
 import dev.edgeai.results.Summary;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * The workshop's first exercise: send one prompt to a small and a large model and compare latency, tokens and
- * answers. Each request is streamed so time-to-first-token is measured on the same request as the rest.
+ * answers. It is a benchmark with one prompt, two models and concurrency 1 ({@link BenchmarkRunner}: each request
+ * streamed so TTFT is measured on the same request as the rest, warmups excluded), printed side by side.
  */
 public final class ModelCompare {
     private ModelCompare() {}
@@ -44,9 +44,9 @@ public final class ModelCompare {
 
     /**
      * Runs the comparison. A failed round is recorded in its sample and the run goes on; a model that fails its
-     * warmup (server error, unknown model, server gone) is recorded as failed and the other model still runs, so
-     * what was measured is kept. Such a run, or one stopped through {@code log}, comes back marked incomplete
-     * with a note that says why.
+     * warmup (server error, unknown model, server gone) is recorded as failed and not measured, and the other model
+     * still runs, so what was measured is kept. Such a run, or one stopped through {@code log}, comes back marked
+     * incomplete with a note that says why.
      *
      * @param progress one line per request, for stderr
      * @param log      receives each sample as it is measured and carries stop requests (Ctrl-C)
@@ -57,85 +57,103 @@ public final class ModelCompare {
             Map<String, Object> scriptOptions,
             Consumer<String> progress,
             RunLog log) {
-        String started = Instant.now().toString();
         Models m = resolve(backend, o);
+        PromptSet prompt = PromptSet.single("compare", o.prompt(), o.maxTokens());
+        BenchConfig cfg = BenchConfig.builder(prompt, m.slm(), m.llm())
+                .groups(List.of("slm", "llm"))
+                .warmup(o.warmup())
+                .requests(o.rounds())
+                .concurrency(1)
+                .maxTokens(o.maxTokens())
+                .temperature(o.temperature() == null ? 0 : o.temperature())
+                .seed(o.seed())
+                .systemPrompt(o.system() == null || o.system().isBlank() ? null : o.system())
+                .maxConsecutiveErrors(0)
+                .skipFailedWarmup(true)
+                .tool("model_compare")
+                .build();
+        RunResult bench = new BenchmarkRunner(backend)
+                .log(log)
+                .onSample(s -> progress.accept(progressLine(s, o)))
+                .run(cfg);
+
+        // The results keep model_compare's shape: the prompt text in every sample, the script's options first.
+        List<Sample> samples =
+                bench.samples().stream().map(s -> withPrompt(s, o.prompt())).toList();
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.putIfAbsent("prompt", o.prompt());
         options.putIfAbsent("rounds", o.rounds());
         options.putIfAbsent("warmup", o.warmup());
+        bench.meta().options().forEach(options::putIfAbsent);
         RunMeta meta = new RunMeta(
-                "model_compare", started, Environment.current(), backend.info(), List.of(m.slm(), m.llm()), options);
-        log.meta(meta);
-        List<Sample> samples = new ArrayList<>();
+                "model_compare",
+                bench.meta().time(),
+                bench.meta().environment(),
+                bench.meta().backend(),
+                List.of(m.slm(), m.llm()),
+                options);
         List<String> problems = new ArrayList<>();
-        for (var entry : List.of(Map.entry("slm", m.slm()), Map.entry("llm", m.llm()))) {
-            String group = entry.getKey();
-            String model = entry.getValue();
-            ChatRequest req = request(model, o);
-            try {
-                for (int i = 1; i <= o.warmup() && !log.stopped(); i++) {
-                    ChatResult r = backend.chat(req);
-                    progress.accept(String.format(
-                            "%s %s warmup %d/%d: %.0f ms",
-                            group,
-                            Terminal.safe(model),
-                            i,
-                            o.warmup(),
-                            r.timings().e2eMs()));
-                    add(samples, log, Sample.of(group, i, true, 1, o.prompt(), r));
-                }
-            } catch (ChatException e) {
-                add(
-                        samples,
-                        log,
-                        Sample.failed(model, group, 1, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
-                problems.add(group + " " + model + " failed its warmup: " + e.getMessage());
+        for (String group : List.of("slm", "llm")) {
+            String model = group.equals("slm") ? m.slm() : m.llm();
+            List<Sample> mine =
+                    samples.stream().filter(s -> group.equals(s.group())).toList();
+            if (!mine.isEmpty() && mine.stream().noneMatch(Sample::ok)) {
+                String why = Recorder.message(mine.getFirst());
+                problems.add(group + " " + model + " failed"
+                        + (mine.stream().allMatch(Sample::warmup) ? " its warmup" : "") + ": " + why);
                 progress.accept(Terminal.safe(problems.getLast()));
-                continue;
-            }
-            for (int i = 1; i <= o.rounds() && !log.stopped(); i++) {
-                try {
-                    ChatResult r = backend.chat(req);
-                    add(samples, log, Sample.of(group, i, false, 1, o.prompt(), r));
-                    progress.accept(String.format(
-                            "%s %s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s",
-                            group,
-                            Terminal.safe(model),
-                            i,
-                            o.rounds(),
-                            r.timings().ttftMs(),
-                            r.timings().e2eMs(),
-                            r.usage().completionTokens(),
-                            r.usage().estimated() ? " (estimated)" : ""));
-                } catch (ChatException e) {
-                    add(
-                            samples,
-                            log,
-                            Sample.failed(model, group, i, false, 1, o.prompt(), e.kind() + ": " + e.getMessage()));
-                    progress.accept(Terminal.safe(group + " " + model + " round " + i + " failed: " + e.getMessage()));
-                    if (e.kind() == ChatException.Kind.UNREACHABLE) {
-                        problems.add(
-                                "the server stopped answering during " + group + " " + model + ": " + e.getMessage());
-                        break;
-                    }
-                }
             }
         }
-        if (log.stopped()) problems.add(log.stopReason());
-        RunResult result = RunResult.of(meta, samples);
+        if (!bench.complete() && bench.note() != null) problems.add(bench.note());
+        RunResult result = new RunResult(RunResult.SCHEMA, meta, samples, bench.summaries(), true, null);
         return problems.isEmpty() ? result : result.incomplete(String.join("; ", problems));
     }
 
-    private static void add(List<Sample> samples, RunLog log, Sample s) {
-        samples.add(s);
-        log.add(s);
+    private static String progressLine(Sample s, CompareOptions o) {
+        String head = s.group() + " " + Terminal.safe(s.model());
+        if (!s.ok()) {
+            return Terminal.safe(
+                    head + (s.warmup() ? " warmup" : " round " + (s.round() + 1)) + " failed: " + Recorder.message(s));
+        }
+        if (s.warmup())
+            return String.format("%s warmup %d/%d: %.0f ms", head, s.round() + 1, o.warmup(), nan(s.e2eMs()));
+        return String.format(
+                "%s round %d/%d: TTFT %.0f ms, E2E %.0f ms, %d tokens%s",
+                head,
+                s.round() + 1,
+                o.rounds(),
+                nan(s.ttftMs()),
+                nan(s.e2eMs()),
+                s.completionTokens(),
+                s.tokensEstimated() ? " (estimated)" : "");
     }
 
-    static ChatRequest request(String model, CompareOptions o) {
-        ChatRequest.Builder b =
-                ChatRequest.builder(model).maxTokens(o.maxTokens()).temperature(o.temperature());
-        if (o.system() != null && !o.system().isBlank()) b.system(o.system());
-        return b.user(o.prompt()).build();
+    private static double nan(Double d) {
+        return d == null ? Double.NaN : d;
+    }
+
+    private static Sample withPrompt(Sample s, String prompt) {
+        return new Sample(
+                s.model(),
+                s.group(),
+                s.round(),
+                s.warmup(),
+                s.concurrency(),
+                s.ttftMs(),
+                s.e2eMs(),
+                s.tpotMs(),
+                s.decodeTps(),
+                s.promptTokens(),
+                s.completionTokens(),
+                s.tokensEstimated(),
+                s.itlMs(),
+                prompt,
+                s.text(),
+                s.finishReason(),
+                s.error(),
+                s.item(),
+                s.scores(),
+                s.stagesMs());
     }
 
     /**
@@ -221,11 +239,18 @@ public final class ModelCompare {
     }
 
     private static Summary summary(RunResult r, String group) {
-        // A run stopped before this model started (Ctrl-C) still prints a table: the model shows as not run.
+        // A model that failed its warmup, or a run stopped before it (Ctrl-C), still gets its column.
         return r.summaries().stream()
                 .filter(s -> group.equals(s.group()))
                 .findFirst()
-                .orElseGet(() -> Summary.of("(not run)", group, 1, List.of(), null, null));
+                .orElseGet(() -> Summary.of(modelOf(r, group), group, 1, List.of(), null, null));
+    }
+
+    private static String modelOf(RunResult r, String group) {
+        int i = group.equals("slm") ? 0 : 1;
+        return r.meta() != null && r.meta().models().size() > i
+                ? r.meta().models().get(i)
+                : "(not run)";
     }
 
     private static boolean estimated(RunResult r, String group) {
@@ -235,8 +260,13 @@ public final class ModelCompare {
 
     private static String lastAnswer(RunResult r, String group) {
         String text = null;
-        for (Sample s : r.samples())
-            if (group.equals(s.group()) && !s.warmup()) text = s.ok() ? s.text() : "[error] " + s.error();
+        String warmupError = null;
+        for (Sample s : r.samples()) {
+            if (!group.equals(s.group())) continue;
+            if (!s.warmup()) text = s.ok() ? s.text() : "[error] " + s.error();
+            else if (!s.ok()) warmupError = "[error in warmup] " + s.error();
+        }
+        if (text == null) text = warmupError;
         // Model output is untrusted: drop control characters (ANSI escapes could rewrite the terminal).
         return text == null ? "" : text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "");
     }

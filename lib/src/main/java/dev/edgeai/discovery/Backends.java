@@ -2,6 +2,7 @@ package dev.edgeai.discovery;
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.Terminal;
 import dev.edgeai.client.ClientSettings;
 import dev.edgeai.client.OpenAiClient;
@@ -9,12 +10,18 @@ import dev.edgeai.engine.EmbeddedBackend;
 import dev.edgeai.engine.ModelFolder;
 import dev.edgeai.engine.hub.ModelStore;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
-/** The one call scripts and notebooks make to get a backend: discovery, then the matching client or engine. */
+/**
+ * The one place that turns "endpoint, models" into a backend: discovery, then the matching client or engine, and
+ * which model plays which part ({@link #choose}). Scripts reach it through the cli option groups; notebooks call
+ * {@link #open}.
+ */
 public final class Backends {
     private Backends() {}
 
@@ -35,31 +42,93 @@ public final class Backends {
     }
 
     /**
-     * Like {@link #open} but, when no server is found, runs {@code fallbackModels} inside this JVM (each a model
-     * folder, a Foundry Local cache id or a Hugging Face repo id, downloaded on first use). The selection's ids are
-     * the embedded models' ids in the order given, or empty for a server (ask it with the names you have).
+     * The one way scripts get a backend and their models. Each {@link ModelChoice.Want} is one part (small model,
+     * large model, "the" model):
+     * <ol>
+     *   <li>when a part asks to run in-process, or every part names a model folder, all parts load into this JVM
+     *       (a part without a spec of its own loads its fallback);</li>
+     *   <li>otherwise a server is discovered (see {@link Discovery}); when none is found and every part has a
+     *       fallback, the fallbacks load into this JVM, else the error says what was tried;</li>
+     *   <li>on a server, {@link ModelChoice#choose} assigns a served model to every part; when it had to pick, one
+     *       line on {@code log} says which.</li>
+     * </ol>
+     *
+     * @param knownSize parameter count in billions of ids the caller knows (the model catalog), NaN for others
      */
-    public static Selection openOrEmbedded(
-            String endpoint, List<String> fallbackModels, boolean verbose, PrintStream log) {
-        return openOrEmbedded(endpoint, ClientSettings.defaults(), fallbackModels, List.of(), verbose, log);
-    }
-
-    /**
-     * @param modelOptions the option that names each fallback model (e.g. {@code --model-slm}), quoted when a model
-     *                     cannot be downloaded so the user knows where to pass a folder placed by hand
-     */
-    public static Selection openOrEmbedded(
+    public static Chosen choose(
             String endpoint,
             ClientSettings settings,
-            List<String> fallbackModels,
-            List<String> modelOptions,
+            List<ModelChoice.Want> wants,
+            ToDoubleFunction<String> knownSize,
             boolean verbose,
             PrintStream log) {
-        Discovery.Found found = discover(endpoint, true, verbose, log);
-        if (!found.embedded()) return new Selection(connect(found, settings), List.of());
-        log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", fallbackModels)
-                + " (no server found; --verbose shows what was tried)");
-        return embedded(fallbackModels, modelOptions, log);
+        if (wants.isEmpty()) throw new IllegalArgumentException("no models asked for");
+        boolean folders = wants.stream().allMatch(w -> w.named() && Files.isDirectory(Path.of(w.name())));
+        if (folders) return load(wants.stream().map(ModelChoice.Want::name).toList(), wants, log);
+        if (wants.stream().anyMatch(w -> w.inProcess() != null)) {
+            List<String> specs = new ArrayList<>();
+            for (ModelChoice.Want w : wants) {
+                String spec = w.inProcess() != null ? w.inProcess() : w.fallback();
+                if (spec == null)
+                    throw new IllegalArgumentException("the " + w.part() + " model cannot run in-process with the "
+                            + "others: name a model folder for it too");
+                specs.add(spec);
+            }
+            return load(specs, wants, log);
+        }
+        boolean fallback = wants.stream().allMatch(w -> w.fallback() != null);
+        Discovery.Found found = discover(endpoint, fallback, verbose, log);
+        if (found.embedded()) {
+            List<String> specs = wants.stream().map(ModelChoice.Want::fallback).toList();
+            log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", new LinkedHashSet<>(specs))
+                    + " (no server found; --verbose shows what was tried)");
+            return load(specs, wants, log);
+        }
+        ChatBackend backend = connect(found, settings);
+        try {
+            List<String> served = (found.models().isEmpty() ? backend.models() : found.models())
+                    .stream().map(ModelInfo::id).toList();
+            String where = found.backend().url();
+            List<ModelChoice.Pick> picks = ModelChoice.choose(wants, served, knownSize, where);
+            String line = ModelChoice.describe(picks, where);
+            if (line != null) log.println(Terminal.safe(line));
+            return new Chosen(backend, picks);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** A backend and the model of every part, in the order asked. */
+    public record Chosen(ChatBackend backend, List<ModelChoice.Pick> picks) {
+        public Chosen {
+            picks = List.copyOf(picks);
+        }
+
+        public boolean embedded() {
+            return backend instanceof EmbeddedBackend;
+        }
+
+        /** The id to send for part {@code i}. */
+        public String id(int i) {
+            return picks.get(i).id();
+        }
+
+        public List<String> ids() {
+            return picks.stream().map(ModelChoice.Pick::id).toList();
+        }
+    }
+
+    private static Chosen load(List<String> specs, List<ModelChoice.Want> wants, PrintStream log) {
+        List<String> options = wants.stream()
+                .map(w -> w.inProcessOption() != null ? w.inProcessOption() : w.option())
+                .toList();
+        Selection s = embedded(specs, options, log);
+        List<ModelChoice.Pick> picks = new ArrayList<>();
+        for (int i = 0; i < wants.size(); i++)
+            picks.add(new ModelChoice.Pick(
+                    wants.get(i), specs.get(i), s.modelIds().get(i), ModelChoice.How.EMBEDDED));
+        return new Chosen(s.backend(), picks);
     }
 
     /** A backend and the ids to ask it for, in the order the models were given. */
@@ -67,36 +136,6 @@ public final class Backends {
         public boolean embedded() {
             return backend instanceof EmbeddedBackend;
         }
-    }
-
-    /**
-     * For scripts that take a model list: with {@code embedded} (or when every model is a local folder) the models
-     * run in-process and are named after their folders; otherwise a server is discovered and the names are passed
-     * on as given (aliases are resolved against its model list later).
-     */
-    public static Selection select(
-            String endpoint, List<String> models, boolean embedded, boolean verbose, PrintStream log) {
-        return select(endpoint, ClientSettings.defaults(), models, null, embedded, verbose, log);
-    }
-
-    /** @param modelOption how the user names these models (e.g. {@code --model}), quoted in the offline hint */
-    public static Selection select(
-            String endpoint,
-            ClientSettings settings,
-            List<String> models,
-            String modelOption,
-            boolean embedded,
-            boolean verbose,
-            PrintStream log) {
-        boolean folders =
-                !models.isEmpty() && models.stream().allMatch(m -> java.nio.file.Files.isDirectory(Path.of(m)));
-        if (embedded || folders) {
-            return embedded(
-                    models,
-                    modelOption == null ? List.of() : java.util.Collections.nCopies(models.size(), modelOption),
-                    log);
-        }
-        return new Selection(open(endpoint, settings, verbose, log), List.copyOf(models));
     }
 
     /**

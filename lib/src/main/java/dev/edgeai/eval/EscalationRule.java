@@ -1,5 +1,6 @@
 package dev.edgeai.eval;
 
+import dev.edgeai.rag.RagFlow;
 import java.util.List;
 import java.util.Locale;
 
@@ -70,6 +71,18 @@ public record EscalationRule(
             return String.format(Locale.ROOT, "judge factuality %.0f < %.0f", judgeScore, minJudgeScore);
         }
         return null;
+    }
+
+    /**
+     * This rule as the RAG flow's escalation check: grounding is measured against the retrieved chunks; no judge.
+     */
+    public RagFlow.Escalation check() {
+        return (question, answer, found) -> decide(
+                question,
+                answer,
+                Scoring.grounding(
+                        answer, found.hits().stream().map(h -> h.chunk().text()).toList()),
+                Double.NaN);
     }
 
     /** True when deciding needs a judge verdict on the draft. */

@@ -1,6 +1,7 @@
 package dev.edgeai.eval;
 
 import dev.edgeai.chat.ChatMessage;
+import dev.edgeai.rag.RagFlow;
 import dev.edgeai.retrieval.ContextBuilder;
 import dev.edgeai.retrieval.Hit;
 import dev.edgeai.retrieval.SearchResult;
@@ -108,16 +109,25 @@ public sealed interface Pipeline {
 
         public Answer answer(Question q, ModelCaller caller, Judge judge) {
             if (q.retrieval() == null) throw new IllegalStateException("rag-escalation needs retrieval (--rag)");
-            long t0 = System.nanoTime();
-            List<ChatMessage> m = messages(q, true);
-            ModelCaller.Call first = caller.call("answer", slm, m, prepMs(t0, q, true));
-            List<Stage> stages = new ArrayList<>(List.of(first.stage()));
-            String reason = decide(rule, q, first.text(), true, judge, stages);
-            if (reason == null) return new Answer(first.text(), stages, false, null);
-            ModelCaller.Call fallback = caller.call("fallback", llm, m, 0);
-            stages.add(fallback.stage());
-            return new Answer(fallback.text(), stages, true, reason);
+            List<Stage> judged = new ArrayList<>();
+            RagFlow flow = new RagFlow(caller.recorder(), null, FLOW)
+                    .escalateTo(llm, (question, text, found) -> decide(rule, q, text, true, judge, judged));
+            RagFlow.Answer a = flow.answer(
+                    RagFlow.Ask.of(q.item().question(), slm)
+                            .found(q.retrieval())
+                            .generation(caller.maxTokens(), caller.temperature(), caller.seed()),
+                    RagFlow.Events.NONE);
+            // The first answer, the judge's calls when the rule asked for a verdict, then the larger model's answer.
+            List<Stage> stages = new ArrayList<>(List.of(caller.stage(a.calls().getFirst())));
+            stages.addAll(judged);
+            if (a.escalated()) stages.add(caller.stage(a.calls().getLast()));
+            return new Answer(a.text(), stages, a.escalated(), a.escalationReason());
         }
+
+        /** The grounded prompt of every --rag system; a question without relevant context is still asked. */
+        static final RagFlow.Options FLOW = RagFlow.Options.defaults()
+                .withNoContext(RagFlow.NoContext.ASK_ANYWAY, null)
+                .withStages("answer", "fallback");
     }
 
     /** The prompt: the workshop's grounded RAG prompt with context, or a plain brief-answer prompt. */

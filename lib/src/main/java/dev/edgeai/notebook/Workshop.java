@@ -4,8 +4,8 @@ import dev.edgeai.charts.Charts;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ModelInfo;
-import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.discovery.Backends;
+import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
@@ -13,6 +13,7 @@ import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
 import dev.edgeai.results.Summary;
+import dev.edgeai.router.ModelCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -125,11 +126,24 @@ public final class Workshop implements AutoCloseable {
         return ResultsFile.write(ResultsFile.newPath(resultsOut(), r.meta().tool()), r);
     }
 
-    /** Resolves an alias (phi-4-mini) against the backend's models; with no match, the first model it lists. */
+    /**
+     * Resolves an alias (phi-4-mini) against the backend's models, the way the scripts do: with no match, the
+     * smallest served model for a small alias, the largest for a large one ({@link ModelChoice}); the alias itself
+     * when nothing is served.
+     */
     public String model(String alias) {
-        List<ModelInfo> models = backend().models();
-        return ModelResolver.find(alias, models.stream().map(ModelInfo::id).toList())
-                .orElseGet(() -> models.isEmpty() ? alias : models.get(0).id());
+        List<String> served = backend().models().stream().map(ModelInfo::id).toList();
+        if (served.isEmpty()) return alias;
+        double params = ModelChoice.paramsB(alias);
+        boolean large = alias.equalsIgnoreCase(ModelChoice.DEFAULT_LLM)
+                || ModelChoice.roleWord(alias) == ModelChoice.Size.LARGE
+                || params > 4;
+        var want = ModelChoice.Want.of(
+                "model", large ? ModelChoice.Size.LARGE : ModelChoice.Size.SMALL, null, alias, null);
+        return ModelChoice.choose(
+                        List.of(want), served, ModelCatalog.sizes(root.resolve("data/models.json")), "the server")
+                .getFirst()
+                .id();
     }
 
     /** The newest results file written by {@code tool} under data/results/ (examples included, newest first). */

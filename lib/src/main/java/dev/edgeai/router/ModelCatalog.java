@@ -2,6 +2,7 @@ package dev.edgeai.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeai.chat.ModelResolver;
+import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.results.ResultsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /** The models a router may choose from, read from {@code data/models.json}. */
 public record ModelCatalog(List<CatalogModel> models) {
@@ -76,6 +78,40 @@ public record ModelCatalog(List<CatalogModel> models) {
                     && (best == null || c.alias().length() > best.alias().length())) best = c;
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The entry for a model, or a default one when the catalog does not list it ({@link CatalogModel#unlisted}):
+     * size class from the parameter count in the id (up to {@value #SLM_MAX_PARAMS_B}B is small), else from the part
+     * it plays ({@code role}, "slm" or "llm"); costs unknown.
+     */
+    public CatalogModel entryFor(String model, String role) {
+        return find(model).orElseGet(() -> {
+            double params = ModelChoice.paramsB(model);
+            String size = Double.isNaN(params) ? role : params <= SLM_MAX_PARAMS_B ? "slm" : "llm";
+            return CatalogModel.unlisted(model, size, params);
+        });
+    }
+
+    /** Models up to this many billion parameters count as small when the catalog does not say (phi-4-mini: 3.8). */
+    public static final double SLM_MAX_PARAMS_B = 4.0;
+
+    /** Parameter count in billions of a model the catalog lists, NaN for others (sizes for picking served models). */
+    public double paramsB(String model) {
+        return find(model).map(CatalogModel::paramsB).orElse(Double.NaN);
+    }
+
+    /**
+     * Parameter counts by model from the catalog file, for picking served models by size; a missing or unreadable
+     * file knows nothing (every size NaN), so picking falls back to the ids.
+     */
+    public static ToDoubleFunction<String> sizes(Path file) {
+        if (!Files.isRegularFile(file)) return id -> Double.NaN;
+        try {
+            return load(file)::paramsB;
+        } catch (IllegalArgumentException e) {
+            return id -> Double.NaN;
+        }
     }
 
     public CatalogModel require(String model) {

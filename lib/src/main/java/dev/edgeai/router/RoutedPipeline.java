@@ -29,13 +29,23 @@ public final class RoutedPipeline {
     private final Router router;
     private final int maxSteps;
     private final int maxTokens;
+    private final double temperature;
+    private final Long seed;
 
+    /** Greedy, no seed. */
     public RoutedPipeline(ChatBackend backend, Router router, int maxSteps, int maxTokens) {
+        this(backend, router, maxSteps, maxTokens, 0.0, null);
+    }
+
+    public RoutedPipeline(
+            ChatBackend backend, Router router, int maxSteps, int maxTokens, double temperature, Long seed) {
         if (maxSteps < 1) throw new IllegalArgumentException("max steps must be >= 1, was " + maxSteps);
         this.backend = backend;
         this.router = router;
         this.maxSteps = maxSteps;
         this.maxTokens = maxTokens;
+        this.temperature = temperature;
+        this.seed = seed;
     }
 
     /** Runs the pipeline; a failed step ends it with {@link AgentRun#error()} set, the steps before it kept. */
@@ -76,7 +86,7 @@ public final class RoutedPipeline {
     }
 
     private Role role(String name, Router.Decision d, String system) {
-        return new Role(name, d.target().name(), system, maxTokens, 0.0);
+        return new Role(name, d.target().name(), system, maxTokens, temperature, seed);
     }
 
     private static String note(Router.Decision d) {

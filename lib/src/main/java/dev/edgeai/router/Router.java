@@ -44,6 +44,16 @@ public final class Router {
     }
 
     /**
+     * A small and a large model that a backend serves: a model the catalog does not list gets a default entry
+     * ({@link ModelCatalog#entryFor}: size class from its id or from the part it plays, costs unknown).
+     */
+    public static Router forServed(ModelCatalog catalog, IntentClassifier classifier, String slm, String llm) {
+        return new Router(
+                classifier,
+                List.of(new Target(slm, catalog.entryFor(slm, "slm")), new Target(llm, catalog.entryFor(llm, "llm"))));
+    }
+
+    /**
      * The same router with each model named as the backend lists it ("phi-4-mini" → "Phi-4-mini-instruct-generic-cpu:4");
      * a model the backend does not have fails here with the list of those it has.
      */
@@ -70,11 +80,13 @@ public final class Router {
     public Decision decide(String prompt, IntentClassifier.Classification c) {
         Target t = choose(c.intent());
         boolean strong = t.entry().strongAt(c.intent());
+        String cost = t.entry().costsKnown()
+                ? String.format(
+                        " ($%.2f/$%.2f per 1M in/out)",
+                        t.entry().costPer1MInput(), t.entry().costPer1MOutput())
+                : " (not in the catalog: costs unknown)";
         String why = strong
-                ? "cheapest model in play strong at " + c.intent()
-                        + String.format(
-                                " ($%.2f/$%.2f per 1M in/out)",
-                                t.entry().costPer1MInput(), t.entry().costPer1MOutput())
+                ? "cheapest model in play strong at " + c.intent() + cost
                 : "no model in play lists " + c.intent() + " as a strength: the most capable one";
         return new Decision(prompt, c, t, why);
     }
@@ -89,7 +101,14 @@ public final class Router {
                         .orElseThrow());
     }
 
+    /**
+     * What ranks models by cost: the catalog's prices; a model with unknown costs counts as the cheapest when it is
+     * small and as the most expensive when it is large, so an unlisted small model takes the easy requests.
+     */
     private static double price(Target t) {
-        return t.entry().costPer1MInput() + t.entry().costPer1MOutput();
+        CatalogModel e = t.entry();
+        if (e.costsKnown()) return e.costPer1MInput() + e.costPer1MOutput();
+        double params = Double.isNaN(e.paramsB()) ? 0 : e.paramsB() / 1e6;
+        return e.sizeClass().equals("slm") ? -1 + params : 1e12 + params;
     }
 }

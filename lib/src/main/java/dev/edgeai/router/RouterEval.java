@@ -3,9 +3,9 @@ package dev.edgeai.router;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
-import dev.edgeai.chat.ChatResult;
 import dev.edgeai.metrics.Stats;
 import dev.edgeai.results.Environment;
+import dev.edgeai.results.Recorder;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
@@ -147,40 +147,63 @@ public final class RouterEval {
             int maxTokens,
             Map<String, Object> scriptOptions,
             Consumer<String> progress) {
+        return measure(backend, router, rep, maxTokens, 0.0, null, scriptOptions, progress);
+    }
+
+    /** As above, sampling with {@code temperature} and {@code seed} (null: none sent). */
+    public static RunResult measure(
+            ChatBackend backend,
+            Router router,
+            Report rep,
+            int maxTokens,
+            double temperature,
+            Long seed,
+            Map<String, Object> scriptOptions,
+            Consumer<String> progress) {
         String started = Instant.now().toString();
         List<Sample> samples = new ArrayList<>();
         int done = 0;
+        Recorder recorder = new Recorder(backend);
         for (Row r : rep.rows()) {
             done++;
             for (Router.Target t : router.inPlay()) {
                 ChatRequest req = ChatRequest.builder(t.name())
                         .user(r.item().prompt())
                         .maxTokens(maxTokens)
-                        .temperature(0.0)
+                        .temperature(temperature)
+                        .seed(seed)
                         .build();
-                try {
-                    ChatResult res = backend.chat(req);
-                    samples.add(
-                            Sample.of(t.name(), r.index(), false, 1, r.item().prompt(), res));
+                Recorder.Context c = recorder.record(
+                        Recorder.Call.of(t.name())
+                                .round(r.index())
+                                .prompt(r.item().prompt()),
+                        req,
+                        null);
+                // A dead server or a model it lacks ends the run; a failed answer is kept as a failed sample.
+                if (!c.ok()
+                        && (!(c.error() instanceof ChatException e)
+                                || e.kind() == ChatException.Kind.UNREACHABLE
+                                || e.kind() == ChatException.Kind.UNKNOWN_MODEL)) throw c.error();
+                samples.add(c.sample());
+                if (c.ok()) {
                     progress.accept(String.format(
                             "%d/%d (prompt %d) %s: E2E %.0f ms, %d tokens",
                             done,
                             rep.rows().size(),
                             r.index(),
                             t.name(),
-                            res.timings().e2eMs(),
-                            res.usage().completionTokens()));
-                } catch (ChatException e) {
-                    if (e.kind() == ChatException.Kind.UNREACHABLE || e.kind() == ChatException.Kind.UNKNOWN_MODEL)
-                        throw e;
-                    samples.add(Sample.failed(
-                            t.name(), t.name(), r.index(), false, 1, r.item().prompt(), e.getMessage()));
-                    progress.accept(r.index() + " " + t.name() + " failed: " + e.getMessage());
+                            c.result().timings().e2eMs(),
+                            c.result().usage().completionTokens()));
+                } else {
+                    progress.accept(
+                            r.index() + " " + t.name() + " failed: " + c.error().getMessage());
                 }
             }
         }
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.put("max_tokens", maxTokens);
+        options.put("temperature", temperature);
+        if (seed != null) options.put("seed", seed);
         options.put(
                 "targets",
                 router.inPlay().stream()
@@ -305,12 +328,12 @@ public final class RouterEval {
                 .orElse(costs.get(0));
         for (StrategyCost c : costs) {
             sb.append(String.format(
-                    "%-" + w + "s %8d %12.2f %12.0f %14.6f  %s%s%n",
+                    "%-" + w + "s %8d %12.2f %12.0f %14s  %s%s%n",
                     c.strategy(),
                     c.requests(),
                     c.e2eMsTotal() / 1000,
                     c.e2eMsMean(),
-                    c.costUsd(),
+                    Double.isNaN(c.costUsd()) ? "unknown" : String.format("%.6f", c.costUsd()),
                     c.perModel(),
                     c.failed() > 0 ? " (" + c.failed() + " failed)" : ""));
         }
@@ -322,6 +345,10 @@ public final class RouterEval {
             sb.append(String.format(
                     "routed vs %s: %.2fx the time, %.2fx the cost%n",
                     base.strategy(), routed.e2eMsTotal() / base.e2eMsTotal(), routed.costUsd() / base.costUsd()));
+        } else if (base.e2eMsTotal() > 0 && (Double.isNaN(base.costUsd()) || Double.isNaN(routed.costUsd()))) {
+            sb.append(String.format(
+                    "routed vs %s: %.2fx the time; cost unknown (a model is not in data/models.json)%n",
+                    base.strategy(), routed.e2eMsTotal() / base.e2eMsTotal()));
         }
         return sb.toString();
     }
@@ -331,7 +358,9 @@ public final class RouterEval {
         return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
+    /** Numbers as results files hold them; null (how NaN is written: unknown costs) reads as NaN. */
     private static double num(Object o) {
+        if (o == null) return Double.NaN;
         return o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o));
     }
 }

@@ -4,22 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
-import dev.edgeai.chat.ChatRequest;
+import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
-import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Terminal;
 import dev.edgeai.eval.EscalationRule;
-import dev.edgeai.eval.Scoring;
+import dev.edgeai.rag.RagFlow;
 import dev.edgeai.results.Environment;
+import dev.edgeai.results.Recorder;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunMeta;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Sample;
 import dev.edgeai.retrieval.Chunk;
 import dev.edgeai.retrieval.Citation;
-import dev.edgeai.retrieval.ContextBuilder;
 import dev.edgeai.retrieval.Hit;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
@@ -37,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +46,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +72,7 @@ public final class RagChatApp implements AutoCloseable {
      * @param dataDir        feedback (feedback/rag_feedback.jsonl), results (results/rag_chat-*.json) and uploads go here
      * @param fallback       with no relevant context, answer from the model alone (marked as such) instead of refusing
      * @param maxUploadBytes larger uploads are refused with 413 and a message
+     * @param seed           sampling seed sent with every question (null: none)
      */
     public record Config(
             String host,
@@ -83,7 +85,8 @@ public final class RagChatApp implements AutoCloseable {
             SearchOptions search,
             double temperature,
             int maxTokens,
-            List<String> starters) {
+            List<String> starters,
+            Long seed) {
         public static Config defaults(Path dataDir) {
             return new Config(
                     "127.0.0.1",
@@ -98,7 +101,8 @@ public final class RagChatApp implements AutoCloseable {
                     512,
                     List.of(
                             "What does TTFT measure?", "When should I pick a small language model?",
-                            "How does int4 quantization save memory?", "How do I find Foundry Local's port?"));
+                            "How does int4 quantization save memory?", "How do I find Foundry Local's port?"),
+                    null);
         }
 
         public Config withPort(int p) {
@@ -113,7 +117,8 @@ public final class RagChatApp implements AutoCloseable {
                     search,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
         }
 
         public Config withHost(String h) {
@@ -128,7 +133,8 @@ public final class RagChatApp implements AutoCloseable {
                     search,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
         }
 
         public Config withModel(String m) {
@@ -143,7 +149,8 @@ public final class RagChatApp implements AutoCloseable {
                     search,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
         }
 
         public Config withFallback(boolean f) {
@@ -158,7 +165,8 @@ public final class RagChatApp implements AutoCloseable {
                     search,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
         }
 
         public Config withSearch(SearchOptions s) {
@@ -173,7 +181,8 @@ public final class RagChatApp implements AutoCloseable {
                     s,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
         }
 
         public Config withMaxUploadBytes(long b) {
@@ -188,7 +197,25 @@ public final class RagChatApp implements AutoCloseable {
                     search,
                     temperature,
                     maxTokens,
-                    starters);
+                    starters,
+                    seed);
+        }
+
+        /** Max tokens per answer, the default temperature (the page may change it per question) and the seed. */
+        public Config withGeneration(int max, double temp, Long s) {
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temp,
+                    max,
+                    starters,
+                    s);
         }
     }
 
@@ -225,7 +252,11 @@ public final class RagChatApp implements AutoCloseable {
     /** The thread answering each turn: Stop interrupts it, so a stalled backend read ends at once, not at the timeout. */
     private final Map<String, Thread> workers = new ConcurrentHashMap<>();
 
+    /** Every model call of every turn, recorded as it ends (stage "rag", "fallback" or "escalated"). */
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
+
+    private final Recorder recorder;
+    private final AtomicInteger answered = new AtomicInteger();
     private final Path resultsFile;
     private final String started = Instant.now().toString();
     private final Object indexLock = new Object();
@@ -236,6 +267,12 @@ public final class RagChatApp implements AutoCloseable {
 
     private RagChatApp(ChatBackend backend, Retriever retriever, Config config) {
         this.backend = backend;
+        this.recorder = new Recorder(backend).listen(new Recorder.Listener() {
+            @Override
+            public void onResponse(Recorder.Context c) {
+                samples.add(c.sample());
+            }
+        });
         this.retriever = retriever;
         this.config = config;
         this.resultsFile = ResultsFile.newPath(config.dataDir().resolve("results"), "rag_chat");
@@ -398,6 +435,12 @@ public final class RagChatApp implements AutoCloseable {
         }
     }
 
+    /** The text shown when nothing relevant was found and the app does not let the model answer alone. */
+    private static final String REFUSAL = "I could not find anything about this in the documents, so I won't guess. "
+            + "Try rephrasing, add a document with the upload button, or start the app with --fallback to let the model "
+            + "answer on its own.";
+
+    /** HTTP ↔ flow: the RAG flow answers, this method turns its steps into SSE events and the turn into JSON. */
     private void answer(
             String session,
             String turnId,
@@ -408,62 +451,52 @@ public final class RagChatApp implements AutoCloseable {
             SseWriter sse,
             AtomicBoolean cancelled,
             long t0) {
-        SearchResult found;
-        synchronized (indexLock) {
-            found = retriever.search(question, search);
-        }
-        List<Citation> citations = found.citations();
-        List<Map<String, Object>> retrieval =
-                found.hits().stream().map(RagChatApp::hitJson).toList();
-        boolean fallback = found.noRelevantContext() && config.fallback();
-        sse.send(
-                "retrieval",
-                Map.of(
-                        "turn",
-                        turnId,
-                        "mode",
-                        found.mode().name().toLowerCase(Locale.ROOT),
-                        "tookMs",
-                        found.tookMs(),
-                        "hits",
-                        retrieval,
-                        "noRelevantContext",
-                        found.noRelevantContext(),
-                        "fallback",
-                        fallback));
+        RagFlow flow = new RagFlow(
+                recorder,
+                q -> {
+                    synchronized (indexLock) {
+                        return retriever.search(q, search);
+                    }
+                },
+                RagFlow.Options.defaults()
+                        .withNoContext(
+                                config.fallback() ? RagFlow.NoContext.WITHOUT_CONTEXT : RagFlow.NoContext.REFUSE,
+                                REFUSAL));
+        Escalation esc = escalation;
+        if (esc != null) flow = flow.escalateTo(esc.llm(), esc.rule().check());
 
-        if (found.noRelevantContext() && !config.fallback()) {
-            String text = "I could not find anything about this in the documents, so I won't guess. "
-                    + "Try rephrasing, add a document with the upload button, or start the app with --fallback to let the model answer on its own.";
-            sse.send("token", Map.of("text", text));
-            Turn turn = new Turn(
-                    turnId,
-                    question,
-                    text,
-                    Markdown.toHtml(text),
-                    model,
-                    List.of(),
-                    retrieval,
-                    Map.of("noRelevantContext", true),
-                    false,
-                    null);
-            remember(session, turn);
-            sse.send("done", turn);
-            return;
+        List<ChatMessage> history = new ArrayList<>();
+        List<Turn> past = sessions.getOrDefault(session, List.of());
+        for (Turn t : past.subList(Math.max(0, past.size() - HISTORY_TURNS), past.size())) {
+            if (t.error() != null || t.answer() == null) continue;
+            history.add(ChatMessage.user(t.question()));
+            history.add(ChatMessage.assistant(t.answer()));
         }
-
-        ChatRequest.Builder req =
-                ChatRequest.builder(model).temperature(temperature).maxTokens(config.maxTokens());
-        req.system(fallback ? "You are a helpful assistant. Answer briefly." : ContextBuilder.SYSTEM_PROMPT);
-        List<Turn> history = sessions.getOrDefault(session, List.of());
-        for (Turn past : history.subList(Math.max(0, history.size() - HISTORY_TURNS), history.size())) {
-            if (past.error() != null || past.answer() == null) continue;
-            req.user(past.question()).assistant(past.answer());
-        }
-        req.user(fallback ? question : ContextBuilder.userMessage(question, found));
-
+        List<Map<String, Object>> retrieval = new ArrayList<>();
+        boolean[] alone = {false}; // nothing relevant found and --fallback: the model answers on its own
         long[] firstTokenSent = {0};
-        StreamListener listener = new StreamListener() {
+        RagFlow.Events events = new RagFlow.Events() {
+            @Override
+            public void onRetrieval(SearchResult found) {
+                found.hits().stream().map(RagChatApp::hitJson).forEach(retrieval::add);
+                alone[0] = found.noRelevantContext() && config.fallback();
+                sse.send(
+                        "retrieval",
+                        Map.of(
+                                "turn",
+                                turnId,
+                                "mode",
+                                found.mode().name().toLowerCase(Locale.ROOT),
+                                "tookMs",
+                                found.tookMs(),
+                                "hits",
+                                retrieval,
+                                "noRelevantContext",
+                                found.noRelevantContext(),
+                                "fallback",
+                                alone[0]));
+            }
+
             @Override
             public void onToken(String text) {
                 if (!sse.send("token", Map.of("text", text))) cancelled.set(true); // browser went away: stop generating
@@ -471,72 +504,27 @@ public final class RagChatApp implements AutoCloseable {
             }
 
             @Override
+            public void onEscalation(String llm, String reason) {
+                Thread.interrupted(); // a Stop that came during the first answer must not break the SSE write
+                sse.send("token", Map.of("text", "\n\n[escalated to " + llm + ": " + reason + "]\n\n"));
+            }
+
+            @Override
             public boolean isCancelled() {
                 return cancelled.get();
             }
         };
+        RagFlow.Ask ask = RagFlow.Ask.of(question, model)
+                .history(history)
+                .generation(config.maxTokens(), temperature, config.seed())
+                .round(answered.incrementAndGet());
+        RagFlow.Answer a;
         try {
-            ChatResult r;
             try {
-                r = backend.stream(req.build(), listener);
+                a = flow.answer(ask, events);
             } finally {
                 Thread.interrupted(); // Stop interrupts this thread to end a stalled read; the SSE writes go on
             }
-            Escalation esc = escalation;
-            String escalated = esc == null || fallback || cancelled.get()
-                    ? null
-                    : esc.rule()
-                            .decide(
-                                    question,
-                                    r.text(),
-                                    Scoring.grounding(
-                                            r.text(),
-                                            found.hits().stream()
-                                                    .map(h -> h.chunk().text())
-                                                    .toList()),
-                                    Double.NaN);
-            if (escalated != null) {
-                sse.send("token", Map.of("text", "\n\n[escalated to " + esc.llm() + ": " + escalated + "]\n\n"));
-                try {
-                    r = backend.stream(req.model(esc.llm()).build(), listener);
-                } finally {
-                    Thread.interrupted();
-                }
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            if (escalated != null) metrics.put("escalated", escalated);
-            metrics.put("ttftMs", r.timings().ttftMs());
-            metrics.put("e2eMs", r.timings().e2eMs());
-            metrics.put("retrievalMs", found.tookMs());
-            metrics.put("serverFirstTokenMs", firstTokenSent[0] == 0 ? null : (firstTokenSent[0] - t0) / 1e6);
-            metrics.put("promptTokens", r.usage().promptTokens());
-            metrics.put("completionTokens", r.usage().completionTokens());
-            metrics.put("tokensEstimated", r.usage().estimated());
-            metrics.put("finishReason", r.finishReason());
-            String html =
-                    (escalated == null ? "" : Markdown.toHtml("*Escalated to " + esc.llm() + " (" + escalated + ")*"))
-                            + Markdown.toHtmlWithCitations(r.text(), fallback ? 0 : citations.size());
-            Turn turn = new Turn(
-                    turnId,
-                    question,
-                    r.text(),
-                    html,
-                    r.model(),
-                    fallback ? List.of() : citations,
-                    retrieval,
-                    metrics,
-                    fallback,
-                    null);
-            remember(session, turn);
-            samples.add(Sample.of(
-                    fallback ? "fallback" : escalated != null ? "escalated" : "rag",
-                    samples.size() + 1,
-                    false,
-                    1,
-                    question,
-                    r));
-            saveResults();
-            sse.send("done", turn);
         } catch (ChatException e) {
             if (cancelled.get()) { // Stop during the wait for the first byte: a stop, not a failure
                 Turn turn = new Turn(
@@ -548,7 +536,7 @@ public final class RagChatApp implements AutoCloseable {
                         List.of(),
                         retrieval,
                         Map.of("finishReason", "cancelled"),
-                        fallback,
+                        alone[0],
                         null);
                 remember(session, turn);
                 sse.send("done", turn);
@@ -556,10 +544,68 @@ public final class RagChatApp implements AutoCloseable {
             }
             System.err.println(Terminal.safe("request failed: POST /api/chat -> error event: " + e.getMessage()));
             Turn turn = new Turn(
-                    turnId, question, null, null, model, List.of(), retrieval, Map.of(), fallback, e.getMessage());
+                    turnId,
+                    question,
+                    null,
+                    null,
+                    model,
+                    List.of(),
+                    retrieval,
+                    Map.of(),
+                    config.fallback(),
+                    e.getMessage());
             remember(session, turn);
             sse.send("error", Map.of("turn", turnId, "message", e.getMessage()));
+            return;
         }
+
+        if (a.refused()) {
+            sse.send("token", Map.of("text", a.text()));
+            Turn turn = new Turn(
+                    turnId,
+                    question,
+                    a.text(),
+                    Markdown.toHtml(a.text()),
+                    model,
+                    List.of(),
+                    retrieval,
+                    Map.of("noRelevantContext", true),
+                    false,
+                    null);
+            remember(session, turn);
+            sse.send("done", turn);
+            return;
+        }
+        ChatResult r = a.result();
+        List<Citation> citations = a.found().citations();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (a.escalated()) metrics.put("escalated", a.escalationReason());
+        metrics.put("ttftMs", r.timings().ttftMs());
+        metrics.put("e2eMs", r.timings().e2eMs());
+        metrics.put("retrievalMs", a.found().tookMs());
+        metrics.put("serverFirstTokenMs", firstTokenSent[0] == 0 ? null : (firstTokenSent[0] - t0) / 1e6);
+        metrics.put("promptTokens", r.usage().promptTokens());
+        metrics.put("completionTokens", r.usage().completionTokens());
+        metrics.put("tokensEstimated", r.usage().estimated());
+        metrics.put("finishReason", r.finishReason());
+        String html = (a.escalated()
+                        ? Markdown.toHtml("*Escalated to " + a.escalatedTo() + " (" + a.escalationReason() + ")*")
+                        : "")
+                + Markdown.toHtmlWithCitations(r.text(), alone[0] ? 0 : citations.size());
+        Turn turn = new Turn(
+                turnId,
+                question,
+                r.text(),
+                html,
+                r.model(),
+                alone[0] ? List.of() : citations,
+                retrieval,
+                metrics,
+                alone[0],
+                null);
+        remember(session, turn);
+        saveResults();
+        sse.send("done", turn);
     }
 
     private static Map<String, Object> hitJson(Hit h) {
