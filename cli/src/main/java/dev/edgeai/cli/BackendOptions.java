@@ -2,8 +2,8 @@ package dev.edgeai.cli;
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.client.ClientSettings;
+import dev.edgeai.client.EndpointUrl;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.discovery.EndpointUrl;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

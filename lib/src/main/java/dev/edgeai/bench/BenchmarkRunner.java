@@ -5,6 +5,7 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.RunLog;
@@ -317,7 +318,7 @@ public final class BenchmarkRunner {
                             "BAD_RESPONSE: backend returned no "
                                     + (r == null ? "result" : r.timings() == null ? "timings" : "usage"));
                 }
-                if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
+                if ((abort.get() || log.stopped()) && r.finishReason() == FinishReason.CANCELLED) {
                     return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
                 }
                 if (r.model() != null) resolved.putIfAbsent(model, r.model());

@@ -31,7 +31,7 @@ public final class Backends {
 
     /** {@link #open(String, boolean, PrintStream)} with the client's timeouts and retries. */
     public static ChatBackend open(String endpoint, ClientSettings settings, boolean verbose, PrintStream log) {
-        return connect(discover(endpoint, false, verbose, log), settings);
+        return connect(discover(endpoint, settings, false, verbose, log), settings);
     }
 
     /**
@@ -55,7 +55,7 @@ public final class Backends {
             List<String> modelOptions,
             boolean verbose,
             PrintStream log) {
-        Discovery.Found found = discover(endpoint, true, verbose, log);
+        Discovery.Found found = discover(endpoint, settings, true, verbose, log);
         if (!found.embedded()) return new Selection(connect(found, settings), List.of());
         log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", fallbackModels)
                 + " (no server found; --verbose shows what was tried)");
@@ -126,10 +126,11 @@ public final class Backends {
     }
 
     private static Discovery.Found discover(
-            String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
+            String endpoint, ClientSettings settings, boolean embeddedFallback, boolean verbose, PrintStream log) {
         Discovery.Found found;
         try {
-            found = Discovery.discover(Discovery.Options.of(endpoint).withEmbeddedFallback(embeddedFallback));
+            found = Discovery.discover(
+                    Discovery.Options.of(endpoint).withClient(settings).withEmbeddedFallback(embeddedFallback));
         } catch (Discovery.NotFound e) {
             if (verbose) e.trace().forEach(t -> log.println("discovery: " + Terminal.safe(t)));
             throw e;

@@ -6,12 +6,14 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Terminal;
 import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.eval.Scoring;
+import dev.edgeai.openai.SseWriter;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunMeta;
@@ -547,7 +549,7 @@ public final class RagChatApp implements AutoCloseable {
                         model,
                         List.of(),
                         retrieval,
-                        Map.of("finishReason", "cancelled"),
+                        Map.of("finishReason", FinishReason.CANCELLED),
                         fallback,
                         null);
                 remember(session, turn);
