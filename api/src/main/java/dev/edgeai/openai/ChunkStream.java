@@ -25,7 +25,6 @@ public final class ChunkStream {
     private final String head;
     private final String tail;
     private final boolean includeUsage;
-    private final StringBuilder chunk = new StringBuilder(512);
     private boolean begun;
 
     /** @param includeUsage the request's {@code stream_options.include_usage} */
@@ -46,8 +45,10 @@ public final class ChunkStream {
 
     /** Sends the role chunk now if it was not sent yet (servers send it at once; content() sends it anyway). */
     public boolean begin() {
-        if (!begun) appendRole();
-        return sse.flush();
+        synchronized (sse) {
+            if (!begun) appendRole();
+            return sse.flush();
+        }
     }
 
     public boolean content(String text) {
@@ -59,14 +60,20 @@ public final class ChunkStream {
         return delta("reasoning_content", text);
     }
 
+    // Chunks are built straight into the writer's buffer: one copy per token, as when serve wrote raw bytes itself.
     private boolean delta(String field, String text) {
-        if (!begun) appendRole();
-        chunk.setLength(0);
-        chunk.append(head).append("{\"index\":0,\"delta\":{\"").append(field).append("\":\"");
-        ESCAPE.quoteAsString(text, chunk);
-        chunk.append(DELTA_END).append(tail);
-        sse.append(null, chunk);
-        return sse.flush();
+        synchronized (sse) {
+            if (!begun) appendRole();
+            StringBuilder chunk = sse.beginData(null);
+            chunk.append(head)
+                    .append("{\"index\":0,\"delta\":{\"")
+                    .append(field)
+                    .append("\":\"");
+            ESCAPE.quoteAsString(text, chunk);
+            chunk.append(DELTA_END).append(tail);
+            sse.endEvent();
+            return sse.flush();
+        }
     }
 
     /**
@@ -76,19 +83,24 @@ public final class ChunkStream {
      * @param usage        needed when the request asked for usage, else ignored
      */
     public boolean finish(String finishReason, CompletionUsage usage) {
-        if (!begun) appendRole();
-        chunk.setLength(0);
-        chunk.append(head).append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"");
-        ESCAPE.quoteAsString(finishReason, chunk);
-        chunk.append("\"}]").append(tail);
-        sse.append(null, chunk);
-        if (includeUsage) {
-            chunk.setLength(0);
-            chunk.append(head).append("],\"usage\":").append(Wire.toJson(usage)).append('}');
-            sse.append(null, chunk);
+        synchronized (sse) {
+            if (!begun) appendRole();
+            StringBuilder chunk = sse.beginData(null);
+            chunk.append(head).append("{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"");
+            ESCAPE.quoteAsString(finishReason, chunk);
+            chunk.append("\"}]").append(tail);
+            sse.endEvent();
+            if (includeUsage) {
+                sse.beginData(null)
+                        .append(head)
+                        .append("],\"usage\":")
+                        .append(Wire.toJson(usage))
+                        .append('}');
+                sse.endEvent();
+            }
+            sse.append(null, DONE);
+            return sse.flush();
         }
-        sse.append(null, DONE);
-        return sse.flush();
     }
 
     /** An error after the stream began: an {@code error} event with OpenAI's error body, and no [DONE]. */
@@ -107,9 +119,8 @@ public final class ChunkStream {
     }
 
     private void appendRole() {
-        chunk.setLength(0);
-        chunk.append(head).append(ROLE).append(tail);
-        sse.append(null, chunk);
+        sse.beginData(null).append(head).append(ROLE).append(tail);
+        sse.endEvent();
         begun = true;
     }
 }

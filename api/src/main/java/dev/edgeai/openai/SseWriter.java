@@ -62,18 +62,44 @@ public final class SseWriter {
     public synchronized SseWriter append(String name, CharSequence data) {
         if (name != null) pending.append("event: ").append(name).append('\n');
         pending.append("data: ");
-        int n = data.length();
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-            char c = data.charAt(i);
-            if (c == '\r' || c == '\n') {
-                pending.append(data, from, i).append("\ndata: ");
-                if (c == '\r' && i + 1 < n && data.charAt(i + 1) == '\n') i++;
-                from = i + 1;
+        if (!hasLineBreak(data)) {
+            pending.append(data); // the usual case, one line of JSON: a bulk copy, no char-by-char loop
+        } else {
+            int n = data.length();
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                char c = data.charAt(i);
+                if (c == '\r' || c == '\n') {
+                    pending.append(data, from, i).append("\ndata: ");
+                    if (c == '\r' && i + 1 < n && data.charAt(i + 1) == '\n') i++;
+                    from = i + 1;
+                }
             }
+            pending.append(data, from, n);
         }
-        pending.append(data, from, n).append("\n\n");
+        pending.append("\n\n");
         return this;
+    }
+
+    /** Vectorised searches for String and StringBuilder (what callers pass); a plain loop for anything else. */
+    private static boolean hasLineBreak(CharSequence data) {
+        if (data instanceof String s) return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+        if (data instanceof StringBuilder sb) return sb.indexOf("\n") >= 0 || sb.indexOf("\r") >= 0;
+        for (int i = 0; i < data.length(); i++) if (data.charAt(i) == '\n' || data.charAt(i) == '\r') return true;
+        return false;
+    }
+
+    /**
+     * For this package's encoders, which write one line of escaped JSON straight into the event (no copy, no scan
+     * for line breaks: escaped JSON has none). Call with this writer's lock held; end with {@link #endEvent()}.
+     */
+    StringBuilder beginData(String name) {
+        if (name != null) pending.append("event: ").append(name).append('\n');
+        return pending.append("data: ");
+    }
+
+    void endEvent() {
+        pending.append("\n\n");
     }
 
     /** Writes what was appended and flushes; false once the client is gone. */

@@ -45,8 +45,11 @@ class SseWriterTest {
                 "a\\n|data: a\\ndata: \\n\\n"
             })
     void lineBreaksInDataBecomeDataLines(String data, String expected) {
-        sse.data(unescape(data));
-        assertEquals(unescape(expected), written());
+        String text = unescape(data);
+        sse.data(text);
+        sse.data(new StringBuilder(text));
+        sse.data(java.nio.CharBuffer.wrap(text));
+        assertEquals(unescape(expected).repeat(3), written());
     }
 
     @Test
