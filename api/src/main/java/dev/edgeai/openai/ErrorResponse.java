@@ -13,7 +13,7 @@ public record ErrorResponse(Error error) {
         return new ErrorResponse(new Error(message, type, JsonNullable.of(param), code));
     }
 
-    /** The shape several servers (Ollama, vLLM mid-stream) use: no {@code param} at all. */
+    /** Without {@code param} at all: the scripted test server answers so, since clients must not need every field. */
     public static ErrorResponse withoutParam(String message, String type, String code) {
         return new ErrorResponse(new Error(message, type, null, code));
     }

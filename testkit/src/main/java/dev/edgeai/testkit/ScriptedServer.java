@@ -297,7 +297,7 @@ public final class ScriptedServer implements AutoCloseable {
         // Usage, when the script sends it, as OpenAI sends it to a request with include_usage.
         ChunkStream chunks = new ChunkStream(sse, id, System.currentTimeMillis() / 1000, model, script.sendUsage());
         // Like vLLM and OpenAI: the role arrives at once with empty content, which must not count as the first token.
-        chunks.begin();
+        if (!chunks.begin()) return; // a write failed: the client went away, so stop "generating" for it
         List<Map.Entry<String, String>> pieces = new ArrayList<>();
         script.reasoning().forEach(r -> pieces.add(Map.entry("reasoning_content", r)));
         tokens.forEach(t -> pieces.add(Map.entry("content", t)));
@@ -338,8 +338,10 @@ public final class ScriptedServer implements AutoCloseable {
             }
             sleepUntil(deadline);
             Map.Entry<String, String> piece = pieces.get(i);
-            if (piece.getKey().equals("content")) chunks.content(piece.getValue());
-            else chunks.reasoning(piece.getValue());
+            boolean sent = piece.getKey().equals("content")
+                    ? chunks.content(piece.getValue())
+                    : chunks.reasoning(piece.getValue());
+            if (!sent) return;
         }
         chunks.finish(Wire.toFinishReason(finish), usage(promptTokens, pieces.size()));
     }
@@ -355,7 +357,7 @@ public final class ScriptedServer implements AutoCloseable {
         ex.getResponseBody().write(bytes);
     }
 
-    /** The error shape of Ollama and vLLM: no {@code param}. */
+    /** OpenAI's error shape without {@code param}: the kit's client must not need every field. */
     private static void error(HttpExchange ex, int status, String message, String type, String code)
             throws IOException {
         json(ex, status, ErrorResponse.withoutParam(message, type, code));
