@@ -109,8 +109,9 @@ public class serve implements Callable<Integer> {
             server.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
-            System.err.println("  this kit's scripts find it on port " + server.port() + (server.port() == ServePort.DEFAULT
-                    ? " by themselves" : " with --endpoint " + url + " (or " + ServePort.ENV + "=" + server.port() + ")"));
+            String found = server.port() == ServePort.DEFAULT ? " by themselves"
+                    : " with --endpoint " + url + " (or " + ServePort.ENV + "=" + server.port() + ")";
+            System.err.println("  this kit's scripts find it on port " + server.port() + found);
             System.err.println("  try: curl " + url + "/models");
             System.err.println("  browser demo: " + url.replace("/v1", DemoPage.PATH));
             CountDownLatch stop = new CountDownLatch(1);
