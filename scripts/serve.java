@@ -9,6 +9,7 @@ import dev.edgeai.cli.Durations;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
+import dev.edgeai.openai.ServePort;
 import dev.edgeai.serve.OpenAiServer;
 import dev.edgeai.web.DemoPage;
 import java.time.Duration;
@@ -34,9 +35,10 @@ import picocli.CommandLine.Option;
                 "  curl http://127.0.0.1:5273/v1/chat/completions -H 'Content-Type: application/json' \\",
                 "      -d '{\"model\":\"phi-4-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}'"})
 public class serve implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:EDGEAI_SERVE_PORT:-5273}",
-            description = "Port (env EDGEAI_SERVE_PORT; default: ${DEFAULT-VALUE}, where the other scripts look; 0 = any free port).")
-    int port;
+    @Option(names = "--port", paramLabel = "N",
+            description = "Port (env " + ServePort.ENV + "; default: " + ServePort.DEFAULT
+                    + ", where the other scripts look; 0 = any free port).")
+    Integer port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else lets other machines use your models.")
@@ -79,6 +81,7 @@ public class serve implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int port = this.port != null ? this.port : ServePort.forServer(System.getenv());
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
         if (requestTimeout.toMillis() < 1000)
             throw new IllegalArgumentException("--request-timeout must be at least 1s, was " + requestTimeout.toMillis()
@@ -111,7 +114,9 @@ public class serve implements Callable<Integer> {
             server.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
-            System.err.println("  this kit's scripts find it on port " + server.port() + (server.port() == 5273 ? " by themselves" : " with --endpoint " + url));
+            String found = server.port() == ServePort.DEFAULT ? " by themselves"
+                    : " with --endpoint " + url + " (or " + ServePort.ENV + "=" + server.port() + ")";
+            System.err.println("  this kit's scripts find it on port " + server.port() + found);
             System.err.println("  try: curl " + url + "/models");
             System.err.println("  browser demo: " + url.replace("/v1", DemoPage.PATH));
             CountDownLatch stop = new CountDownLatch(1);

@@ -13,7 +13,7 @@ public interface StreamListener {
     /** Reasoning text some models stream before the answer (gpt-oss "reasoning_content"); not part of the answer. */
     default void onReasoning(String text) {}
 
-    /** Polled between chunks: return true to stop generation early; the result then ends with "cancelled". */
+    /** Polled between chunks: return true to stop generation early; the result then ends with {@link FinishReason#CANCELLED}. */
     default boolean isCancelled() {
         return false;
     }

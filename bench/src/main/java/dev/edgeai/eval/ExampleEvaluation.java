@@ -4,6 +4,7 @@ import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
@@ -97,7 +98,7 @@ public final class ExampleEvaluation {
             return new ChatResult(
                     req.model(),
                     text,
-                    "stop",
+                    FinishReason.STOP,
                     new Usage(prompt, completion, false),
                     new Timings(ttft, e2e, List.of(), Double.NaN));
         }

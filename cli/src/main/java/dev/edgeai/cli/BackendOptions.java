@@ -1,8 +1,8 @@
 package dev.edgeai.cli;
 
 import dev.edgeai.client.ClientSettings;
+import dev.edgeai.client.EndpointUrl;
 import dev.edgeai.discovery.Backends;
-import dev.edgeai.discovery.EndpointUrl;
 import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.router.ModelCatalog;
 import java.io.PrintStream;

@@ -3,6 +3,7 @@ package dev.edgeai.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.engine.EmbeddedBackend;
 import dev.edgeai.serve.OpenAiServer;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class OpenAiJsSdkTest {
                 if (rec == null) Thread.sleep(10);
             }
             assertTrue(
-                    rec != null && "cancelled".equals(rec.finishReason()) && rec.completionTokens() < 1500,
+                    rec != null && rec.finishReason() == FinishReason.CANCELLED && rec.completionTokens() < 1500,
                     String.valueOf(rec));
         }
     }

@@ -23,6 +23,11 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static ServeProcess start(Path dir, List<String> args) throws IOException {
+        return start(dir, Map.of(), args);
+    }
+
+    /** @param env set for serve.java after the isolation below (e.g. EDGEAI_SERVE_PORT) */
+    static ServeProcess start(Path dir, Map<String, String> env, List<String> args) throws IOException {
         List<String> cmd =
                 new ArrayList<>(List.of(ScriptRunner.ROOT.resolve("jbang").toString()));
         cmd.addAll(args);
@@ -34,6 +39,7 @@ final class ServeProcess implements AutoCloseable {
         e.remove("EDGEAI_SERVE_PORT");
         e.remove("SERVE_API_KEY");
         e.put("HF_ENDPOINT", "http://127.0.0.1:" + ScriptRunner.deadPort()); // never the real hub
+        e.putAll(env);
         return new ServeProcess(
                 pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .start(),

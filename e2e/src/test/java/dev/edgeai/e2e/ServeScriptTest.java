@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeai.discovery.Discovery;
+import dev.edgeai.openai.ServePort;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Summary;
@@ -119,6 +121,39 @@ class ServeScriptTest {
         assertTrue(
                 r.stderr().contains("--alias target 'llama-70b' is not served; served models: " + LLAMA), r::toString);
         assertTrue(!r.stderr().contains("\tat "), r::toString);
+    }
+
+    /** serve.java and discovery read the same variable: serve.java listens where the other scripts look. */
+    @Test
+    void servePortComesFromTheEnvironmentWhereDiscoveryLooks() throws Exception {
+        int port = ScriptRunner.deadPort();
+        Map<String, String> env = Map.of(ServePort.ENV, String.valueOf(port));
+        try (ServeProcess p = ServeProcess.start(
+                tmp,
+                env,
+                List.of(
+                        "scripts/serve.java",
+                        "--model",
+                        ScriptRunner.fixture(LLAMA).toString()))) {
+            assertEquals("http://127.0.0.1:" + port + "/v1", p.awaitUrl(), p::err);
+            Map<String, String> discoveryEnv = new java.util.HashMap<>(env);
+            discoveryEnv.put("PATH", tmp.toString()); // no Foundry CLI
+            discoveryEnv.put("OLLAMA_HOST", "127.0.0.1:" + ScriptRunner.deadPort());
+            Discovery.Found found =
+                    Discovery.discover(Discovery.Options.of(null).withEnv(discoveryEnv));
+            assertEquals("serve", found.backend().kind(), found.trace()::toString);
+            assertEquals(
+                    List.of(LLAMA), found.models().stream().map(m -> m.id()).toList());
+        }
+        var off = ScriptRunner.jbang(
+                Map.of(ServePort.ENV, "off"),
+                "scripts/serve.java",
+                "--model",
+                ScriptRunner.fixture(LLAMA).toString());
+        assertNotEquals(0, off.exitCode(), off::toString);
+        assertTrue(
+                off.stderr().contains("EDGEAI_SERVE_PORT=off") && off.stderr().contains("--port"), off::toString);
+        assertTrue(!off.stderr().contains("\tat "), off::toString);
     }
 
     static boolean free(int port) {

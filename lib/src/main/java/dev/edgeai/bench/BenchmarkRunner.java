@@ -4,6 +4,7 @@ import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.Recorder;
@@ -336,7 +337,7 @@ public final class BenchmarkRunner {
             Recorder.Context rec = recorder.record(call, req, listener);
             if (!rec.ok()) return rec.sample();
             ChatResult r = rec.result();
-            if ((abort.get() || log.stopped()) && "cancelled".equals(r.finishReason())) {
+            if ((abort.get() || log.stopped()) && r.finishReason() == FinishReason.CANCELLED) {
                 return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
             }
             if (r.model() != null) resolved.putIfAbsent(model, r.model());

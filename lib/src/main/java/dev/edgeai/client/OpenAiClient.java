@@ -7,11 +7,16 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.IdleWatchdog;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
+import dev.edgeai.openai.ChatCompletion;
+import dev.edgeai.openai.ChatCompletionChunk;
+import dev.edgeai.openai.CompletionUsage;
+import dev.edgeai.openai.ModelList;
 import dev.edgeai.openai.Wire;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +44,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code x-should-retry} header says), 2 retries by default, waiting what {@code retry-after-ms} or
  * {@code Retry-After} asks when that is between 0 and 60 s, else 0.5 s doubling up to 8 s with up to 25% jitter
  * off. Only before any answer was consumed: a half-streamed answer is never replayed, because tokens already
- * reached the listener.
+ * reached the listener. Requests and answers are the records of {@link dev.edgeai.openai}, converted by
+ * {@link Wire}.
  * Thread-safe; one instance can serve concurrent requests.
  */
 public final class OpenAiClient implements ChatBackend {
@@ -56,6 +62,7 @@ public final class OpenAiClient implements ChatBackend {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxRetries;
+    private final boolean retryConnectFailures;
     private final Duration backoffBase;
     private final HttpClient http;
 
@@ -67,12 +74,13 @@ public final class OpenAiClient implements ChatBackend {
     });
 
     private OpenAiClient(Builder b) {
-        this.baseUrl = normaliseBaseUrl(Objects.requireNonNull(b.baseUrl, "baseUrl"));
+        this.baseUrl = EndpointUrl.normalise(Objects.requireNonNull(b.baseUrl, "baseUrl"));
         this.apiKey = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.strip();
         this.kind = b.kind;
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.maxRetries = b.maxRetries;
+        this.retryConnectFailures = b.retryConnectFailures;
         this.backoffBase = b.backoffBase;
         // HTTP/1.1: local servers speak nothing else, and it avoids an h2c upgrade attempt on every first request.
         this.http = HttpClient.newBuilder()
@@ -90,22 +98,6 @@ public final class OpenAiClient implements ChatBackend {
         return builder().baseUrl(baseUrl).build();
     }
 
-    /**
-     * {@code host:port}, {@code http://host:port}, {@code .../v1/}, {@code .../v1/chat/completions} all become
-     * {@code http://host:port/v1}, the base every OpenAI path hangs from.
-     */
-    public static String normaliseBaseUrl(String url) {
-        String u = url.strip();
-        if (!u.contains("://")) u = "http://" + u;
-        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
-        for (String tail : List.of("/chat/completions", "/models")) {
-            if (u.endsWith(tail)) u = u.substring(0, u.length() - tail.length());
-        }
-        if (!u.endsWith("/v1")) u = u + "/v1";
-        URI.create(u); // fail here, with the user's text, rather than deep inside a request
-        return u;
-    }
-
     public String baseUrl() {
         return baseUrl;
     }
@@ -117,27 +109,41 @@ public final class OpenAiClient implements ChatBackend {
 
     @Override
     public List<ModelInfo> models() {
+        return listModels().models();
+    }
+
+    /**
+     * {@code GET /models} and who answered it.
+     *
+     * @param server the {@link Wire#SERVER_HEADER} header: {@link Wire#SERVER_NAME} from this kit's serve.java,
+     *     else null
+     */
+    public record Listing(List<ModelInfo> models, String server) {}
+
+    /** {@link #models()} with the server's self-identification, for discovery. */
+    public Listing listModels() {
         HttpRequest req = request("/models").GET().build();
-        String body = readAll(send(req, null), null);
+        HttpResponse<InputStream> resp = send(req, null);
+        String server = resp.headers().firstValue(Wire.SERVER_HEADER).orElse(null);
+        String body = readAll(resp, null);
         JsonNode json = Wire.tryParse(body);
         if (json == null) throw Failures.notJson(baseUrl, body);
+        ModelList list;
         try {
-            Wire.ModelList list = Wire.JSON.treeToValue(json, Wire.ModelList.class);
-            if (list.data() == null) {
-                throw new ChatException(
-                        ChatException.Kind.BAD_RESPONSE,
-                        baseUrl + "/models answered JSON without a model list " + "(no \"data\" array): "
-                                + Failures.oneLine(body, 80));
-            }
-            return list.data().stream()
-                    .map(m -> new ModelInfo(m.id(), m.ownedBy()))
-                    .toList();
+            list = Wire.JSON.treeToValue(json, ModelList.class);
         } catch (JsonProcessingException e) {
             throw new ChatException(
                     ChatException.Kind.BAD_RESPONSE,
                     baseUrl + "/models is not a model list: " + Failures.oneLine(body, 80),
                     e);
         }
+        if (list.data() == null) {
+            throw new ChatException(
+                    ChatException.Kind.BAD_RESPONSE,
+                    baseUrl + "/models answered JSON without a model list (no \"data\" array): "
+                            + Failures.oneLine(body, 80));
+        }
+        return new Listing(Wire.fromModelList(list), server);
     }
 
     @Override
@@ -194,7 +200,7 @@ public final class OpenAiClient implements ChatBackend {
     private HttpRequest chatRequest(ChatRequest request, boolean stream) {
         byte[] body;
         try {
-            body = Wire.JSON.writeValueAsBytes(Wire.CompletionRequest.of(request, stream));
+            body = Wire.JSON.writeValueAsBytes(Wire.toCompletionRequest(request, stream));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(
                     "cannot serialise a chat request", e); // records of strings always serialise
@@ -213,7 +219,7 @@ public final class OpenAiClient implements ChatBackend {
             try {
                 resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                if (Failures.isConnectFailure(e) && attempt < maxRetries) {
+                if (retryConnectFailures && Failures.isConnectFailure(e) && attempt < maxRetries) {
                     pause(backoff(attempt));
                     continue;
                 }
@@ -339,15 +345,15 @@ public final class OpenAiClient implements ChatBackend {
         if (json == null || !json.isObject()) throw Failures.notJson(baseUrl, body);
         String serverError = json.has("error") ? Wire.errorMessage(json) : null;
         if (serverError != null) throw Failures.streamError(baseUrl, serverError);
-        Wire.Completion c;
+        ChatCompletion c;
         try {
-            c = Wire.JSON.treeToValue(json, Wire.Completion.class);
+            c = Wire.JSON.treeToValue(json, ChatCompletion.class);
         } catch (JsonProcessingException e) {
             throw Failures.malformedEvent(baseUrl, body, e);
         }
         if (c.choices() == null || c.choices().isEmpty()) throw Failures.malformedEvent(baseUrl, body, null);
-        Wire.Choice choice = c.choices().getFirst();
-        Wire.Delta msg = choice.message() != null ? choice.message() : choice.delta();
+        ChatCompletion.Choice choice = c.choices().getFirst();
+        ChatCompletion.Message msg = choice.message();
         String text = msg == null || msg.content() == null ? "" : msg.content();
         if (listener != null) {
             String reasoning = msg == null ? null : msg.anyReasoning();
@@ -356,7 +362,11 @@ public final class OpenAiClient implements ChatBackend {
         }
         Usage usage = usage(c.usage(), request, () -> estimateTokens(text));
         return new ChatResult(
-                c.model() != null ? c.model() : request.model(), text, choice.finishReason(), usage, timings);
+                c.model() != null ? c.model() : request.model(),
+                text,
+                FinishReason.fromWire(choice.finishReason()),
+                usage,
+                timings);
     }
 
     // ---- streaming state ----
@@ -369,8 +379,8 @@ public final class OpenAiClient implements ChatBackend {
         private final StringBuilder text = new StringBuilder();
         private final List<Double> gaps = new ArrayList<>();
         private String model;
-        private String finishReason;
-        private Wire.UsageWire usage;
+        private FinishReason finishReason;
+        private CompletionUsage usage;
         private int chunks;
         private int tokenChunks;
         private long first = -1;
@@ -397,9 +407,9 @@ public final class OpenAiClient implements ChatBackend {
                 return false;
             }
             chunks++;
-            Wire.Completion chunk;
+            ChatCompletionChunk chunk;
             try {
-                chunk = Wire.JSON.readValue(data, Wire.Completion.class);
+                chunk = Wire.JSON.readValue(data, ChatCompletionChunk.class);
             } catch (JsonProcessingException e) {
                 throw Failures.malformedEvent(baseUrl, data, e);
             }
@@ -410,17 +420,17 @@ public final class OpenAiClient implements ChatBackend {
                         baseUrl, msg != null ? msg : chunk.error().toString());
             }
             if (chunk.model() != null && !chunk.model().isEmpty()) model = chunk.model();
-            if (chunk.usage() != null) usage = chunk.usage();
+            if (chunk.usageValue() != null) usage = chunk.usageValue();
             if (chunk.choices() != null && !chunk.choices().isEmpty()) {
-                Wire.Choice choice = chunk.choices().getFirst();
-                if (choice.finishReason() != null) finishReason = choice.finishReason();
-                Wire.Delta delta = choice.delta() != null ? choice.delta() : choice.message();
+                ChatCompletionChunk.ChunkChoice choice = chunk.choices().getFirst();
+                if (choice.finishReason() != null) finishReason = FinishReason.fromWire(choice.finishReason());
+                ChatCompletionChunk.Delta delta = choice.delta();
                 if (delta != null) onDelta(delta, now);
             }
             return !checkCancelled();
         }
 
-        private void onDelta(Wire.Delta delta, long now) {
+        private void onDelta(ChatCompletionChunk.Delta delta, long now) {
             String reasoning = delta.anyReasoning();
             boolean hasReasoning = reasoning != null && !reasoning.isEmpty();
             boolean hasContent = delta.content() != null && !delta.content().isEmpty();
@@ -451,7 +461,7 @@ public final class OpenAiClient implements ChatBackend {
         ChatResult cancel() {
             cancelled = true;
             ChatResult r = result(System.nanoTime());
-            return new ChatResult(r.model(), r.text(), "cancelled", r.usage(), r.timings());
+            return new ChatResult(r.model(), r.text(), FinishReason.CANCELLED, r.usage(), r.timings());
         }
 
         ChatResult result(long end) {
@@ -465,7 +475,9 @@ public final class OpenAiClient implements ChatBackend {
 
     /** Server usage when present, else an estimate flagged as such: never a silent zero (DESIGN.md §3). */
     private static Usage usage(
-            Wire.UsageWire wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
+            CompletionUsage wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
+        Usage sent = Wire.fromUsage(wire);
+        if (sent != null) return sent;
         Integer prompt = wire == null ? null : wire.promptTokens();
         Integer completion = wire == null ? null : wire.completionTokens();
         boolean estimated = prompt == null || completion == null;
@@ -492,6 +504,7 @@ public final class OpenAiClient implements ChatBackend {
         private Duration connectTimeout = ClientSettings.DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = ClientSettings.DEFAULT_READ_TIMEOUT;
         private int maxRetries = ClientSettings.DEFAULT_MAX_RETRIES;
+        private boolean retryConnectFailures = true;
         private Duration backoffBase = Duration.ofMillis(500);
 
         private Builder() {}
@@ -529,6 +542,15 @@ public final class OpenAiClient implements ChatBackend {
         public Builder maxRetries(int n) {
             if (n < 0) throw new IllegalArgumentException("maxRetries must be >= 0, was " + n);
             this.maxRetries = n;
+            return this;
+        }
+
+        /**
+         * Whether a refused or timed-out connection is retried (the default, as the SDKs do: the server may be
+         * starting). Discovery turns it off where it guesses an address: nothing listening there is the answer.
+         */
+        public Builder retryConnectFailures(boolean on) {
+            this.retryConnectFailures = on;
             return this;
         }
 

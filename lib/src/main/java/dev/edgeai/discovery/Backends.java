@@ -38,7 +38,7 @@ public final class Backends {
 
     /** {@link #open(String, boolean, PrintStream)} with the client's timeouts and retries. */
     public static ChatBackend open(String endpoint, ClientSettings settings, boolean verbose, PrintStream log) {
-        return connect(discover(endpoint, false, verbose, log), settings);
+        return connect(discover(endpoint, settings, false, verbose, log), settings);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class Backends {
             return load(specs, wants, log);
         }
         boolean fallback = wants.stream().allMatch(w -> w.fallback() != null);
-        Discovery.Found found = discover(endpoint, fallback, verbose, log);
+        Discovery.Found found = discover(endpoint, settings, fallback, verbose, log);
         if (found.embedded()) {
             List<String> specs = wants.stream().map(ModelChoice.Want::fallback).toList();
             log.println("backend: embedded ONNX Runtime engine with " + String.join(", ", new LinkedHashSet<>(specs))
@@ -165,10 +165,11 @@ public final class Backends {
     }
 
     private static Discovery.Found discover(
-            String endpoint, boolean embeddedFallback, boolean verbose, PrintStream log) {
+            String endpoint, ClientSettings settings, boolean embeddedFallback, boolean verbose, PrintStream log) {
         Discovery.Found found;
         try {
-            found = Discovery.discover(Discovery.Options.of(endpoint).withEmbeddedFallback(embeddedFallback));
+            found = Discovery.discover(
+                    Discovery.Options.of(endpoint).withClient(settings).withEmbeddedFallback(embeddedFallback));
         } catch (Discovery.NotFound e) {
             if (verbose) e.trace().forEach(t -> log.println("discovery: " + Terminal.safe(t)));
             throw e;

@@ -1,19 +1,18 @@
 package dev.edgeai.discovery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.client.ClientSettings;
+import dev.edgeai.client.EndpointUrl;
+import dev.edgeai.client.OpenAiClient;
+import dev.edgeai.openai.ServePort;
+import dev.edgeai.openai.Wire;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,37 +31,43 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>an explicit endpoint: {@code --endpoint}, else {@code FOUNDRY_LOCAL_ENDPOINT}, else {@code OPENAI_BASE_URL}
  *       (explicit means "use this or fail": no silent fallback to something else);</li>
- *   <li>serve.java (this kit's own server over the embedded engine) on {@code 127.0.0.1:5273}, its default port
- *       ({@code EDGEAI_SERVE_PORT} moves it, {@code off} skips it); refused connections on loopback fail at once, so
- *       this costs nothing when nothing listens there;</li>
+ *   <li>serve.java (this kit's own server over the embedded engine) on {@code 127.0.0.1:}{@value
+ *       ServePort#DEFAULT}, its default port ({@code EDGEAI_SERVE_PORT} moves it, {@code off} skips it); refused
+ *       connections on loopback fail at once, so this costs nothing when nothing listens there;</li>
  *   <li>Foundry Local: its port is random, so ask its CLI ({@code foundry service status}, and the 0.10+ verb
  *       {@code foundry server status}) and take the first http://host:port it prints;</li>
  *   <li>Ollama on {@code OLLAMA_HOST} or its default port 11434;</li>
  *   <li>the embedded engine, when the caller allows it (see {@link Options#embeddedFallback()}).</li>
  * </ol>
- * Every candidate is confirmed with {@code GET /v1/models} before it is chosen.
+ * Every candidate is confirmed with {@code GET /v1/models} through the {@link OpenAiClient}, with the timeouts and
+ * retries the script was given ({@link ClientSettings}): a server still loading (503) is waited for. Where an
+ * address is only a guess (serve.java's port, Ollama's), a refused connection is not retried: nothing listens
+ * there, and retrying would only delay the next candidate.
  */
 public final class Discovery {
     private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+?:\\d+");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param endpoint         the --endpoint option (null when not given)
      * @param env              environment variables to read (System.getenv() in real use; a map in tests)
-     * @param probeTimeout     connect/answer timeout of each probe; local servers answer in milliseconds
+     * @param client           timeouts and retries of every probe, as for the requests that follow
      * @param embeddedFallback when true and nothing is found, the result is the embedded engine instead of an error
      */
-    public record Options(String endpoint, Map<String, String> env, Duration probeTimeout, boolean embeddedFallback) {
+    public record Options(String endpoint, Map<String, String> env, ClientSettings client, boolean embeddedFallback) {
         public static Options of(String endpoint) {
-            return new Options(endpoint, System.getenv(), Duration.ofSeconds(3), false);
+            return new Options(endpoint, System.getenv(), ClientSettings.defaults(), false);
         }
 
         public Options withEmbeddedFallback(boolean on) {
-            return new Options(endpoint, env, probeTimeout, on);
+            return new Options(endpoint, env, client, on);
         }
 
         public Options withEnv(Map<String, String> e) {
-            return new Options(endpoint, e, probeTimeout, embeddedFallback);
+            return new Options(endpoint, e, client, embeddedFallback);
+        }
+
+        public Options withClient(ClientSettings c) {
+            return new Options(endpoint, env, c, embeddedFallback);
         }
     }
 
@@ -92,21 +98,23 @@ public final class Discovery {
         List<String> trace = new ArrayList<>();
         String explicit = firstNonBlank(o.endpoint(), "--endpoint", o.env(), trace);
         if (explicit != null) {
-            String base = normalize(explicit);
-            Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
+            String base;
+            try {
+                base = EndpointUrl.normalise(explicit);
+            } catch (IllegalArgumentException e) {
+                throw new NotFound(ChatException.Kind.INVALID_INPUT, "not a valid endpoint URL: " + explicit, trace);
+            }
+            Probe p = probe(base, o, true);
             trace.add("explicit endpoint " + base + ": " + p.describe());
             if (!p.ok() && p.error().kind() == ChatException.Kind.UNREACHABLE) {
                 throw new NotFound(
                         ChatException.Kind.UNREACHABLE,
-                        p.error().getMessage() + ". Is the server running there? "
+                        "cannot reach " + base + " (" + p.why() + "). Is the server running there? "
                                 + "Foundry Local's port changes: `foundry service status` prints the current URL",
                         trace);
             }
             if (!p.ok()) throw new NotFound(p.error().kind(), p.error().getMessage(), trace);
-            return new Found(
-                    new BackendInfo("serve.java".equals(p.server()) ? "serve" : kindOf(base), base, null),
-                    p.models(),
-                    trace);
+            return new Found(new BackendInfo(p.serveJava() ? "serve" : kindOf(base), base, null), p.models(), trace);
         }
 
         Optional<Found> serve = serve(o, trace);
@@ -116,8 +124,8 @@ public final class Discovery {
         if (foundry.isPresent()) return foundry.get();
 
         String ollamaHost = o.env().getOrDefault("OLLAMA_HOST", "").trim();
-        String ollama = normalize(ollamaHost.isEmpty() ? "http://127.0.0.1:11434" : withScheme(ollamaHost));
-        Probe p = probe(ollama, null, o.probeTimeout());
+        String ollama = EndpointUrl.normalise(ollamaHost.isEmpty() ? "http://127.0.0.1:11434" : ollamaHost);
+        Probe p = probe(ollama, o, false);
         trace.add("Ollama at " + ollama + ": " + p.describe());
         if (p.ok()) return new Found(new BackendInfo("ollama", ollama, null), p.models(), trace);
 
@@ -146,42 +154,32 @@ public final class Discovery {
         return null;
     }
 
-    /** serve.java's default port; scripts/serve.java binds it unless told otherwise. */
-    public static final int SERVE_PORT = 5273;
-    /**
-     * Connecting to a loopback port that nothing listens on fails at once; a short connect timeout bounds the rare
-     * case where it does not. Once connected, the usual answer timeout applies: a server just started (cold JIT,
-     * busy CPU) may take a second for its first answer.
-     */
-    private static final Duration SERVE_CONNECT_TIMEOUT = Duration.ofMillis(500);
-
     private static Optional<Found> serve(Options o, List<String> trace) {
-        String port = o.env().getOrDefault("EDGEAI_SERVE_PORT", "").trim();
-        if (port.isEmpty()) port = String.valueOf(SERVE_PORT);
-        if (List.of("off", "0", "false", "no").contains(port.toLowerCase(java.util.Locale.ROOT))) {
-            trace.add("serve.java: not probed (EDGEAI_SERVE_PORT=" + port + ")");
+        OptionalInt port;
+        try {
+            port = ServePort.forDiscovery(o.env());
+        } catch (IllegalArgumentException e) {
+            trace.add("serve.java: not probed (" + e.getMessage() + ")");
             return Optional.empty();
         }
-        if (!port.matches("\\d{1,5}")) {
-            trace.add("serve.java: not probed (EDGEAI_SERVE_PORT=" + port + " is not a port number)");
+        if (port.isEmpty()) {
+            trace.add("serve.java: not probed (" + ServePort.ENV + "=" + o.env().get(ServePort.ENV) + ")");
             return Optional.empty();
         }
-        String base = "http://127.0.0.1:" + port + "/v1";
-        Duration connect =
-                o.probeTimeout().compareTo(SERVE_CONNECT_TIMEOUT) < 0 ? o.probeTimeout() : SERVE_CONNECT_TIMEOUT;
-        Probe p = probe(base, apiKey(o.env()), connect, o.probeTimeout());
+        String base = "http://127.0.0.1:" + port.getAsInt() + "/v1";
+        Probe p = probe(base, o, false);
         if (!p.ok()) {
             boolean nothing = p.error().kind() == ChatException.Kind.UNREACHABLE;
             trace.add("serve.java at " + base + ": "
                     + (nothing ? "nothing listening (start it with ./jbang scripts/serve.java)" : p.describe()));
             return Optional.empty();
         }
-        boolean ours = "serve.java".equals(p.server());
-        trace.add((ours
+        trace.add((p.serveJava()
                         ? "serve.java at " + base
                         : "OpenAI-compatible server at " + base + " (serve.java's port; not serve.java)")
                 + ": " + p.describe());
-        return Optional.of(new Found(new BackendInfo(ours ? "serve" : "openai", base, null), p.models(), trace));
+        return Optional.of(
+                new Found(new BackendInfo(p.serveJava() ? "serve" : "openai", base, null), p.models(), trace));
     }
 
     private static Optional<Found> foundry(Options o, List<String> trace) {
@@ -205,7 +203,7 @@ public final class Discovery {
                 continue;
             }
             String base = url.get() + "/v1";
-            Probe p = probe(base, apiKey(o.env()), o.probeTimeout());
+            Probe p = probe(base, o, true);
             if (p.ok() && p.models().isEmpty()) {
                 trace.add("Foundry Local at " + base
                         + ": running, but no model loaded — run `foundry model run phi-4-mini`");
@@ -223,18 +221,6 @@ public final class Discovery {
         return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
-    /** Accepts "host:port", "http://host:port", ".../v1", ".../v1/" and returns "http://host:port/v1". */
-    public static String normalize(String url) {
-        String u = withScheme(url.trim());
-        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
-        if (u.endsWith("/chat/completions")) u = u.substring(0, u.length() - "/chat/completions".length());
-        return u.endsWith("/v1") ? u : u + "/v1";
-    }
-
-    private static String withScheme(String u) {
-        return u.startsWith("http://") || u.startsWith("https://") ? u : "http://" + u;
-    }
-
     private static String kindOf(String base) {
         return base.contains(":11434/") ? "ollama" : "openai";
     }
@@ -244,25 +230,31 @@ public final class Discovery {
         return k == null || k.isBlank() ? null : k.trim();
     }
 
-    /**
-     * @param status the HTTP status (0 when none came back)
-     * @param server the X-Edgeai-Server header ("serve.java" for this kit's server), or null
-     */
-    record Probe(List<ModelInfo> models, ChatException error, int status, String server) {
-        Probe(List<ModelInfo> models, ChatException error) {
-            this(models, error, 0, null);
-        }
-
-        Probe(List<ModelInfo> models, ChatException error, int status) {
-            this(models, error, status, null);
-        }
-
+    /** @param server the {@link Wire#SERVER_HEADER} the server sent, or null */
+    record Probe(List<ModelInfo> models, ChatException error, String server) {
         boolean ok() {
             return error == null;
         }
 
+        boolean serveJava() {
+            return Wire.SERVER_NAME.equals(server);
+        }
+
+        /** Why a connection failed, in a few words ("connection refused"); the client's message otherwise. */
+        String why() {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof HttpConnectTimeoutException) return "connect timed out";
+                if (t instanceof ConnectException) return "connection refused";
+                if (t instanceof UnknownHostException) return "unknown host";
+            }
+            return error.getMessage();
+        }
+
         String describe() {
-            if (!ok()) return error.getMessage();
+            if (!ok())
+                return error.kind() == ChatException.Kind.UNREACHABLE
+                        ? "not reachable (" + why() + ")"
+                        : error.getMessage();
             return models.isEmpty()
                     ? "answers, no models listed"
                     : "answers, models: "
@@ -271,124 +263,27 @@ public final class Discovery {
         }
     }
 
-    static Probe probe(String base, String apiKey, Duration timeout) {
-        return probe(base, apiKey, timeout, timeout);
-    }
-
     /**
-     * GET {base}/models, retried like a chat request (408, 409, 429, 5xx: twice, 0.5 s then 1 s), so a server still
-     * loading its model is waited for rather than given up on.
+     * {@code GET {base}/models} through the client, retried like any request of the script.
+     *
+     * @param known false where the address is a guess: a refused connection is then not retried
      */
-    static Probe probe(String base, String apiKey, Duration connectTimeout, Duration timeout) {
-        Probe p = probeOnce(base, apiKey, connectTimeout, timeout);
-        for (int retry = 0; retry < 2 && retryable(p.status()); retry++) {
-            try {
-                Thread.sleep(500L << retry);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return p;
-            }
-            p = probeOnce(base, apiKey, connectTimeout, timeout);
-        }
-        return p;
-    }
-
-    private static boolean retryable(int status) {
-        return status == 408 || status == 409 || status == 429 || status >= 500;
-    }
-
-    /** One GET {base}/models. Connection problems become an UNREACHABLE error naming the URL. */
-    static Probe probeOnce(String base, String apiKey, Duration connectTimeout, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
-        try (http) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + "/models"))
-                    .timeout(timeout)
-                    .GET();
-            if (apiKey != null) rb.header("Authorization", "Bearer " + apiKey);
-            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (r.statusCode() == 401 || r.statusCode() == 403) {
-                return new Probe(
-                        List.of(),
-                        new ChatException(
-                                ChatException.Kind.AUTH,
-                                base + " rejected the request (HTTP " + r.statusCode()
-                                        + "): set OPENAI_API_KEY to a key it accepts"));
-            }
-            if (retryable(r.statusCode())) {
-                return new Probe(
-                        List.of(),
-                        new ChatException(
-                                ChatException.Kind.SERVER,
-                                base + "/models answered HTTP " + r.statusCode()
-                                        + " (server error, or still loading; retried): " + snippet(r.body())),
-                        r.statusCode());
-            }
-            if (r.statusCode() / 100 != 2) {
-                return new Probe(
-                        List.of(),
-                        new ChatException(
-                                ChatException.Kind.BAD_RESPONSE,
-                                base + "/models answered HTTP " + r.statusCode()
-                                        + " — is this an OpenAI-compatible endpoint (it should end in /v1)?"),
-                        r.statusCode());
-            }
-            JsonNode data;
-            try {
-                data = JSON.readTree(r.body()).path("data");
-            } catch (IOException e) {
-                return new Probe(
-                        List.of(),
-                        new ChatException(
-                                ChatException.Kind.BAD_RESPONSE,
-                                base + "/models answered with something that is not JSON: " + snippet(r.body())));
-            }
-            if (!data.isArray()) {
-                return new Probe(
-                        List.of(),
-                        new ChatException(
-                                ChatException.Kind.BAD_RESPONSE,
-                                base + "/models answered JSON without a model list (no \"data\" array): "
-                                        + snippet(r.body())));
-            }
-            List<ModelInfo> models = new ArrayList<>();
-            for (JsonNode m : data)
-                models.add(
-                        new ModelInfo(m.path("id").asText(), m.path("owned_by").asText(null)));
-            return new Probe(
-                    List.copyOf(models),
-                    null,
-                    r.statusCode(),
-                    r.headers().firstValue("X-Edgeai-Server").orElse(null));
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            return new Probe(
-                    List.of(),
-                    new ChatException(
-                            ChatException.Kind.UNREACHABLE,
-                            "cannot reach " + base + " ("
-                                    + (e instanceof HttpConnectTimeoutException
-                                            ? "connect timed out"
-                                            : "connection refused")
-                                    + ")"));
-        } catch (HttpTimeoutException e) {
-            return new Probe(
-                    List.of(),
-                    new ChatException(
-                            ChatException.Kind.TIMEOUT, base + " did not answer within " + timeout.toMillis() + " ms"));
-        } catch (IOException e) {
-            return new Probe(
-                    List.of(),
-                    new ChatException(
-                            ChatException.Kind.UNREACHABLE,
-                            "cannot reach " + base + " (" + e.getClass().getSimpleName()
-                                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+    static Probe probe(String base, Options o, boolean known) {
+        OpenAiClient.Builder b = o.client()
+                .applyTo(OpenAiClient.builder())
+                .baseUrl(base)
+                .apiKey(apiKey(o.env()))
+                .retryConnectFailures(known);
+        try (OpenAiClient client = b.build()) {
+            OpenAiClient.Listing l = client.listModels();
+            return new Probe(l.models(), null, l.server());
+        } catch (ChatException e) {
+            return new Probe(List.of(), e, null);
         } catch (IllegalArgumentException e) {
             return new Probe(
                     List.of(),
-                    new ChatException(ChatException.Kind.INVALID_INPUT, "not a valid endpoint URL: " + base));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Probe(
-                    List.of(), new ChatException(ChatException.Kind.CANCELLED, "interrupted while probing " + base));
+                    new ChatException(ChatException.Kind.INVALID_INPUT, "not a valid endpoint URL: " + base, e),
+                    null);
         }
     }
 
@@ -439,10 +334,5 @@ public final class Discovery {
     private static String firstLine(String s) {
         String l = s.strip().lines().findFirst().orElse("no output");
         return l.length() > 120 ? l.substring(0, 120) + "…" : l;
-    }
-
-    private static String snippet(String s) {
-        String t = s.strip().replaceAll("\\s+", " ");
-        return t.length() > 80 ? t.substring(0, 80) + "…" : t;
     }
 }

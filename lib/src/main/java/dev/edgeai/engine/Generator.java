@@ -1,6 +1,7 @@
 package dev.edgeai.engine;
 
 import dev.edgeai.chat.ChatException;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +37,12 @@ public final class Generator {
      * @param stepNanos    System.nanoTime() after each decode step, for per-token times
      */
     public record Outcome(
-            int[] tokens, String text, String finishReason, int promptTokens, long prefillNanos, long[] stepNanos) {}
+            int[] tokens,
+            String text,
+            FinishReason finishReason,
+            int promptTokens,
+            long prefillNanos,
+            long[] stepNanos) {}
 
     public Outcome generate(int[] prompt, Settings s, StreamListener listener) {
         if (prompt.length >= contextLength)
@@ -55,15 +61,15 @@ public final class Generator {
         long[] steps = new long[out.length];
         int[] eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray(); // no boxing per token
         int n = 0;
-        String reason;
+        FinishReason reason;
         while (true) {
             if (listener.isCancelled()) {
-                reason = "cancelled";
+                reason = FinishReason.CANCELLED;
                 break;
             }
             int token = s.sampler().sample(logits);
             if (contains(eos, token)) {
-                reason = "stop";
+                reason = FinishReason.STOP;
                 break;
             }
             if (n == out.length) {
@@ -72,18 +78,18 @@ public final class Generator {
             }
             out[n++] = token;
             if (stops.add(detok.add(token))) {
-                reason = "stop";
+                reason = FinishReason.STOP;
                 break;
             }
             if (n >= s.maxTokens() || decoder.length() >= decoder.capacity()) {
-                reason = "length";
+                reason = FinishReason.LENGTH;
                 break;
             }
             logits = decoder.next(token);
             steps[n - 1] = System.nanoTime();
         }
         if (!stops.stopped()) {
-            if (stops.add(detok.flush())) reason = "stop";
+            if (stops.add(detok.flush())) reason = FinishReason.STOP;
             else stops.finish();
         }
         return new Outcome(

@@ -131,7 +131,7 @@ public record Sample(
                 r.timings().chunkGapsMs(),
                 prompt,
                 r.text(),
-                r.finishReason(),
+                r.finishReason() == null ? null : r.finishReason().wireName(),
                 null);
     }
 

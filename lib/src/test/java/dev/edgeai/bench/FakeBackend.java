@@ -5,6 +5,7 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
@@ -67,7 +68,7 @@ final class FakeBackend implements ChatBackend {
                     return new ChatResult(
                             request.model() + "-resolved",
                             "a",
-                            "cancelled",
+                            FinishReason.CANCELLED,
                             new Usage(5, i, !usage),
                             new Timings(ttft, last, gaps, Double.NaN));
                 }
@@ -80,7 +81,7 @@ final class FakeBackend implements ChatBackend {
             return new ChatResult(
                     request.model() + "-resolved",
                     "a" + "b".repeat(tokens - 1),
-                    "stop",
+                    FinishReason.STOP,
                     new Usage(5, tokens, !usage),
                     new Timings(ttft, last, gaps, Double.NaN));
         } finally {

@@ -19,7 +19,7 @@ class BaseUrlTest {
         "http://h:1/v1/models,             http://h:1/v1",
     })
     void normalises_to_a_base_ending_in_v1(String given, String expected) {
-        assertEquals(expected, OpenAiClient.normaliseBaseUrl(given));
+        assertEquals(expected, EndpointUrl.normalise(given));
     }
 
     @ParameterizedTest

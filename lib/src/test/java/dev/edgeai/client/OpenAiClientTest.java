@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
@@ -65,7 +66,7 @@ class OpenAiClientTest {
         assertTrue(span >= 9 * 20 - 15 && span <= 9 * 20 + 100, "first to last token " + span);
         // Individual gaps are not checked: on a loaded machine a late chunk is followed by a quick one (both
         // buffered), so single gaps scatter around 20 ms while their sum stays exact.
-        assertEquals("stop", r.finishReason());
+        assertEquals(FinishReason.STOP, r.finishReason());
         assertEquals(10, r.usage().completionTokens());
         assertFalse(r.usage().estimated());
         assertTrue(r.tpotMs() >= 18 && r.tpotMs() <= 32, "tpot " + r.tpotMs());
@@ -160,7 +161,7 @@ class OpenAiClientTest {
         start("m", Script.builder().tokenCount(20).build());
         ChatResult r =
                 client.stream(ChatRequest.builder("m").user("hi").maxTokens(5).build(), StreamListener.NONE);
-        assertEquals("length", r.finishReason());
+        assertEquals(FinishReason.LENGTH, r.finishReason());
         assertEquals(5, r.usage().completionTokens());
     }
 
@@ -202,7 +203,7 @@ class OpenAiClientTest {
         ChatResult r = client.stream(ChatRequest.of("m", "hi"), StreamListener.NONE);
         double elapsedMs = (System.nanoTime() - t0) / 1e6;
         assertTrue(elapsedMs >= 1000, "waited only " + elapsedMs + " ms");
-        assertEquals("stop", r.finishReason());
+        assertEquals(FinishReason.STOP, r.finishReason());
         assertEquals(2, server.requestCount());
     }
 
@@ -247,7 +248,7 @@ class OpenAiClientTest {
                 .apiKey("sk-right")
                 .build()) {
             assertEquals(
-                    "stop",
+                    FinishReason.STOP,
                     keyed.stream(ChatRequest.of("m", "hi"), StreamListener.NONE).finishReason());
         }
         assertEquals("Bearer sk-right", server.requests().getLast().authorization());
@@ -388,12 +389,12 @@ class OpenAiClientTest {
                 return seen.size() >= 3;
             }
         });
-        assertEquals("cancelled", r.finishReason());
+        assertEquals(FinishReason.CANCELLED, r.finishReason());
         assertEquals("abc", r.text());
         assertTrue(r.timings().e2eMs() < 7 * 50, "stopped early: " + r.timings().e2eMs());
         // the client is still usable
         assertEquals(
-                "stop",
+                FinishReason.STOP,
                 client.stream(ChatRequest.of("m", "again"), StreamListener.NONE).finishReason());
     }
 
@@ -417,7 +418,7 @@ class OpenAiClientTest {
         worker.interrupt();
         worker.join(5000);
         assertTrue((System.nanoTime() - t0) / 1e6 < 1000, "interrupt took effect while blocked in a read");
-        assertEquals("cancelled", result.get().finishReason());
+        assertEquals(FinishReason.CANCELLED, result.get().finishReason());
         assertEquals("first", result.get().text());
         assertTrue(stillInterrupted.get(), "the interrupt flag is kept for the caller");
     }

@@ -9,7 +9,6 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.discovery.Discovery;
-import dev.edgeai.discovery.EndpointUrl;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
 import java.time.Duration;

@@ -124,4 +124,28 @@ class ScriptedServerTest {
             assertTrue(third.body().contains("\"object\":\"chat.completion\""), third.body());
         }
     }
+
+    @Test
+    void a_client_that_hangs_up_ends_its_stream() throws Exception {
+        try (ScriptedServer server = ScriptedServer.builder()
+                .model("m", Script.builder().itlMs(100).tokenCount(100).build())
+                .start()) {
+            String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+                sock.getOutputStream()
+                        .write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+                                        + "\r\n\r\n" + body)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(sock.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.contains("\"delta\":{\"content\"")) {
+                    // headers and the role chunk
+                }
+                assertTrue(line != null, "a first token");
+            } // hang up: the other 99 tokens would take 10 s
+            for (int i = 0; i < 300 && server.inFlight() > 0; i++) Thread.sleep(10);
+            assertEquals(0, server.inFlight(), "the stream ended when its client went away");
+        }
+    }
 }

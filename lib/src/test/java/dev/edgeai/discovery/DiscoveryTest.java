@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ModelInfo;
+import dev.edgeai.client.ClientSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +32,12 @@ class DiscoveryTest {
     Path tmp;
 
     HttpServer server;
+    final AtomicInteger hits = new AtomicInteger();
+    final CountDownLatch answered = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
+        answered.countDown();
         if (server != null) server.stop(0);
     }
 
@@ -41,6 +48,7 @@ class DiscoveryTest {
     int serve(int status, String body, String serverHeader) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
+            hits.incrementAndGet();
             if (serverHeader != null) ex.getResponseHeaders().set("X-Edgeai-Server", serverHeader);
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, b.length);
@@ -75,7 +83,8 @@ class DiscoveryTest {
     }
 
     Discovery.Options opts(String endpoint, Map<String, String> env) {
-        return new Discovery.Options(endpoint, env, Duration.ofSeconds(2), false);
+        return new Discovery.Options(
+                endpoint, env, new ClientSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 2), false);
     }
 
     @Test
@@ -210,5 +219,59 @@ class DiscoveryTest {
         Discovery.Found off =
                 Discovery.discover(opts(null, env("EDGEAI_SERVE_PORT", "off")).withEmbeddedFallback(true));
         assertTrue(off.trace().stream().anyMatch(t -> t.contains("serve.java: not probed")), off.trace()::toString);
+    }
+
+    @Test
+    void probesRetryAsOftenAsTheScriptWasTold() throws IOException {
+        int port = serve(503, "{\"error\":{\"message\":\"loading\"}}");
+        Map<String, String> env = env();
+        ChatException once = assertThrows(
+                ChatException.class,
+                () -> Discovery.discover(opts("127.0.0.1:" + port, env)
+                        .withClient(new ClientSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 0))));
+        assertEquals(ChatException.Kind.SERVER, once.kind());
+        assertEquals(1, hits.get(), "--max-retries 0: one request");
+        hits.set(0);
+        assertThrows(
+                ChatException.class,
+                () -> Discovery.discover(opts("127.0.0.1:" + port, env)
+                        .withClient(new ClientSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 1))));
+        assertEquals(2, hits.get(), "--max-retries 1: one retry");
+    }
+
+    @Test
+    void aServerThatSaysNothingTimesOutAfterTheScriptsTimeout() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            try {
+                answered.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.start();
+        long t0 = System.nanoTime();
+        ChatException e = assertThrows(
+                ChatException.class,
+                () -> Discovery.discover(opts("127.0.0.1:" + server.getAddress().getPort(), env())
+                        .withClient(new ClientSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 0))));
+        assertEquals(ChatException.Kind.TIMEOUT, e.kind(), e::getMessage);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 4.5, "gave up at the 300 ms --timeout, not the server's 5 s");
+        answered.countDown();
+    }
+
+    @Test
+    void guessedAddressesWhereNothingListensAreNotRetried() throws IOException {
+        // Twenty retries with backoff would take minutes for each of serve.java's port and Ollama's.
+        long t0 = System.nanoTime();
+        Discovery.Found f = Discovery.discover(opts(null, env())
+                .withClient(new ClientSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 20))
+                .withEmbeddedFallback(true));
+        assertTrue(f.embedded());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, f.trace()::toString);
+        assertTrue(
+                f.trace().stream().anyMatch(t -> t.startsWith("Ollama at") && t.contains("connection refused")),
+                f.trace()::toString);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class EmbeddedBackendTest {
                 pieces.add(text);
             }
         });
-        assertEquals("length", r.finishReason());
+        assertEquals(FinishReason.LENGTH, r.finishReason());
         assertEquals(12, r.usage().completionTokens());
         assertFalse(r.usage().estimated());
         int[] prompt = backend.model(LLAMA).promptIds(req(LLAMA).build().messages());
@@ -92,7 +93,7 @@ class EmbeddedBackendTest {
                 streamed.append(text);
             }
         });
-        assertEquals("stop", r.finishReason());
+        assertEquals(FinishReason.STOP, r.finishReason());
         assertEquals(expected, r.text());
         assertEquals(expected, streamed.toString());
     }
@@ -111,7 +112,7 @@ class EmbeddedBackendTest {
                         prompt,
                         new Generator.Settings(10, Sampler.GREEDY, Set.of(eos), List.of()),
                         StreamListener.NONE);
-        assertEquals("stop", out.finishReason());
+        assertEquals(FinishReason.STOP, out.finishReason());
         assertArrayEquals(java.util.Arrays.copyOf(free.tokens(), k), out.tokens());
     }
 
@@ -129,7 +130,7 @@ class EmbeddedBackendTest {
                 return seen[0] >= 3;
             }
         });
-        assertEquals("cancelled", r.finishReason());
+        assertEquals(FinishReason.CANCELLED, r.finishReason());
         assertTrue(r.usage().completionTokens() < 50);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +168,7 @@ class RealModelFixturesTest {
                 .build();
         ChatResult a = qwenQ4.chat(req);
         ChatResult b = qwenGenai.chat(req.toBuilder().model(QWEN_GENAI_ID).build());
-        assertEquals("stop", a.finishReason());
+        assertEquals(FinishReason.STOP, a.finishReason());
         assertEquals(b.text(), a.text());
         assertEquals(b.usage().promptTokens(), a.usage().promptTokens());
         assertEquals(b.usage().completionTokens(), a.usage().completionTokens());
@@ -259,7 +260,7 @@ class RealModelFixturesTest {
                         pieces.add(text);
                     }
                 });
-        assertEquals("stop", r.finishReason());
+        assertEquals(FinishReason.STOP, r.finishReason());
         assertEquals(at, r.usage().completionTokens(), "tokens before " + eosText);
         assertEquals(m.tokenizer().decode(Arrays.copyOf(free.tokens(), at)), r.text());
         assertEquals(r.text(), String.join("", pieces));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.Timings;
 import dev.edgeai.chat.Usage;
 import java.nio.file.Files;
@@ -24,10 +25,11 @@ class ResultsFileTest {
         var ok = new ChatResult(
                 "m",
                 "hi there",
-                "stop",
+                FinishReason.STOP,
                 new Usage(12, 5, false),
                 new Timings(100, 180, List.of(20.0, 20.0, 20.0, 20.0), Double.NaN));
-        var one = new ChatResult("m", "x", "stop", new Usage(12, 1, true), new Timings(90, 90, List.of(), Double.NaN));
+        var one = new ChatResult(
+                "m", "x", FinishReason.STOP, new Usage(12, 1, true), new Timings(90, 90, List.of(), Double.NaN));
         List<Sample> samples = List.of(
                 Sample.of("g", 0, true, 1, "p", ok),
                 Sample.of("g", 1, false, 1, "p", ok),

@@ -1,11 +1,18 @@
 package dev.edgeai.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.edgeai.chat.FinishReason;
+import dev.edgeai.openai.ChatCompletion;
+import dev.edgeai.openai.ChatCompletionRequest;
+import dev.edgeai.openai.ChunkStream;
+import dev.edgeai.openai.CompletionUsage;
+import dev.edgeai.openai.ErrorResponse;
+import dev.edgeai.openai.InvalidRequest;
+import dev.edgeai.openai.ModelList;
+import dev.edgeai.openai.SseWriter;
+import dev.edgeai.openai.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -31,6 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code GET /v1/models} and {@code POST /v1/chat/completions} (streamed or not) on 127.0.0.1, a random port by
  * default. Delays are slept against absolute deadlines and every chunk is flushed at once, so a client's TTFT
  * and ITL measure the script, not buffering. It records what it received and how many chat requests overlapped.
+ * Requests are read and answers written with the kit's one wire layer ({@link Wire}, {@link ChunkStream}), so a
+ * request the real server would refuse as malformed is refused here too; only the staged faults write anything else.
  *
  * <pre>{@code
  * try (var server = ScriptedServer.builder().model("phi", Script.builder().ttftMs(150).itlMs(20).build()).start()) {
@@ -45,13 +54,11 @@ public final class ScriptedServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** One request as received; {@code receivedNanos} on the {@link System#nanoTime()} clock (retry timing). */
     public record Recorded(String method, String path, String authorization, String body, long receivedNanos) {
         public JsonNode json() {
             try {
-                return JSON.readTree(body);
+                return Wire.JSON.readTree(body);
             } catch (IOException e) {
                 throw new IllegalStateException("request body is not JSON: " + body, e);
             }
@@ -183,28 +190,26 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     private void models(HttpExchange ex) throws IOException {
-        ObjectNode root = JSON.createObjectNode().put("object", "list");
-        ArrayNode data = root.putArray("data");
-        scripts.keySet().stream()
+        List<ModelList.Model> data = scripts.keySet().stream()
                 .sorted()
-                .forEach(id -> data.addObject()
-                        .put("id", id)
-                        .put("object", "model")
-                        .put("created", 0)
-                        .put("owned_by", "scripted"));
-        json(ex, 200, root);
+                .map(id -> ModelList.Model.of(id, 0, "scripted"))
+                .toList();
+        json(ex, 200, ModelList.of(data));
     }
 
     private void chat(HttpExchange ex, String body) throws IOException {
         long received = System.nanoTime();
-        JsonNode req;
+        ChatCompletionRequest req;
         try {
-            req = JSON.readTree(body);
+            req = ChatCompletionRequest.parse(Wire.JSON.readTree(body));
+        } catch (InvalidRequest e) {
+            json(ex, 400, e.body());
+            return;
         } catch (IOException e) {
             error(ex, 400, "request body is not JSON", "invalid_request_error", null);
             return;
         }
-        String model = req.path("model").asText("");
+        String model = req.model();
         Script script = scripts.get(model);
         if (script == null) {
             error(ex, 404, "model '" + model + "' not found", "invalid_request_error", "model_not_found");
@@ -239,29 +244,38 @@ public final class ScriptedServer implements AutoCloseable {
             return;
         }
         List<String> tokens = answer(script, replies, model, req);
-        String finish = "stop";
-        int maxTokens = req.path("max_tokens").asInt(0);
-        if (maxTokens > 0 && tokens.size() > maxTokens) {
+        FinishReason finish = FinishReason.STOP;
+        Integer maxTokens = req.tokenLimit();
+        if (maxTokens != null && tokens.size() > maxTokens) {
             tokens = tokens.subList(0, maxTokens);
-            finish = "length";
+            finish = FinishReason.LENGTH;
         }
         int promptTokens = promptTokens(req);
         String id = "chatcmpl-scripted-" + completionIds.incrementAndGet();
-        if (req.path("stream").asBoolean(false) && script.fault() != Script.Fault.IGNORE_STREAM) {
+        if (req.streaming() && script.fault() != Script.Fault.IGNORE_STREAM) {
             stream(ex, script, model, id, tokens, finish, promptTokens, received);
         } else {
             sleepUntil(received
                     + script.ttft().toNanos()
                     + script.itl().toNanos() * Math.max(0, script.reasoning().size() + tokens.size() - 1));
-            ObjectNode root = completionHead(id, "chat.completion", model);
-            ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-            ObjectNode message =
-                    choice.putObject("message").put("role", "assistant").put("content", String.join("", tokens));
-            if (!script.reasoning().isEmpty()) message.put("reasoning_content", String.join("", script.reasoning()));
-            choice.put("finish_reason", finish);
-            if (script.sendUsage())
-                usage(root, promptTokens, tokens.size() + script.reasoning().size());
-            json(ex, 200, root);
+            String reasoning = script.reasoning().isEmpty() ? null : String.join("", script.reasoning());
+            ChatCompletion.Message message =
+                    new ChatCompletion.Message("assistant", String.join("", tokens), null, reasoning, null);
+            json(
+                    ex,
+                    200,
+                    new ChatCompletion(
+                            id,
+                            ChatCompletion.OBJECT,
+                            System.currentTimeMillis() / 1000,
+                            model,
+                            null,
+                            List.of(new ChatCompletion.Choice(0, message, null, Wire.toFinishReason(finish))),
+                            script.sendUsage()
+                                    ? usage(
+                                            promptTokens,
+                                            tokens.size() + script.reasoning().size())
+                                    : null));
         }
     }
 
@@ -271,7 +285,7 @@ public final class ScriptedServer implements AutoCloseable {
             String model,
             String id,
             List<String> tokens,
-            String finish,
+            FinishReason finish,
             int promptTokens,
             long received)
             throws IOException {
@@ -279,8 +293,11 @@ public final class ScriptedServer implements AutoCloseable {
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
+        SseWriter sse = new SseWriter(out);
+        // Usage, when the script sends it, as OpenAI sends it to a request with include_usage.
+        ChunkStream chunks = new ChunkStream(sse, id, System.currentTimeMillis() / 1000, model, script.sendUsage());
         // Like vLLM and OpenAI: the role arrives at once with empty content, which must not count as the first token.
-        send(out, chunk(id, model, d -> d.put("role", "assistant").put("content", ""), null));
+        if (!chunks.begin()) return; // a write failed: the client went away, so stop "generating" for it
         List<Map.Entry<String, String>> pieces = new ArrayList<>();
         script.reasoning().forEach(r -> pieces.add(Map.entry("reasoning_content", r)));
         tokens.forEach(t -> pieces.add(Map.entry("content", t)));
@@ -290,12 +307,14 @@ public final class ScriptedServer implements AutoCloseable {
             if (i == script.faultAfter()) {
                 if (script.fault() == Script.Fault.TRUNCATE) return;
                 if (script.fault() == Script.Fault.MALFORMED_SSE) {
-                    send(out, "{\"id\":\"" + id + "\",\"choices\":[{\"delta\":{\"content\":\"oops");
-                    send(out, "[DONE]");
+                    sse.data("{\"id\":\"" + id + "\",\"choices\":[{\"delta\":{\"content\":\"oops");
+                    sse.data(ChunkStream.DONE);
                     return;
                 }
                 if (script.fault() == Script.Fault.ERROR_EVENT) {
-                    send(out, "{\"error\":{\"message\":\"scripted generation failure\",\"type\":\"server_error\"}}");
+                    // vLLM and Ollama send the error as plain data, without an event name
+                    sse.data(Wire.toJson(
+                            ErrorResponse.withoutParam("scripted generation failure", "server_error", null)));
                     return;
                 }
                 if (script.fault() == Script.Fault.STALL) {
@@ -319,61 +338,29 @@ public final class ScriptedServer implements AutoCloseable {
             }
             sleepUntil(deadline);
             Map.Entry<String, String> piece = pieces.get(i);
-            send(out, chunk(id, model, d -> d.put(piece.getKey(), piece.getValue()), null));
+            boolean sent = piece.getKey().equals("content")
+                    ? chunks.content(piece.getValue())
+                    : chunks.reasoning(piece.getValue());
+            if (!sent) return;
         }
-        send(out, chunk(id, model, d -> {}, finish));
-        if (script.sendUsage()) {
-            ObjectNode last = completionHead(id, "chat.completion.chunk", model);
-            last.putArray("choices");
-            usage(last, promptTokens, pieces.size());
-            send(out, last.toString());
-        }
-        send(out, "[DONE]");
+        chunks.finish(Wire.toFinishReason(finish), usage(promptTokens, pieces.size()));
     }
 
-    private String chunk(String id, String model, java.util.function.Consumer<ObjectNode> delta, String finish) {
-        ObjectNode root = completionHead(id, "chat.completion.chunk", model);
-        ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-        delta.accept(choice.putObject("delta"));
-        if (finish == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finish);
-        return root.toString();
+    private static CompletionUsage usage(int prompt, int completion) {
+        return new CompletionUsage(prompt, completion, prompt + completion);
     }
 
-    private static ObjectNode completionHead(String id, String object, String model) {
-        return JSON.createObjectNode()
-                .put("id", id)
-                .put("object", object)
-                .put("created", System.currentTimeMillis() / 1000)
-                .put("model", model);
-    }
-
-    private static void usage(ObjectNode root, int prompt, int completion) {
-        root.putObject("usage")
-                .put("prompt_tokens", prompt)
-                .put("completion_tokens", completion)
-                .put("total_tokens", prompt + completion);
-    }
-
-    private static void send(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush(); // one HTTP chunk per event: the client must see each token when it is "generated"
-    }
-
-    private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = Wire.toJson(body).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
     }
 
+    /** OpenAI's error shape without {@code param}: the kit's client must not need every field. */
     private static void error(HttpExchange ex, int status, String message, String type, String code)
             throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode err = root.putObject("error").put("message", message).put("type", type);
-        if (code == null) err.putNull("code");
-        else err.put("code", code);
-        json(ex, status, root);
+        json(ex, status, ErrorResponse.withoutParam(message, type, code));
     }
 
     // ---- the scripted answer ----
@@ -384,7 +371,8 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     /** "You asked: <first words>. This is <model>." split into word pieces, or the script's own tokens. */
-    static List<String> answer(Script script, List<Script.Reply> serverReplies, String model, JsonNode req) {
+    static List<String> answer(
+            Script script, List<Script.Reply> serverReplies, String model, ChatCompletionRequest req) {
         String prompt = lastUserMessage(req);
         // The model's own replies first, then those given for every model.
         for (Script.Reply r : script.replies()) if (prompt.contains(r.whenPromptContains())) return r.tokens();
@@ -408,19 +396,21 @@ public final class ScriptedServer implements AutoCloseable {
         return pieces;
     }
 
-    private static String lastUserMessage(JsonNode req) {
+    private static String lastUserMessage(ChatCompletionRequest req) {
         String last = "";
-        for (JsonNode m : req.path("messages"))
-            if (m.path("role").asText().equals("user")) last = m.path("content").asText("");
+        for (ChatCompletionRequest.Message m : req.messages()) if (m.role().equals("user")) last = text(m);
         return last;
     }
 
     /** A stand-in tokenizer: about four characters per token over all message contents. */
-    private static int promptTokens(JsonNode req) {
+    private static int promptTokens(ChatCompletionRequest req) {
         int chars = 0;
-        for (JsonNode m : req.path("messages"))
-            chars += m.path("content").asText("").length();
+        for (ChatCompletionRequest.Message m : req.messages()) chars += text(m).length();
         return Math.max(1, (chars + 3) / 4);
+    }
+
+    private static String text(ChatCompletionRequest.Message m) {
+        return m.content() == null ? "" : m.content().text();
     }
 
     /** Holds the connection open, sending nothing, until the server closes or the client goes away. */

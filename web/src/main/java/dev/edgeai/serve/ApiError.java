@@ -1,8 +1,8 @@
 package dev.edgeai.serve;
 
 import dev.edgeai.chat.ChatException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.edgeai.openai.ErrorResponse;
+import dev.edgeai.openai.InvalidRequest;
 
 /**
  * A failure answered in OpenAI's error shape, {@code {"error":{"message","type","param","code"}}}, with its HTTP
@@ -38,6 +38,11 @@ final class ApiError extends RuntimeException {
         return new ApiError(503, "server_error", null, code, message, null);
     }
 
+    /** A request the wire layer refused: 400, naming the field. */
+    static ApiError from(InvalidRequest e) {
+        return invalid(e.param(), e.code(), e.getMessage());
+    }
+
     /** What a backend failure means to an HTTP client of this server. */
     static ApiError from(ChatException e) {
         String m = e.getMessage();
@@ -58,12 +63,7 @@ final class ApiError extends RuntimeException {
         return message != null && message.contains("context") ? "context_length_exceeded" : null;
     }
 
-    Map<String, Object> body() {
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("message", getMessage());
-        inner.put("type", type);
-        inner.put("param", param);
-        inner.put("code", code);
-        return Map.of("error", inner);
+    ErrorResponse body() {
+        return ErrorResponse.of(getMessage(), type, param, code);
     }
 }

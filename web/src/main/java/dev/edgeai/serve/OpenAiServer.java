@@ -1,15 +1,22 @@
 package dev.edgeai.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
+import dev.edgeai.openai.ChatCompletionRequest;
+import dev.edgeai.openai.ChunkStream;
+import dev.edgeai.openai.InvalidRequest;
+import dev.edgeai.openai.ModelList;
+import dev.edgeai.openai.ServePort;
+import dev.edgeai.openai.SseWriter;
+import dev.edgeai.openai.Wire;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -42,16 +49,13 @@ import java.util.function.Consumer;
  * SSE), {@code GET /health}. Requests for one model wait first come, first served behind each other (see
  * {@link ModelGate}); a full queue answers 429 with Retry-After; a client that goes away, the per-request timeout
  * and {@link #close()} stop generation at the next token. Errors use OpenAI's JSON error shape. More routes or
- * static folders (a demo page) are added with {@link Builder#extension}.
+ * static folders (a demo page) are added with {@link Builder#extension}. The handlers only translate: bodies are
+ * read, converted and written by the wire layer ({@link Wire}, {@link ChunkStream}).
  */
 public final class OpenAiServer implements AutoCloseable {
-    public static final int DEFAULT_PORT = 5273;
-    /** Response header that tells discovery this is serve.java and not another server on its port. */
-    public static final String SERVER_HEADER = "X-Edgeai-Server";
+    /** {@code owned_by} of models whose backend does not name an owner, and of aliases. */
+    private static final String OWNER = "edgeai";
 
-    public static final String SERVER_NAME = "serve.java";
-
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
     private static final String ANSWERED = "edgeai.answered";
     private static final String ROUTES = "GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions, GET /health";
 
@@ -91,7 +95,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     public static final class Builder {
         private String host = "127.0.0.1";
-        private int port = DEFAULT_PORT;
+        private int port = ServePort.DEFAULT;
         private String apiKey;
         private String corsOrigin;
         private final Map<String, String> aliases = new LinkedHashMap<>();
@@ -187,7 +191,7 @@ public final class OpenAiServer implements AutoCloseable {
             String model,
             boolean stream,
             int status,
-            String finishReason,
+            FinishReason finishReason,
             int promptTokens,
             int completionTokens,
             double queueMs,
@@ -218,7 +222,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.server = Javalin.create(cfg -> {
             cfg.jetty.host = config.host();
             cfg.startup.showJavalinBanner = false;
-            cfg.jsonMapper(new io.javalin.json.JavalinJackson(JSON, true));
+            cfg.jsonMapper(new io.javalin.json.JavalinJackson(Wire.JSON, true));
             cfg.concurrency.useVirtualThreads = true;
             cfg.routes.before(this::before);
             if (config.corsOrigin() != null) cfg.routes.options("/<path>", ctx -> ctx.status(204));
@@ -299,7 +303,7 @@ public final class OpenAiServer implements AutoCloseable {
     // ---- routes -------------------------------------------------------------------------------------------------
 
     private void before(Context ctx) {
-        ctx.header(SERVER_HEADER, SERVER_NAME);
+        ctx.header(Wire.SERVER_HEADER, Wire.SERVER_NAME);
         String origin = ctx.header("Origin");
         if (config.corsOrigin() != null
                 && origin != null
@@ -343,61 +347,68 @@ public final class OpenAiServer implements AutoCloseable {
                     null);
     }
 
+    /** {@code GET /health}: this server's own route, not OpenAI's. */
+    record Health(
+            String status,
+            String server,
+            BackendInfo backend,
+            List<String> models,
+            Map<String, QueueState> queue,
+            long served,
+            long rejected) {}
+
+    record QueueState(int running, int waiting) {}
+
     private void health(Context ctx) {
-        Map<String, Object> queue = new LinkedHashMap<>();
-        gates.forEach((id, g) -> queue.put(id, Map.of("running", g.running(), "waiting", g.waiting())));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", closing ? "closing" : "ok");
-        out.put("server", SERVER_NAME);
-        out.put("backend", backend.info());
-        out.put("models", modelIds());
-        out.put("queue", queue);
-        out.put("served", served.get());
-        out.put("rejected", rejected.get());
-        ctx.json(out);
+        Map<String, QueueState> queue = new LinkedHashMap<>();
+        gates.forEach((id, g) -> queue.put(id, new QueueState(g.running(), g.waiting())));
+        ctx.json(new Health(
+                closing ? "closing" : "ok",
+                Wire.SERVER_NAME,
+                backend.info(),
+                modelIds(),
+                queue,
+                served.get(),
+                rejected.get()));
     }
 
+    /** The backend's models, then the aliases, each naming the model it stands for. */
     private void listModels(Context ctx) {
-        List<Map<String, Object>> data = new ArrayList<>();
-        for (ModelInfo m : backendModels()) data.add(modelJson(m.id(), m.ownedBy(), null));
-        config.aliases().forEach((alias, id) -> data.add(modelJson(alias, "edgeai", id)));
-        ctx.json(Map.of("object", "list", "data", data));
+        List<ModelList.Model> data = new ArrayList<>();
+        for (ModelInfo m : backendModels()) data.add(Wire.toModel(m, created, OWNER));
+        config.aliases().forEach((alias, id) -> data.add(ModelList.Model.alias(alias, created, OWNER, id)));
+        ctx.json(ModelList.of(data));
     }
 
     private void getModel(Context ctx) {
         String id = ctx.pathParam("id");
         for (ModelInfo m : backendModels())
             if (m.id().equals(id)) {
-                ctx.json(modelJson(m.id(), m.ownedBy(), null));
+                ctx.json(Wire.toModel(m, created, OWNER));
                 return;
             }
         String target = config.aliases().get(id);
         if (target != null) {
-            ctx.json(modelJson(id, "edgeai", target));
+            ctx.json(ModelList.Model.alias(id, created, OWNER, target));
             return;
         }
         throw unknownModel(id);
     }
 
-    private Map<String, Object> modelJson(String id, String ownedBy, String aliasOf) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("object", "model");
-        m.put("created", created);
-        m.put("owned_by", ownedBy == null ? "edgeai" : ownedBy);
-        if (aliasOf != null) m.put("alias_of", aliasOf);
-        return m;
-    }
-
     private void chat(Context ctx) {
         long t0 = System.nanoTime();
         String id = "chatcmpl-" + HexFormat.of().formatHex(randomBytes());
-        CompletionRequest req;
+        ChatCompletionRequest req;
         ChatRequest chat;
         try {
             checkContentType(ctx);
-            req = CompletionRequest.parse(readJson(ctx));
-            chat = req.chat().toBuilder().model(resolve(req.model())).build();
+            try {
+                req = ChatCompletionRequest.parse(readJson(ctx));
+                chat = Wire.fromCompletionRequest(req);
+            } catch (InvalidRequest e) {
+                throw ApiError.from(e);
+            }
+            chat = chat.toBuilder().model(resolve(req.model())).build();
         } catch (ApiError e) {
             record(new RequestRecord(
                     id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
@@ -406,7 +417,7 @@ public final class OpenAiServer implements AutoCloseable {
         run(ctx, id, chat, req, t0);
     }
 
-    private void run(Context ctx, String id, ChatRequest chat, CompletionRequest req, long t0) {
+    private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0) {
         ModelGate gate =
                 gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
@@ -422,7 +433,7 @@ public final class OpenAiServer implements AutoCloseable {
             record(new RequestRecord(
                     id,
                     chat.model(),
-                    req.stream(),
+                    req.streaming(),
                     e.status,
                     null,
                     0,
@@ -438,7 +449,7 @@ public final class OpenAiServer implements AutoCloseable {
         long[] firstToken = {0};
         try {
             if (closing) throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
-            result = req.stream()
+            result = req.streaming()
                     ? streamed(ctx, id, chat, req, deadline, firstToken)
                     : blocking(ctx, id, chat, deadline);
         } catch (ApiError e) {
@@ -451,7 +462,7 @@ public final class OpenAiServer implements AutoCloseable {
             record(new RequestRecord(
                     id,
                     chat.model(),
-                    req.stream(),
+                    req.streaming(),
                     status,
                     result == null ? null : result.finishReason(),
                     result == null ? 0 : result.usage().promptTokens(),
@@ -466,9 +477,11 @@ public final class OpenAiServer implements AutoCloseable {
                                 "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n",
                                 id,
                                 chat.model(),
-                                req.stream() ? "stream" : "blocking",
+                                req.streaming() ? "stream" : "blocking",
                                 status,
-                                result == null ? "-" : result.finishReason(),
+                                result == null || result.finishReason() == null
+                                        ? "-"
+                                        : result.finishReason().wireName(),
                                 result == null ? 0 : result.usage().completionTokens(),
                                 ms(admitted - queued),
                                 ms(end - t0));
@@ -488,43 +501,22 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (ChatException e) {
             throw ApiError.from(e);
         }
-        if ("cancelled".equals(r.finishReason())) throw cancelledBy();
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("role", "assistant");
-        message.put("content", r.text());
-        message.put("refusal", null);
-        Map<String, Object> choice = new LinkedHashMap<>();
-        choice.put("index", 0);
-        choice.put("message", message);
-        choice.put("logprobs", null);
-        choice.put("finish_reason", finishReason(r));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("object", "chat.completion");
-        out.put("created", System.currentTimeMillis() / 1000);
-        out.put("model", r.model());
-        out.put("system_fingerprint", null);
-        out.put("choices", List.of(choice));
-        Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("prompt_tokens", r.usage().promptTokens());
-        usage.put("completion_tokens", r.usage().completionTokens());
-        usage.put("total_tokens", r.usage().totalTokens());
-        out.put("usage", usage);
-        ctx.json(out);
+        if (r.finishReason() == FinishReason.CANCELLED) throw cancelledBy();
+        if (r.finishReason() == FinishReason.ERROR) throw backendFailed();
+        ctx.json(Wire.toCompletion(id, System.currentTimeMillis() / 1000, r));
         return r;
     }
 
     private ChatResult streamed(
-            Context ctx, String id, ChatRequest chat, CompletionRequest req, long deadline, long[] firstToken) {
-        ChunkWriter out;
+            Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long deadline, long[] firstToken) {
+        ChunkStream out;
         try {
             ctx.res().setStatus(200);
             ctx.res().setContentType("text/event-stream;charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            out = new ChunkWriter(
-                    ctx.res().getOutputStream(),
-                    JSON,
+            out = new ChunkStream(
+                    new SseWriter(ctx.res().getOutputStream()),
                     id,
                     System.currentTimeMillis() / 1000,
                     chat.model(),
@@ -551,11 +543,15 @@ public final class OpenAiServer implements AutoCloseable {
         };
         try {
             ChatResult r = backend.stream(chat, listener);
-            if ("cancelled".equals(r.finishReason())) {
+            if (r.finishReason() == FinishReason.CANCELLED) {
                 if (!out.broken()) failStream(ctx, out, cancelledBy());
                 return r;
             }
-            out.finish(finishReason(r), r.usage());
+            if (r.finishReason() == FinishReason.ERROR) {
+                failStream(ctx, out, backendFailed());
+                return r;
+            }
+            out.finish(Wire.toFinishReason(r.finishReason()), Wire.toUsage(r.usage()));
             ctx.attribute(ANSWERED, true);
             return r;
         } catch (ChatException e) {
@@ -570,10 +566,20 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Before the first chunk the error can still be a real HTTP status; after it, it goes in-band. */
-    private void failStream(Context ctx, ChunkWriter out, ApiError e) {
-        if (!out.started()) throw e;
-        out.error(e);
+    private void failStream(Context ctx, ChunkStream out, ApiError e) {
+        if (!out.begun()) throw e;
+        out.error(e.body());
         ctx.attribute(ANSWERED, true);
+    }
+
+    private static ApiError backendFailed() {
+        return new ApiError(
+                500,
+                "server_error",
+                null,
+                "backend_error",
+                "the backend reported an error part-way through the answer",
+                null);
     }
 
     private ApiError cancelledBy() {
@@ -587,12 +593,6 @@ public final class OpenAiServer implements AutoCloseable {
         String limit = s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
         return ApiError.unavailable(
                 "timeout", "request timed out after " + limit + " s (the per-request timeout) while " + while_);
-    }
-
-    /** The engine says "stop" or "length"; remote backends may say more, passed on unless unknown to OpenAI clients. */
-    private static String finishReason(ChatResult r) {
-        String f = r.finishReason();
-        return f == null ? "stop" : f;
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -665,7 +665,7 @@ public final class OpenAiServer implements AutoCloseable {
             throw ApiError.invalid(
                     null, "invalid_request_body", "empty request body: send a JSON object with 'model' and 'messages'");
         try {
-            return JSON.readTree(body);
+            return Wire.JSON.readTree(body);
         } catch (IOException e) {
             String why = e.getMessage() == null
                     ? ""

@@ -6,10 +6,12 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.Terminal;
 import dev.edgeai.eval.EscalationRule;
+import dev.edgeai.openai.SseWriter;
 import dev.edgeai.rag.RagFlow;
 import dev.edgeai.results.Environment;
 import dev.edgeai.results.Recorder;
@@ -535,7 +537,7 @@ public final class RagChatApp implements AutoCloseable {
                         model,
                         List.of(),
                         retrieval,
-                        Map.of("finishReason", "cancelled"),
+                        Map.of("finishReason", FinishReason.CANCELLED),
                         alone[0],
                         null);
                 remember(session, turn);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.client.OpenAiClient;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
@@ -133,10 +134,13 @@ class OpenAiServerQueueTest {
             assertError(post(s, chat("stuck", false)), 503, null, "timeout");
             double blockingS = (System.nanoTime() - t0) / 1e9;
             assertTrue(blockingS < 3, "ended after " + blockingS + " s, not after the 10 s answer");
-            List<String> ev = events(post(s, chat("stuck", true)).body());
+            String body = post(s, chat("stuck", true)).body();
+            List<String> ev = events(body);
             assertFalse(ev.contains("[DONE]"), ev::toString);
             JsonNode last = OpenAiServerTest.JSON.readTree(ev.getLast());
             assertEquals("timeout", last.path("error").path("code").asText(), last::toString);
+            // named too, for clients that only route events called "error" to their error handler (LangChain4j)
+            assertTrue(body.endsWith("\n\nevent: error\ndata: " + ev.getLast() + "\n\n"), body);
             assertTrue(ev.size() > 2, "some tokens came before the timeout: " + ev);
         }
     }
@@ -187,7 +191,7 @@ class OpenAiServerQueueTest {
             }
             assertNotNull(id);
             var rec = OpenAiServerTest.awaitRecord(s, id);
-            assertEquals("cancelled", rec.finishReason(), rec::toString);
+            assertEquals(FinishReason.CANCELLED, rec.finishReason(), rec::toString);
             // A write to a closed socket may still succeed once (the peer's reset arrives after it): at most 2 more.
             assertTrue(rec.completionTokens() <= seen + 2, rec + " after the client read " + seen);
             assertTrue(rec.e2eMs() < 100 * 40, rec::toString);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeai.chat.FinishReason;
 import dev.edgeai.engine.EmbeddedBackend;
+import dev.edgeai.openai.Wire;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -114,7 +116,7 @@ class OpenAiServerTest {
     void listsModelsAndAliasesAndGetsOne() throws Exception {
         Resp r = get(server, "/v1/models");
         assertEquals(200, r.status());
-        assertEquals("serve.java", r.header(OpenAiServer.SERVER_HEADER));
+        assertEquals("serve.java", r.header(Wire.SERVER_HEADER));
         JsonNode j = r.json();
         assertEquals("list", j.path("object").asText());
         List<String> ids = new ArrayList<>();
@@ -427,7 +429,7 @@ class OpenAiServerTest {
         Resp other = post(server, chat(LLAMA, 10, ",\"stream\":true"));
         assertEquals("[DONE]", events(other.body()).getLast(), "another request on the same model completes");
         OpenAiServer.RequestRecord rec = awaitRecord(server, id);
-        assertEquals("cancelled", rec.finishReason(), rec::toString);
+        assertEquals(FinishReason.CANCELLED, rec.finishReason(), rec::toString);
         assertTrue(rec.completionTokens() < 1900, rec::toString);
     }
 

@@ -1,17 +1,39 @@
-package dev.edgeai.discovery;
+package dev.edgeai.client;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks an --endpoint value before any request, so a typo is named as a typo ("scheme 'ftp' is not supported",
- * "port 'abc' is not a number", "host 'not-a-url' does not resolve") instead of surfacing as "connection refused".
+ * The one place endpoint URLs are read: {@link #check} names a typo in an --endpoint value as a typo ("scheme 'ftp'
+ * is not supported", "port 'abc' is not a number", "host 'not-a-url' does not resolve") before any request, instead
+ * of letting it surface as "connection refused"; {@link #normalise} turns what users paste into the base every
+ * OpenAI path hangs from.
  */
 public final class EndpointUrl {
     private EndpointUrl() {}
+
+    /**
+     * {@code host:port}, {@code http://host:port}, {@code .../v1/}, {@code .../v1/chat/completions} and
+     * {@code .../v1/models} all become {@code http://host:port/v1}.
+     *
+     * @throws IllegalArgumentException when the result is not a URL at all
+     */
+    public static String normalise(String url) {
+        String u = url.strip();
+        if (!u.contains("://")) u = "http://" + u;
+        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
+        for (String tail : List.of("/chat/completions", "/models")) {
+            if (u.endsWith(tail)) u = u.substring(0, u.length() - tail.length());
+        }
+        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
+        if (!u.endsWith("/v1")) u = u + "/v1";
+        URI.create(u); // fail here, with the user's text, rather than deep inside a request
+        return u;
+    }
 
     /** @throws IllegalArgumentException saying which part of the URL is wrong and what a good one looks like */
     public static void check(String raw) {

@@ -1,0 +1,34 @@
+package dev.edgeai.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** {@code GET /v1/models}: {@code {"object":"list","data":[...]}}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelList(String object, List<Model> data) {
+    public static ModelList of(List<Model> data) {
+        return new ModelList("list", List.copyOf(data));
+    }
+
+    /**
+     * One entry, also the answer of {@code GET /v1/models/{id}}.
+     *
+     * @param aliasOf this kit's servers list aliases as models of their own, naming the model they stand for
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Model(
+            String id,
+            String object,
+            Long created,
+            @JsonProperty("owned_by") String ownedBy,
+            @JsonProperty("alias_of") String aliasOf) {
+        public static Model of(String id, long created, String ownedBy) {
+            return new Model(id, "model", created, ownedBy, null);
+        }
+
+        public static Model alias(String id, long created, String ownedBy, String aliasOf) {
+            return new Model(id, "model", created, ownedBy, aliasOf);
+        }
+    }
+}
