@@ -454,11 +454,14 @@ class DemoGenerateBrowserTest {
             b.driver().findElement(By.id("send")).click();
             WebElement stopped = awaitCard(b, "page", 2);
             awaitStreamed(b, stopped, 8);
-            long atClick = ((Number)
-                            b.js(
-                                    "const m = document.querySelector('#answers .answer-card .metrics');"
-                                            + " const n = Number(m.dataset.streamed); document.getElementById('stop').click(); return n;"))
-                    .longValue();
+            List<?> click = (List<?>)
+                    b.js(
+                            "const m = document.querySelector('#answers .answer-card .metrics');"
+                                    + " const n = Number(m.dataset.streamed); const s = document.getElementById('stop');"
+                                    + " const was = s.disabled; const busy = window.demoState.busy; s.click(); return [n, was, window.demoState.stopRequested, busy, document.querySelectorAll('.answer-card').length];");
+            assertEquals(false, click.get(1), "Stop is enabled while an answer runs: " + click);
+            assertEquals(true, click.get(2), "Stop was heard");
+            long atClick = ((Number) click.get(0)).longValue();
             awaitFinish(b, stopped, 60);
             WebElement sm = stopped.findElement(By.cssSelector(".metrics"));
             assertEquals("cancelled", sm.getDomAttribute("data-finish"), stopped.getText());

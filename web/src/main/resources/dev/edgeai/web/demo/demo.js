@@ -366,7 +366,7 @@ function drawChart() {
     barmode: 'group',
     height: 300,
     margin: { t: 40, r: 10, b: 40, l: 60 },
-    title: { text: 'Latency per run: SLM vs LLM (endpoint) vs the model in this page', font: { size: 14 } },
+    title: { text: 'Latency per run: endpoint SLM / LLM vs in this page', font: { size: 14 } },
     yaxis: { title: { text: 'time to first token (ms)' }, rangemode: 'tozero' },
     yaxis2: { title: { text: 'total time (ms)' }, rangemode: 'tozero' },
     legend: { orientation: 'h', y: -0.2 },
@@ -475,7 +475,7 @@ function renderPageModels() {
     o.value = m.id;
     return o;
   }));
-  const usable = entries.filter(m => !m.problem).sort((a, b) => a.bytes - b.bytes);
+  const usable = entries.filter(m => !m.problem && !whyTooLarge(m.id, m.bytes)).sort((a, b) => a.bytes - b.bytes);
   if (usable.length) $('page-model').value = usable[0].id;   // the smallest: the SLM
   $('send-all').hidden = usable.length === 0;
   showPageChoice();

@@ -163,6 +163,18 @@ class Detokenizer {
   }
 }
 
+/**
+ * Lets the browser paint and run what is queued (input, other scripts) before the next step: a zero-delay message, a
+ * task at the back of the queue. scheduler.yield() would not do: its continuation runs ahead of queued tasks.
+ */
+function yieldToPage() {
+  return new Promise(resolve => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(null);
+  });
+}
+
 /** IEEE half → float, for models whose logits are float16. */
 function halfToFloat(h) {
   const s = h & 0x8000 ? -1 : 1;
@@ -369,6 +381,9 @@ export class PageModel {
       if (!settings.ignoreEos && this.eos.has(token)) { reason = 'stop'; break; }
       out.push(token);
       emit(detok.add(token));
+      // ORT-web's wasm runs on this thread and its promises settle as microtasks: without a yield the page would
+      // neither paint the new text nor hear the Stop button until the whole answer is done
+      await yieldToPage();
       const limit = hooks.maxTokens?.() ?? settings.maxTokens;
       if (out.length >= limit || this.length >= this.context) { reason = 'length'; break; }
       try {

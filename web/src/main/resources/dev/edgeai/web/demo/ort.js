@@ -42,5 +42,5 @@ export async function loadOrt(ep) {
 /** How many wasm threads ORT runs with (known once a session exists), and why not more, in a few words. */
 export function threadsNote(ort) {
   const n = ort.env.wasm.numThreads ?? 1;
-  return `${n} wasm thread${n === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
+  return `${n} thread${n === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
 }
