@@ -495,44 +495,66 @@ class DemoGenerateBrowserTest {
 
     /**
      * Tokens per second of the same model, in the page on wasm vs in the JVM, interleaved so both see the same machine
-     * load: 64 tokens each (EOS ignored), 5 rounds after a warm-up. Printed, not asserted (a timed assertion would
-     * only measure this VM's noise).
+     * load: 64 tokens each (EOS ignored), 5 rounds after a warm-up, ORT-web's default threads and 2 threads. Printed,
+     * not asserted (a timed assertion would only measure this VM's noise). {@code -Dedgeai.demo.benchModel=FOLDER}
+     * (an onnx-community folder, e.g. bench/realsize.sh's Qwen2.5-0.5B-shaped ones) and {@code
+     * -Dedgeai.demo.benchTokens=N} measure another model.
      */
     @Test
-    void measuresInPageDecodeSpeedAgainstTheJavaEngine() {
+    void measuresInPageDecodeSpeedAgainstTheJavaEngine() throws Exception {
         assumeLibraries();
-        try (var b = DemoBrowserTest.Chromium.start(false)) {
+        String other = System.getProperty("edgeai.demo.benchModel", "");
+        int tokens = Integer.getInteger("edgeai.demo.benchTokens", 64);
+        Path folder = other.isBlank() ? FOLDER : Path.of(other).toAbsolutePath().normalize();
+        String id = folder.getFileName().toString();
+        try (var b = DemoBrowserTest.Chromium.start(false);
+                LoadedModel ref = other.isBlank() ? null : LoadedModel.load(folder);
+                var page = other.isBlank()
+                        ? null
+                        : DemoHarness.serving(
+                                engine, OrtWebAssets.fromEnvironment(), PageModels.of(Map.of(id, folder)))) {
+            LoadedModel jvmModel = ref != null ? ref : java;
+            b.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(600));
             for (String threads : List.of("", "?threads=2")) {
-                b.open(demo.url() + threads);
-                List<Double> page = new ArrayList<>(), jvm = new ArrayList<>(), pagePrefill = new ArrayList<>();
+                b.open((page != null ? page.url() : demo.url()) + threads);
+                List<Double> inPage = new ArrayList<>(), jvm = new ArrayList<>(), pageTtft = new ArrayList<>();
+                List<Double> jvmTtft = new ArrayList<>();
                 String ep = "";
                 for (int round = 0; round <= 5; round++) {
-                    Map<String, Object> req = request(CONVERSATIONS.get(1), 64);
+                    Map<String, Object> req = request(CONVERSATIONS.get(1), tokens);
                     req.put("ignore_eos", true);
+                    req.put("model", id);
                     Map<String, Object> p = pageRun(b, req, "wasm");
-                    JavaRun j = javaRun(CONVERSATIONS.get(1), 64, Sampler.GREEDY, true);
-                    assertEquals(64, ints(p.get("ids")).length);
+                    JavaRun j = javaRun(jvmModel, CONVERSATIONS.get(1), tokens, Sampler.GREEDY, true);
+                    assertEquals(tokens, ints(p.get("ids")).length);
                     ep = p.get("ep") + ", " + p.get("threads");
-                    if (round == 0) continue; // warm-up: shaders, JIT, caches
-                    page.add(63 / ((num(p.get("totalMs")) - num(p.get("ttftMs"))) / 1000));
-                    pagePrefill.add(num(p.get("ttftMs")));
-                    jvm.add(63 / ((j.totalMs() - j.ttftMs()) / 1000));
+                    if (round == 0) continue; // warm-up: JIT, caches, first allocations
+                    inPage.add((tokens - 1) / ((num(p.get("totalMs")) - num(p.get("ttftMs"))) / 1000));
+                    pageTtft.add(num(p.get("ttftMs")));
+                    jvm.add((tokens - 1) / ((j.totalMs() - j.ttftMs()) / 1000));
+                    jvmTtft.add(j.ttftMs());
                 }
-                double pm = median(page), jm = median(jvm);
+                double pm = median(inPage), jm = median(jvm);
                 System.out.printf(
-                        "decode tok/s, %s (%d-token prompt), in page (%s) median %.0f %s vs JVM engine median %.0f %s:"
-                                + " page/JVM = %.2f; in-page TTFT median %.1f ms%n",
-                        QWEN,
-                        java.promptIds(CONVERSATIONS.get(1)).length,
+                        "decode tok/s, %s (%d-token prompt, %d tokens), in page (%s) median %.1f %s vs JVM engine"
+                                + " median %.1f %s: page/JVM = %.2f; TTFT median page %.0f ms, JVM %.0f ms%n",
+                        id,
+                        jvmModel.promptIds(CONVERSATIONS.get(1)).length,
+                        tokens,
                         ep,
                         pm,
-                        page,
+                        round1(inPage),
                         jm,
-                        jvm,
+                        round1(jvm),
                         pm / jm,
-                        median(pagePrefill));
+                        median(pageTtft),
+                        median(jvmTtft));
             }
         }
+    }
+
+    static List<Double> round1(List<Double> xs) {
+        return xs.stream().map(x -> Math.round(x * 10) / 10.0).toList();
     }
 
     /** Folders the page cannot run are named with the reason, before anything is downloaded. */

@@ -617,6 +617,13 @@ window.demoGenerate = async (request, choice = 'auto') => {
     ttftMs: ttft, totalMs: performance.now() - t0 };
 };
 
+/** For the tests: the page's embedding of text on one EP, as a plain array. */
+window.demoEmbed = async (text, choice) => {
+  const { emb, note } = await embedder(choice);
+  const r = await emb.embed(text);
+  return { ep: emb.ep, note, vector: Array.from(r.vector), ms: r.ms, threads: emb.threads, isolated: crossOriginIsolated };
+};
+
 // ---- start --------------------------------------------------------------------------------------------------------
 
 async function init() {
