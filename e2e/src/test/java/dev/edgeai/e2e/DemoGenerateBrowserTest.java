@@ -495,7 +495,7 @@ class DemoGenerateBrowserTest {
 
     /**
      * Tokens per second of the same model, in the page on wasm vs in the JVM, interleaved so both see the same machine
-     * load: 64 tokens each (EOS ignored), 5 rounds after a warm-up, ORT-web's default threads and 2 threads. Printed,
+     * load: 64 tokens each (EOS ignored) after a short prompt, 5 rounds after a warm-up, ORT-web's default threads and 2 threads. Printed,
      * not asserted (a timed assertion would only measure this VM's noise). {@code -Dedgeai.demo.benchModel=FOLDER}
      * (an onnx-community folder, e.g. bench/realsize.sh's Qwen2.5-0.5B-shaped ones) and {@code
      * -Dedgeai.demo.benchTokens=N} measure another model.
@@ -521,11 +521,11 @@ class DemoGenerateBrowserTest {
                 List<Double> jvmTtft = new ArrayList<>();
                 String ep = "";
                 for (int round = 0; round <= 5; round++) {
-                    Map<String, Object> req = request(CONVERSATIONS.get(1), tokens);
+                    Map<String, Object> req = request(CONVERSATIONS.get(0), tokens);
                     req.put("ignore_eos", true);
                     req.put("model", id);
                     Map<String, Object> p = pageRun(b, req, "wasm");
-                    JavaRun j = javaRun(jvmModel, CONVERSATIONS.get(1), tokens, Sampler.GREEDY, true);
+                    JavaRun j = javaRun(jvmModel, CONVERSATIONS.get(0), tokens, Sampler.GREEDY, true);
                     assertEquals(tokens, ints(p.get("ids")).length);
                     ep = p.get("ep") + ", " + p.get("threads");
                     if (round == 0) continue; // warm-up: JIT, caches, first allocations
@@ -539,7 +539,7 @@ class DemoGenerateBrowserTest {
                         "decode tok/s, %s (%d-token prompt, %d tokens), in page (%s) median %.1f %s vs JVM engine"
                                 + " median %.1f %s: page/JVM = %.2f; TTFT median page %.0f ms, JVM %.0f ms%n",
                         id,
-                        jvmModel.promptIds(CONVERSATIONS.get(1)).length,
+                        jvmModel.promptIds(CONVERSATIONS.get(0)).length,
                         tokens,
                         ep,
                         pm,

@@ -206,6 +206,12 @@ export class PageModel {
       throw pageError(`${entry.id} has no chat template (tokenizer_config.json chat_template, or chat_template.jinja):`
         + ' the page renders a conversation with the model\'s own template, so it runs instruction-tuned models only.');
     }
+    let parsed;
+    try {
+      parsed = new lib.Template(template);
+    } catch (e) {
+      throw pageError(`${entry.id}'s chat template cannot be read by Hugging Face's Jinja (${e.message ?? e}).`);
+    }
     const parts = [entry.onnx, ...entry.externalData];
     const buffers = [];
     let done = 0;
@@ -230,7 +236,7 @@ export class PageModel {
     }
     const m = new PageModel(entry, ep, ort, session, {
       config, genConfig, tokenizer: new lib.Tokenizer(tokJson, tokConfig), tokConfig,
-      template: new lib.Template(template),
+      template: parsed,
     });
     m.downloadMs = downloadMs;
     m.loadMs = performance.now() - t0;
@@ -268,6 +274,9 @@ export class PageModel {
     this.hasMask = inputs.includes('attention_mask');
     this.hasPositions = inputs.includes('position_ids');
     this.useCacheBranch = inputs.includes('use_cache_branch');
+    // newer exports can skip the lm_head for all but the last positions (ORT-web computes every output otherwise,
+    // fetched or not: for a long prompt that is most of the prefill)
+    this.logitsToKeep = ['logits_to_keep', 'num_logits_to_keep'].find(n => inputs.includes(n));
     this.kvType = meta[this.past[0]]?.type ?? 'float32';
     this.kvDims = kvDims(meta[this.past[0]]?.shape, config);
     this.logitsType = outMeta.logits?.type ?? 'float32';
@@ -318,6 +327,7 @@ export class PageModel {
     if (this.hasMask) feeds.attention_mask = this.tensorOfIds(new Array(total).fill(1), [1, total]);
     if (this.hasPositions) feeds.position_ids = this.tensorOfIds(Array.from({ length: n }, (_, i) => this.length + i), [1, n]);
     if (this.useCacheBranch) feeds.use_cache_branch = new this.ort.Tensor('bool', [this.length > 0], [1]);
+    if (this.logitsToKeep) feeds[this.logitsToKeep] = new this.ort.Tensor('int64', BigInt64Array.of(1n), []);
     const fetches = wantLogits ? ['logits', ...this.present] : this.present;
     const out = await this.session.run(feeds, fetches);
     const old = this.kv;
@@ -328,7 +338,8 @@ export class PageModel {
     const logits = out.logits;
     const data = logits.location === 'gpu-buffer' ? await logits.getData(true) : logits.data;
     const v = logits.dims[logits.dims.length - 1];
-    const row = data.subarray((logits.dims[1] - 1) * v, logits.dims[1] * v);
+    const rows = logits.dims[logits.dims.length - 2];
+    const row = data.subarray((rows - 1) * v, rows * v);
     if (this.logitsType !== 'float16' || row instanceof Float32Array) return row;
     return Float32Array.from(row, halfToFloat);
   }
