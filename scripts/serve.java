@@ -97,7 +97,7 @@ public class serve implements Callable<Integer> {
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
                 .requestTimeout(Duration.ofSeconds(timeoutS)).log(verbose ? System.err : null)
-                .extension(cfg -> DemoPage.mount(cfg, selection.backend()));   // the page may run the served folders too
+                .extension(cfg -> DemoPage.mount(cfg, selection.backend()));   // the page runs served folders too
         wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
         try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
             String url = server.baseUrl();
