@@ -104,7 +104,8 @@ public class serve implements Callable<Integer> {
             wanted.putIfAbsent("gpt-oss-20b", ids.get(1));
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
-                .requestTimeout(requestTimeout).log(verbose ? System.err : null).extension(DemoPage::mount);
+                .requestTimeout(requestTimeout).log(verbose ? System.err : null)
+                .extension(cfg -> DemoPage.mount(cfg, selection.backend()));   // the page runs served folders too
         wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
         try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
             String url = server.baseUrl();

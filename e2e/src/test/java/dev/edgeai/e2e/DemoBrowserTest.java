@@ -345,9 +345,10 @@ class DemoBrowserTest {
             assertTrue(card.getText().contains("context: ¶1"), card.getText());
 
             awaitDone(b, send(b, "llm"));
-            assertEquals(List.of(1, 1, 1, 1), chartPoints(b), "one point per run, TTFT and total, for each model");
+            assertEquals(
+                    List.of(1, 1, 1, 1, 0, 0), chartPoints(b), "one point per run, TTFT and total, for each model");
             b.driver.findElement(By.id("send-both")).click();
-            b.waitFor(30).until(d -> chartPoints(b).equals(List.of(2, 2, 2, 2)));
+            b.waitFor(30).until(d -> chartPoints(b).equals(List.of(2, 2, 2, 2, 0, 0)));
             WebElement llm =
                     b.driver.findElements(By.cssSelector(".answer-card.llm")).get(0);
             assertTrue(
@@ -365,7 +366,7 @@ class DemoBrowserTest {
                             .getText()
                             .contains("model 'ghost-model' is not available"),
                     ghost.getText());
-            assertEquals(List.of(2, 2, 2, 2), chartPoints(b), "a failed run adds no point");
+            assertEquals(List.of(2, 2, 2, 2, 0, 0), chartPoints(b), "a failed run adds no point");
             assertSameOrigin(b.requestedUrls(), demo.origin());
             var errors = b.consoleErrors().stream()
                     .filter(e -> !e.getMessage().contains("404"))
@@ -412,7 +413,7 @@ class DemoBrowserTest {
             b.driver.findElement(By.id("match")).click();
             assertTrue(b.driver.findElement(By.id("ort-status")).getText().contains("is not in"));
             awaitDone(b, send(b, "slm"));
-            assertEquals(List.of(1, 1, 0, 0), chartPoints(b));
+            assertEquals(List.of(1, 1, 0, 0, 0, 0), chartPoints(b));
             b.screenshot("demo-ort-missing");
         }
     }

@@ -4,6 +4,7 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.serve.OpenAiServer;
 import dev.edgeai.web.DemoPage;
 import dev.edgeai.web.OrtWebAssets;
+import dev.edgeai.web.PageModels;
 import io.javalin.Javalin;
 
 /**
@@ -21,12 +22,20 @@ final class DemoHarness implements AutoCloseable {
         this.port = serve != null ? serve.port() : bare.port();
     }
 
-    /** serve's server over {@code backend} (e.g. an OpenAiClient to the testkit's ScriptedServer) with the demo. */
+    /**
+     * serve's server over {@code backend} (e.g. an OpenAiClient to the testkit's ScriptedServer, or the embedded
+     * engine, whose model folders the page may then run itself) with the demo.
+     */
     static DemoHarness serving(ChatBackend backend, OrtWebAssets ort) {
+        return serving(backend, ort, PageModels.of(backend));
+    }
+
+    /** The same with other model folders offered to the page than the backend's own. */
+    static DemoHarness serving(ChatBackend backend, OrtWebAssets ort, PageModels pageModels) {
         return new DemoHarness(
                 OpenAiServer.builder()
                         .port(0)
-                        .extension(cfg -> DemoPage.mount(cfg, ort))
+                        .extension(cfg -> DemoPage.mount(cfg, ort, pageModels))
                         .start(backend),
                 null);
     }

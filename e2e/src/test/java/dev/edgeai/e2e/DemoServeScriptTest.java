@@ -22,6 +22,7 @@ import org.openqa.selenium.support.ui.Select;
 class DemoServeScriptTest {
     static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
     static final String GQA = "tiny-graph-capture-gqa";
+    static final String QWEN = "tiny-random-qwen2.5-instruct-q4";
 
     @TempDir
     Path tmp;
@@ -41,6 +42,8 @@ class DemoServeScriptTest {
                         ScriptRunner.fixture(LLAMA).toString(),
                         "--model",
                         ScriptRunner.fixture(GQA).toString(),
+                        "--model",
+                        ScriptRunner.fixture(QWEN).toString(),
                         "--alias",
                         "phi-4-mini=" + LLAMA,
                         "--alias",
@@ -50,7 +53,7 @@ class DemoServeScriptTest {
             try (var b = DemoBrowserTest.Chromium.start(false)) {
                 b.open(page);
                 var status = b.driver().findElement(By.id("endpoint-status")).getText();
-                assertTrue(status.startsWith("4 models at "), status);
+                assertTrue(status.startsWith("5 models at "), status);
                 new Select(b.driver().findElement(By.id("model-slm"))).selectByValue("phi-4-mini");
                 new Select(b.driver().findElement(By.id("model-llm"))).selectByValue("gpt-oss-20b");
                 b.driver().findElement(By.id("use-docs")).click(); // the GQA fixture holds 128 tokens in all
@@ -65,7 +68,7 @@ class DemoServeScriptTest {
                     int expected = run;
                     b.waitFor(120)
                             .until(d -> DemoBrowserTest.chartPoints(b)
-                                            .equals(List.of(expected, expected, expected, expected))
+                                            .equals(List.of(expected, expected, expected, expected, 0, 0))
                                     || !d.findElements(By.cssSelector(".answer-card .error"))
                                             .isEmpty());
                     assertTrue(
@@ -105,6 +108,39 @@ class DemoServeScriptTest {
                             "wasm",
                             b.driver().findElement(By.id("ep-used")).getDomAttribute("data-ep"),
                             b.driver().findElement(By.id("ort-status")).getText());
+                }
+                // the page runs the served onnx-community folder itself (its files come from serve.java), and names
+                // the two genai folders it cannot run
+                var pageModel = new Select(b.driver().findElement(By.id("page-model")));
+                assertEquals(QWEN, pageModel.getFirstSelectedOption().getDomAttribute("value"));
+                assertTrue(
+                        pageModel.getOptions().stream()
+                                        .filter(o -> o.getText().endsWith("(cannot run in the page)"))
+                                        .count()
+                                == 2,
+                        () -> pageModel.getOptions().stream()
+                                .map(WebElement::getText)
+                                .toList()
+                                .toString());
+                var ort = OrtWebAssets.fromEnvironment();
+                if (ort.installed()
+                        && ort.sibling(OrtWebAssets.TOKENIZERS).installed()
+                        && ort.sibling(OrtWebAssets.JINJA).installed()) { // DemoGenerateBrowserTest installs them
+                    b.driver()
+                            .findElement(By.cssSelector("input[name=which][value=page]"))
+                            .click();
+                    b.driver().findElement(By.id("send")).click();
+                    b.waitFor(120)
+                            .until(d -> DemoBrowserTest.chartPoints(b).equals(List.of(2, 2, 2, 2, 1, 1))
+                                    || !d.findElements(By.cssSelector(".answer-card .error"))
+                                            .isEmpty());
+                    var card = b.driver()
+                            .findElements(By.cssSelector(".answer-card"))
+                            .get(0);
+                    assertTrue(card.getDomAttribute("class").contains("page"), card.getText());
+                    var m = card.findElement(By.cssSelector(".metrics"));
+                    assertEquals("wasm", m.getDomAttribute("data-ep"), card.getText());
+                    assertTrue(Integer.parseInt(m.getDomAttribute("data-tokens")) >= 1, card.getText());
                 }
                 b.screenshot("demo-serve-java");
                 DemoBrowserTest.assertSameOrigin(b.requestedUrls(), url.replace("/v1", ""));

@@ -128,8 +128,11 @@ public final class LoadedModel implements AutoCloseable {
         return format;
     }
 
-    /** The generation loop; callers hold {@link #lock} while using it. */
-    Generator generator() {
+    /**
+     * The generation loop, for callers that need the token ids themselves (the browser demo's tests compare them with
+     * the page's); callers must not use it while the model serves requests, since it owns one sequence's buffers.
+     */
+    public Generator generator() {
         return generator;
     }
 

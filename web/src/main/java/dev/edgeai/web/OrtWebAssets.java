@@ -25,18 +25,54 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The few files of the npm package {@code onnxruntime-web} that the browser demo loads, kept in a local cache.
+ * The few files of a pinned npm package that the browser demo loads, kept in a local cache: ONNX Runtime Web
+ * ({@code onnxruntime-web}, the default), and for text generation in the page the two small libraries transformers.js
+ * is built from, {@link #TOKENIZERS} (tokenizer.json → ids, ids → text) and {@link #JINJA} (chat templates).
  *
- * <p>Why a cache and not the repository or the lib jar: the two bundles the page uses (plain wasm, and WebGPU with
+ * <p>Why a cache and not the repository or the lib jar: the two ORT bundles the page uses (plain wasm, and WebGPU with
  * its wasm fallback) weigh 14 MB + 27 MB, the package tarball 33 MB (136 MB unpacked); committing them would
- * multiply the checkout's size, and attendees run the scripts with only a JDK (no npm). So the pinned tarball is
+ * multiply the checkout's size, and attendees run the scripts with only a JDK (no npm). So each pinned tarball is
  * fetched once, verified against the sha512 {@code integrity} the npm registry publishes (the value a
- * package-lock.json records), and only {@link #FILES} are unpacked into {@code <cache>/ort-web/onnxruntime-web-VERSION/}.
- * The tarball is taken, in order, from: that folder's parent ({@code onnxruntime-web-VERSION.tgz}, as written by
- * {@code npm pack onnxruntime-web@VERSION} — the offline route: copy it there from a USB stick), then the npm
- * registry ({@code npm_config_registry}, default registry.npmjs.org) when {@link #install} is asked to download.
+ * package-lock.json records), and only its {@link Pin#files} are unpacked into {@code <cache>/ort-web/<name>-VERSION/}.
+ * The tarball is taken, in order, from: that folder's parent (the file {@code npm pack <name>@VERSION} writes, e.g.
+ * {@code onnxruntime-web-VERSION.tgz} — the offline route: copy it there from a USB stick), then the npm registry
+ * ({@code npm_config_registry}, default registry.npmjs.org) when {@link #install} is asked to download.
  */
 public final class OrtWebAssets {
+    /**
+     * One pinned npm package: its name, version, {@code dist.integrity}, and the files of its {@code dist/} folder
+     * the page loads.
+     */
+    public record Pin(String name, String version, String integrity, List<String> files) {
+        public Pin {
+            files = List.copyOf(files);
+        }
+
+        /** The file {@code npm pack name@version} writes: {@code @scope/pkg} becomes {@code scope-pkg-VERSION.tgz}. */
+        public String tarball() {
+            return folder() + ".tgz";
+        }
+
+        /** Where the files are unpacked, beside the tarball. */
+        public String folder() {
+            return name.replaceFirst("^@", "").replace('/', '-') + "-" + version;
+        }
+
+        /** The registry's tarball path: {@code @scope/pkg/-/pkg-VERSION.tgz}. */
+        String registryPath() {
+            return name + "/-/" + name.substring(name.lastIndexOf('/') + 1) + "-" + version + ".tgz";
+        }
+
+        /** The shell command that writes {@link #tarball()}. */
+        public String npmPack() {
+            return "npm pack " + name + "@" + version;
+        }
+
+        Pin withIntegrity(String other) {
+            return new Pin(name, version, other, files);
+        }
+    }
+
     public static final String VERSION = "1.30.0";
     /** {@code npm view onnxruntime-web@1.30.0 dist.integrity}. */
     public static final String INTEGRITY =
@@ -55,21 +91,42 @@ public final class OrtWebAssets {
             "ort-wasm-simd-threaded.asyncify.mjs",
             "ort-wasm-simd-threaded.asyncify.wasm");
 
+    public static final Pin ORT_WEB = new Pin("onnxruntime-web", VERSION, INTEGRITY, FILES);
+    /**
+     * Hugging Face's tokenizers.js (zero dependencies, 37 KB minified): the tokenizer code of transformers.js, so
+     * the page reads any model's tokenizer.json (byte-level BPE, Metaspace, WordPiece, ...) as Hugging Face does.
+     */
+    public static final Pin TOKENIZERS = new Pin(
+            "@huggingface/tokenizers",
+            "0.2.0",
+            "sha512-LidMHe1FpcSYH4vcSjXooda34pC0M8m1gmDOv7SQi6Iv+ib1zX7J3sHBCC9/3FPCkn2k1b55FneVqMRxrr99pg==",
+            List.of("tokenizers.min.mjs"));
+    /** Hugging Face's Jinja for chat templates (zero dependencies), the renderer transformers.js uses. */
+    public static final Pin JINJA = new Pin(
+            "@huggingface/jinja",
+            "0.5.11",
+            "sha512-YzEzwM5oQf4r0vs7ifWQ+yuVR1YkAHrjERQ+a8WRsStHHp4NRBg+NesjiFc+X2AFUpRvvrIeHDS1xFy9jY/IjQ==",
+            List.of("index.js"));
+
     private static final String MARKER = ".complete";
 
+    private final Pin pin;
     private final Path dir;
-    private final String integrity;
     private final URI registry;
 
-    /** @param dir where the files are (or will be) unpacked; {@code <dir>/../TARBALL} is looked for first */
+    /** @param dir where ORT-web's files are (or will be) unpacked; {@code <dir>/../TARBALL} is looked for first */
     public OrtWebAssets(Path dir, String integrity) {
         this(dir, integrity, defaultRegistry());
     }
 
     /** @param registry an npm registry base URL, e.g. {@code https://registry.npmjs.org/} */
     public OrtWebAssets(Path dir, String integrity, URI registry) {
+        this(ORT_WEB.withIntegrity(integrity), dir, registry);
+    }
+
+    public OrtWebAssets(Pin pin, Path dir, URI registry) {
+        this.pin = pin;
         this.dir = dir;
-        this.integrity = integrity;
         this.registry = registry;
     }
 
@@ -77,7 +134,12 @@ public final class OrtWebAssets {
     public static OrtWebAssets fromEnvironment() {
         String explicit = System.getenv("EDGEAI_ORT_WEB_DIR");
         if (explicit != null && !explicit.isBlank()) return new OrtWebAssets(Path.of(explicit), INTEGRITY);
-        return new OrtWebAssets(defaultCache().resolve("ort-web").resolve("onnxruntime-web-" + VERSION), INTEGRITY);
+        return new OrtWebAssets(defaultCache().resolve("ort-web").resolve(ORT_WEB.folder()), INTEGRITY);
+    }
+
+    /** Another pinned package in the same cache folder (and from the same registry). */
+    public OrtWebAssets sibling(Pin other) {
+        return new OrtWebAssets(other, dir.toAbsolutePath().getParent().resolve(other.folder()), registry);
     }
 
     static Path defaultCache() {
@@ -88,36 +150,42 @@ public final class OrtWebAssets {
         return base.resolve("edgeai");
     }
 
+    public Pin pin() {
+        return pin;
+    }
+
     public Path dir() {
         return dir;
     }
 
     /** Where a hand-copied tarball is picked up from. */
     public Path tarball() {
-        return dir.toAbsolutePath().getParent().resolve(TARBALL);
+        return dir.toAbsolutePath().getParent().resolve(pin.tarball());
     }
 
     public boolean installed() {
         return Files.isRegularFile(dir.resolve(MARKER))
-                && FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+                && pin.files().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
 
-    /** One of {@link #FILES}, when installed; anything else (other names, traversal) is empty. */
+    /** One of the pin's files, when installed; anything else (other names, traversal) is empty. */
     public Optional<Path> file(String name) {
-        if (!FILES.contains(name) || !installed()) return Optional.empty();
+        if (!pin.files().contains(name) || !installed()) return Optional.empty();
         return Optional.of(dir.resolve(name));
     }
 
     /** What to do when the files are missing, in one line (shown by the page). */
     public String howToInstall() {
-        return "ONNX Runtime Web " + VERSION + " is not in " + dir + ". Click \"Download\" (33 MB, once, from the npm"
-                + " registry), or offline: run `npm pack onnxruntime-web@" + VERSION
-                + "` on a connected machine and copy"
+        String what = pin.name().equals(ORT_WEB.name())
+                ? "ONNX Runtime Web " + pin.version() + " is not in " + dir + ". Click \"Download\" (33 MB, once, from"
+                : pin.name() + " " + pin.version() + " is not in " + dir
+                        + ". Click \"Download\" (under 0.1 MB, once, from";
+        return what + " the npm registry), or offline: run `" + pin.npmPack() + "` on a connected machine and copy"
                 + " the .tgz to " + tarball() + " (checked against its sha512), then reload.";
     }
 
     /**
-     * Unpacks {@link #FILES} from the local tarball, or, if there is none and {@code download} is true, from the npm
+     * Unpacks the pin's files from the local tarball, or, if there is none and {@code download} is true, from the npm
      * registry. Verifies the whole tarball's sha512 first and replaces the folder atomically, so a half-written
      * install is never served. No-op when already installed.
      *
@@ -130,13 +198,11 @@ public final class OrtWebAssets {
             unpack(local);
             return;
         }
-        if (!download)
-            throw new IOException(
-                    "no " + local + " (run `npm pack onnxruntime-web@" + VERSION + "` and copy it there)");
+        if (!download) throw new IOException("no " + local + " (run `" + pin.npmPack() + "` and copy it there)");
         Files.createDirectories(local.getParent());
-        Path part = Files.createTempFile(local.getParent(), TARBALL, ".part");
+        Path part = Files.createTempFile(local.getParent(), pin.tarball(), ".part");
         try {
-            URI uri = registry.resolve("onnxruntime-web/-/" + TARBALL);
+            URI uri = registry.resolve(pin.registryPath());
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(15))
                     .followRedirects(HttpClient.Redirect.NORMAL)
@@ -154,8 +220,8 @@ public final class OrtWebAssets {
                 throw new IOException("download of " + uri + " interrupted", e);
             } catch (IOException e) {
                 throw new IOException(
-                        "cannot download " + uri + " (" + e + "); offline, copy `npm pack onnxruntime-web@" + VERSION
-                                + "`'s file to " + local,
+                        "cannot download " + uri + " (" + e + "); offline, copy `" + pin.npmPack() + "`'s file to "
+                                + local,
                         e);
             }
             if (r.statusCode() != 200) throw new IOException("GET " + uri + " answered HTTP " + r.statusCode());
@@ -176,16 +242,16 @@ public final class OrtWebAssets {
 
     private void unpack(Path tgz) throws IOException {
         String actual = integrityOf(tgz);
-        if (!actual.equals(integrity)) {
-            throw new IOException(tgz + " is not onnxruntime-web " + VERSION + ": its integrity is " + actual
-                    + ", expected " + integrity);
+        if (!actual.equals(pin.integrity())) {
+            throw new IOException(tgz + " is not " + pin.name() + " " + pin.version() + ": its integrity is " + actual
+                    + ", expected " + pin.integrity());
         }
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".unpacking");
         try {
             List<String> found = new ArrayList<>();
-            Set<String> wanted = Set.copyOf(FILES);
+            Set<String> wanted = Set.copyOf(pin.files());
             try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), 1 << 16)) {
                 Tar.forEachFile(in, (name, data) -> {
                     String base = name.startsWith("package/dist/") ? name.substring("package/dist/".length()) : null;
@@ -195,11 +261,11 @@ public final class OrtWebAssets {
                     }
                 });
             }
-            if (found.size() != FILES.size()) {
+            if (found.size() != pin.files().size()) {
                 throw new IOException(tgz + " lacks "
-                        + FILES.stream().filter(f -> !found.contains(f)).toList());
+                        + pin.files().stream().filter(f -> !found.contains(f)).toList());
             }
-            Files.writeString(tmp.resolve(MARKER), "onnxruntime-web " + VERSION + " " + integrity + "\n");
+            Files.writeString(tmp.resolve(MARKER), pin.name() + " " + pin.version() + " " + pin.integrity() + "\n");
             deleteTree(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -41,14 +41,21 @@ class DemoPageTest {
     }
 
     String start(OrtWebAssets ort) {
+        return start(ort, PageModels.none());
+    }
+
+    String start(OrtWebAssets ort, PageModels models) {
         server = Javalin.create(cfg -> {
                     cfg.jetty.host = "127.0.0.1";
                     cfg.startup.showJavalinBanner = false;
-                    DemoPage.mount(cfg, ort);
+                    DemoPage.mount(cfg, ort, models);
                 })
                 .start(0);
         return "http://127.0.0.1:" + server.port();
     }
+
+    static final Path MODELS = Path.of("../testdata/models");
+    static final String QWEN = "tiny-random-qwen2.5-instruct-q4";
 
     HttpResponse<byte[]> get(String url, String... headers) throws Exception {
         var b = HttpRequest.newBuilder(URI.create(url));
@@ -243,5 +250,90 @@ class DemoPageTest {
                 e.getMessage().contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION)
                         && e.getMessage().contains(".tgz"),
                 e.getMessage());
+    }
+
+    @Test
+    void servesOnlyTheFilesOfServedOnnxCommunityFoldersAndSaysWhyOthersCannotRun() throws Exception {
+        Path qwen = MODELS.resolve(QWEN);
+        Map<String, Path> folders = new LinkedHashMap<>();
+        folders.put(QWEN, qwen);
+        folders.put("llama", MODELS.resolve("tiny-random-LlamaForCausalLM-fp16"));
+        Path noTokenizer = Files.createDirectories(tmp.resolve("half/onnx")).getParent();
+        Files.copy(qwen.resolve("onnx/model_q4.onnx"), noTokenizer.resolve("onnx/model_q4.onnx"));
+        Files.copy(qwen.resolve("config.json"), noTokenizer.resolve("config.json"));
+        folders.put("half", noTokenizer);
+        String base = start(new OrtWebAssets(tmp.resolve("none/x"), OrtWebAssets.INTEGRITY), PageModels.of(folders));
+
+        JsonNode config =
+                new ObjectMapper().readTree(get(base + "/demo/api/config").body());
+        JsonNode llm = config.path("llm");
+        assertEquals(3, llm.size(), llm.toString());
+        JsonNode q = llm.get(0);
+        assertEquals(QWEN, q.path("id").asText());
+        assertTrue(q.path("problem").isMissingNode(), q.toString());
+        assertEquals("onnx/model_q4.onnx", q.path("onnx").asText());
+        assertEquals(
+                Files.size(qwen.resolve("onnx/model_q4.onnx")), q.path("bytes").asLong());
+        assertTrue(
+                llm.get(1).path("problem").asText().contains("onnxruntime-genai folder"),
+                llm.get(1).toString());
+        assertTrue(
+                llm.get(2).path("problem").asText().contains("lacks tokenizer.json, tokenizer_config.json"),
+                llm.get(2).toString());
+        assertFalse(config.path("libs").path("installed").asBoolean());
+        assertTrue(
+                config.path("libs").path("howTo").asText().contains("npm pack @huggingface/tokenizers@0.2.0"),
+                config.path("libs").toString());
+
+        // every listed file, byte for byte, uncompressed, revalidated by ETag
+        var files = q.path("files").fields();
+        int n = 0;
+        while (files.hasNext()) {
+            var f = files.next();
+            var r = get(base + f.getValue().asText(), "Accept-Encoding", "gzip");
+            assertEquals(200, r.statusCode(), f.getKey());
+            assertArrayEquals(Files.readAllBytes(qwen.resolve(f.getKey())), r.body(), f.getKey());
+            assertTrue(r.headers().firstValue("Content-Encoding").isEmpty(), f.getKey());
+            assertEquals(
+                    "require-corp",
+                    r.headers().firstValue("Cross-Origin-Embedder-Policy").orElse(null));
+            String etag = r.headers().firstValue("ETag").orElseThrow();
+            assertEquals(
+                    304,
+                    get(base + f.getValue().asText(), "If-None-Match", etag).statusCode());
+            n++;
+        }
+        assertEquals(5, n, "onnx, config, generation config, tokenizer and its config");
+
+        // nothing else: other files of the folder, other folders, traversal, unusable models
+        for (String bad : new String[] {
+            "/demo/llm/" + QWEN + "/SOURCE.txt",
+            "/demo/llm/" + QWEN + "/..%2F..%2Fpom.xml",
+            "/demo/llm/" + QWEN + "/onnx/..%2F..%2F..%2Fpom.xml",
+            "/demo/llm/..%2F" + QWEN + "/config.json",
+            "/demo/llm/llama/tokenizer.json",
+            "/demo/llm/llama/model.onnx",
+            "/demo/llm/half/config.json",
+            "/demo/llm/nobody/config.json",
+            "/demo/lib/tokenizers/tokenizers.min.mjs",
+            "/demo/lib/tokenizers/..%2F..%2Fpom.xml",
+            "/demo/lib/nothing/index.js"
+        }) {
+            var r = get(base + bad);
+            assertTrue(
+                    r.statusCode() >= 400 && r.statusCode() < 500 && !new String(r.body()).contains("<project"),
+                    bad + " -> " + r.statusCode());
+        }
+    }
+
+    @Test
+    void npmPinsNameTheirTarballsAsNpmPackDoes() {
+        assertEquals("huggingface-tokenizers-0.2.0.tgz", OrtWebAssets.TOKENIZERS.tarball());
+        assertEquals("@huggingface/jinja/-/jinja-0.5.11.tgz", OrtWebAssets.JINJA.registryPath());
+        assertEquals("onnxruntime-web/-/" + OrtWebAssets.TARBALL, OrtWebAssets.ORT_WEB.registryPath());
+        OrtWebAssets ort = new OrtWebAssets(tmp.resolve("c/onnxruntime-web-" + OrtWebAssets.VERSION), "x");
+        assertEquals(
+                tmp.resolve("c/huggingface-jinja-0.5.11").toAbsolutePath(),
+                ort.sibling(OrtWebAssets.JINJA).dir());
     }
 }

@@ -1,42 +1,9 @@
 // In-browser embeddings: onnxruntime-web runs the quantized all-MiniLM-L6-v2 that lib ships, served by our own
-// server (same origin). WebGPU when navigator.gpu gives an adapter, wasm otherwise; we pass ONE execution provider
-// per session, so the EP that ran is known (ORT has no API that reports it after a silent fallback).
+// server (same origin). WebGPU when navigator.gpu gives an adapter, wasm otherwise (see ort.js).
+import { loadOrt } from './ort.js';
 import { WordPiece } from './wordpiece.js';
 
-const ORT_BASE = '/demo/ort/';
-const BUNDLE = { wasm: 'ort.wasm.min.mjs', webgpu: 'ort.webgpu.min.mjs' };
-const modules = {};
-
-/** Why WebGPU cannot be used here, or null when an adapter is available. */
-export async function webgpuUnavailableReason() {
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    return 'navigator.gpu is missing (this browser has no WebGPU, or it is turned off)';
-  }
-  try {
-    const adapter = await navigator.gpu.requestAdapter();
-    if (!adapter) return 'navigator.gpu.requestAdapter() found no GPU adapter';
-    return null;
-  } catch (e) {
-    return `navigator.gpu.requestAdapter() failed: ${e.message ?? e}`;
-  }
-}
-
-async function loadOrt(ep) {
-  if (!modules[ep]) {
-    modules[ep] = (async () => {
-      const ort = await import(ORT_BASE + BUNDLE[ep]);
-      ort.env.wasm.wasmPaths = ORT_BASE;
-      ort.env.logLevel = 'error';
-      // ORT picks min(4, cores / 2) wasm threads when the page is cross-origin isolated (our COOP/COEP headers);
-      // ?threads=N overrides it (1 = single-threaded) to compare.
-      const threads = Number(new URLSearchParams(location.search).get('threads'));
-      if (threads > 0) ort.env.wasm.numThreads = threads;
-      return ort;
-    })();
-    modules[ep].catch(() => { delete modules[ep]; });
-  }
-  return modules[ep];
-}
+export { webgpuUnavailableReason } from './ort.js';
 
 export class Embedder {
   constructor(ort, session, tokenizer, ep, createMs) {
