@@ -150,12 +150,14 @@ public final class Backends {
     public static Selection embedded(List<String> models, List<String> modelOptions, PrintStream log) {
         ModelStore store = ModelStore.defaults();
         List<Path> resolved = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) {
+        for (String model : models) {
             try {
-                resolved.add(store.resolve(models.get(i)).toAbsolutePath().normalize());
+                resolved.add(store.resolve(model, log::println).toAbsolutePath().normalize());
             } catch (ChatException e) {
-                if (i >= modelOptions.size() || e.kind() != ChatException.Kind.UNREACHABLE) throw e;
-                throw new ChatException(e.kind(), e.getMessage() + ": " + modelOptions.get(i) + " <that folder>", e);
+                // offline: name every model that is missing, not just the first, and what to do about it
+                if (e.kind() != ChatException.Kind.UNREACHABLE) throw e;
+                var unavailable = store.unavailable(models, modelOptions, e);
+                throw unavailable.missing().isEmpty() ? e : unavailable;
             }
         }
         EmbeddedBackend b = EmbeddedBackend.load(new ArrayList<>(new LinkedHashSet<>(resolved)));
@@ -182,6 +184,17 @@ public final class Backends {
         return found;
     }
 
+    /**
+     * The backend kind recorded for the testkit's scripted server (fake_server.java): its answers are canned, so
+     * reports and the results index mark such runs instead of showing them as measurements of a model.
+     */
+    public static final String SCRIPTED = "scripted";
+
+    /** Every model is the scripted server's (it lists them as owned_by "scripted"). */
+    public static boolean scripted(List<ModelInfo> models) {
+        return !models.isEmpty() && models.stream().allMatch(m -> SCRIPTED.equals(m.ownedBy()));
+    }
+
     public static ChatBackend connect(Discovery.Found found) {
         return connect(found, ClientSettings.defaults());
     }
@@ -189,7 +202,7 @@ public final class Backends {
     public static ChatBackend connect(Discovery.Found found, ClientSettings settings) {
         return settings.applyTo(OpenAiClient.builder())
                 .baseUrl(found.backend().url())
-                .kind(found.backend().kind())
+                .kind(scripted(found.models()) ? SCRIPTED : found.backend().kind())
                 .apiKeyFromEnv()
                 .build();
     }

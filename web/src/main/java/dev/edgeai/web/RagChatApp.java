@@ -334,7 +334,7 @@ public final class RagChatApp implements AutoCloseable {
             }
         }
         RagChatApp app = new RagChatApp(backend, retriever, config);
-        app.server.start(config.host(), config.port());
+        Listen.start(app.server, config.host(), config.port(), "another rag_chat");
         return app;
     }
 
