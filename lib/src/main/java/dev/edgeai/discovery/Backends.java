@@ -179,7 +179,8 @@ public final class Backends {
         if (!found.embedded()) {
             log.println("backend: " + found.backend().kind() + " at "
                     + found.backend().url()
-                    + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));
+                    + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)")
+                    + (scripted(found.models()) ? ", the scripted stand-in: canned answers, results marked so" : ""));
         }
         return found;
     }
