@@ -132,7 +132,7 @@ public final class EvalTable {
                 if (o instanceof Map<?, ?> m) {
                     sb.append(String.format(
                             Locale.ROOT,
-                            "price %s: %s in / %s out per 1M tokens, as of %s (%s), check before use%n",
+                            "price %s: %s in / %s out per 1M tokens (%s, %s)%n",
                             m.get("name"),
                             m.get("input_per_1m"),
                             m.get("output_per_1m"),
@@ -140,6 +140,8 @@ public final class EvalTable {
                             m.get("source")));
                 }
             }
+            if (!prices.isEmpty())
+                sb.append("prices change: check them at their source before use (data/prices.json)\n");
         }
         return sb.toString();
     }

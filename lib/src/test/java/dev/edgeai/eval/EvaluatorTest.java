@@ -242,7 +242,15 @@ class EvaluatorTest {
             rows.add(new SystemReport(system, system.contains("-") ? "model" : "pipeline", v, Map.of()));
         }
         assertTrue(costs.prices().size() >= 5, "as many prices as data/prices.json has");
-        String table = EvalTable.costs(reports(rows.toArray(SystemReport[]::new)));
+        var meta = new dev.edgeai.results.RunMeta(
+                "evaluate",
+                "2026-12-03T10:11:12Z",
+                null,
+                null,
+                List.of("a", "b"),
+                Map.of("prices", costs.asOptions(), "local_cost", costs.localLabel()));
+        String table = EvalTable.costs(new RunResult(RunResult.SCHEMA, meta, List.of(), List.of(), true, null, rows));
+        assertTrue(table.contains("price claude-sonnet-4: "), "the prices and their sources are listed: " + table);
         for (String line : table.lines().toList()) {
             assertTrue(line.length() <= 120, line.length() + " columns: " + line);
         }

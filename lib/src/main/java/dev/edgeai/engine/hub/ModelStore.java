@@ -165,6 +165,8 @@ public final class ModelStore {
         }
         Optional<Path> foundry = findFoundry(model);
         if (foundry.isPresent()) return foundry;
+        Optional<Path> alias = findFoundryAlias(model, say);
+        if (alias.isPresent()) return alias;
         String repo = repoOf(model);
         if (repo != null) {
             Path folder = cacheFolder(repo);
@@ -246,6 +248,32 @@ public final class ModelStore {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * A Foundry Local alias ({@code phi-4-mini}) when Foundry has that model cached: its model folder whose name
+     * starts with the alias (a CPU one first, e.g. Phi-4-mini-instruct-generic-cpu-4), and that folder's CPU build.
+     * Foundry's own copy beats downloading the same model again.
+     */
+    Optional<Path> findFoundryAlias(String alias, Consumer<String> say) {
+        if (alias.contains("/") || alias.contains("\\") || alias.isBlank()) return Optional.empty();
+        String prefix = alias.toLowerCase(Locale.ROOT) + "-";
+        Optional<Path> model = foundryModels().stream()
+                .filter(m -> m.getFileName().toString().toLowerCase(Locale.ROOT).startsWith(prefix))
+                .min(Comparator.comparing((Path m) -> !m.getFileName()
+                                .toString()
+                                .toLowerCase(Locale.ROOT)
+                                .contains("cpu"))
+                        .thenComparing(m -> m.getFileName().toString().length()));
+        if (model.isEmpty()) return Optional.empty();
+        try {
+            ModelFolder.Build b = ModelFolder.pickBuild(model.get());
+            say.accept("model " + alias + ": Foundry Local's cached "
+                    + model.get().getFileName() + " (" + b.folder() + ")");
+            return Optional.of(b.folder());
+        } catch (ChatException e) {
+            return Optional.empty();
+        }
     }
 
     // ---- what the models script shows and manages ----

@@ -26,6 +26,7 @@ class ModelStoreTest {
         assertEquals(tmp, store.resolve(tmp.toString()));
         assertEquals(variant, store.resolve("Phi-4-mini-instruct-generic-cpu:4"));
         assertEquals(variant, store.resolve("phi-4-mini-instruct-generic-cpu-4"));
+        assertEquals(variant, store.resolve("phi-4-mini"), "Foundry's cached copy of an alias, not a download");
         assertEquals(
                 cache.resolve("onnx-community/Qwen2.5-0.5B-Instruct"),
                 store.resolve("onnx-community/Qwen2.5-0.5B-Instruct"));
