@@ -165,14 +165,14 @@ public final class ModelStore {
         }
         Optional<Path> foundry = findFoundry(model);
         if (foundry.isPresent()) return foundry;
+        Optional<Path> named = findByName(model); // what `models import` placed, by the name it printed
+        if (named.isPresent()) return named;
         Optional<Path> alias = findFoundryAlias(model, say);
         if (alias.isPresent()) return alias;
         String repo = repoOf(model);
-        if (repo != null) {
-            Path folder = cacheFolder(repo);
-            return Files.isDirectory(folder) ? Optional.of(folder) : Optional.empty();
-        }
-        return findByName(model);
+        if (repo == null) return Optional.empty();
+        Path folder = cacheFolder(repo);
+        return Files.isDirectory(folder) ? Optional.of(folder) : Optional.empty();
     }
 
     /** The hub repo ({@code org/name[@rev]}) a value names, directly or as a catalog name; null for anything else. */
