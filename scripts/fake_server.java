@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  ./jbang scripts/fake_server.java --port 8099",
                 "  ./jbang scripts/model_compare.java --endpoint http://127.0.0.1:8099/v1   # in a second terminal",
-                "  ./jbang scripts/fake_server.java --models qwen2.5:0.5b,qwen2.5:7b --ttft 300ms --itl 40ms --tokens 64"})
+                "  ./jbang scripts/fake_server.java --models qwen2.5:0.5b,qwen2.5:7b --ttft 300ms --tokens 64"})
 public class fake_server implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:FAKE_SERVER_PORT:-0}",
             description = "Port (env FAKE_SERVER_PORT; default: ${DEFAULT-VALUE} = any free port, printed at start).")
@@ -68,7 +68,8 @@ public class fake_server implements Callable<Integer> {
         try (ScriptedServer server = ScriptedServer.builder().host(host).port(port)
                 .models(models.stream().map(String::strip).toList(), script.build()).start()) {
             String url = server.baseUrl();
-            System.out.println("fake_server.java: scripted OpenAI-compatible endpoint at " + url + "  (Ctrl+C to stop)");
+            System.out.println(
+                    "fake_server.java: scripted OpenAI-compatible endpoint at " + url + "  (Ctrl+C to stop)");
             System.out.flush();
             System.err.println("  models:  " + String.join(", ", models) + " (canned answers, TTFT " + ttft.toMillis()
                     + " ms, " + itl.toMillis() + " ms between tokens)");

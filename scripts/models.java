@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION The models the scripts run in-process: list, pull from the hub, import from a USB stick or folder, verify, rm.
+//DESCRIPTION The models the scripts run in-process: list, pull, import from a USB stick or folder, verify, rm.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
@@ -71,7 +71,8 @@ public class models implements Callable<Integer> {
             for (String line : defaultPair(store)) System.out.println(line);
             List<Path> foundry = store.foundryModels();
             if (!foundry.isEmpty()) {
-                System.out.println("Foundry Local cache: " + store.foundryCache() + " (pass a folder or its id as a model)");
+                System.out.println("Foundry Local cache: " + store.foundryCache()
+                        + " (pass a folder or its id as a model)");
                 for (Path f : foundry)
                     System.out.printf("  %s  %s%n", f.getFileName(), ModelStore.size(ModelStore.bytes(f)));
             }
@@ -128,7 +129,8 @@ public class models implements Callable<Integer> {
                     String repo = ModelStore.repoOf(n);
                     if (repo == null)
                         throw new IllegalArgumentException("'" + n + "' is neither a catalog name (defaults, "
-                                + String.join(", ", ModelStore.CATALOG.stream().map(ModelStore.Suggested::name).toList())
+                                + String.join(", ",
+                                        ModelStore.CATALOG.stream().map(ModelStore.Suggested::name).toList())
                                 + ") nor a Hugging Face repo id like " + ModelStore.DEFAULT_SLM_REPO);
                     repos.add(repo);
                 }
@@ -160,8 +162,8 @@ public class models implements Callable<Integer> {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Copies a model into the cache where every script finds it: a model folder, a Foundry Local "
-                    + "model folder (its CPU build is taken), a Hugging Face cache folder or snapshot, or a .zip, .tar, "
-                    + ".tar.gz or .tgz of one. Only the files the engine loads are copied, each checked against the "
+                    + "model folder (its CPU build is taken), a Hugging Face cache folder or snapshot, or a zip, tar "
+                    + "or tar.gz archive of one. Only the files the engine loads are copied, each checked against the "
                     + "checksums that came with it and re-read; a copy of the default pair's folders makes the "
                     + "default run work offline.")
     static class Import implements Callable<Integer> {
@@ -169,7 +171,8 @@ public class models implements Callable<Integer> {
         Path source;
 
         @Option(names = "--as", paramLabel = "NAME",
-                description = "Its name in the cache, NAME or ORG/NAME (default: the hub repo it is, else its folder name).")
+                description = "Its name in the cache, NAME or ORG/NAME (default: the hub repo it is, else its "
+                        + "folder name).")
         String as;
 
         @Override
@@ -179,8 +182,8 @@ public class models implements Callable<Integer> {
             System.out.println("imported " + source + " as " + i.name() + ": " + i.files() + " files, "
                     + ModelStore.size(i.bytes()) + " in " + i.folder());
             System.out.println("  checked: " + i.checked());
-            System.out.println("  scripts find it as " + i.id() + ", e.g. ./jbang scripts/model_compare.java --model-slm "
-                    + i.id());
+            System.out.println("  scripts find it as " + i.id()
+                    + ", e.g. ./jbang scripts/model_compare.java --model-slm " + i.id());
             return 0;
         }
     }
@@ -195,7 +198,8 @@ public class models implements Callable<Integer> {
         @Override
         public Integer call() {
             ModelStore store = ModelStore.defaults();
-            List<ModelStore.Entry> entries = names.isEmpty() ? store.entries() : names.stream().map(store::entry).toList();
+            List<ModelStore.Entry> entries =
+                    names.isEmpty() ? store.entries() : names.stream().map(store::entry).toList();
             if (entries.isEmpty()) {
                 System.out.println("nothing to verify: " + store.cache() + " holds no model");
                 return 0;
@@ -213,8 +217,9 @@ public class models implements Callable<Integer> {
                     System.out.println("FAIL  " + e.name() + ": " + String.join("; ", problems));
                 }
             }
-            if (bad > 0) System.err.println("error: " + bad + " of " + entries.size() + " models failed; pull or import "
-                    + "them again (rm first)");
+            if (bad > 0)
+                System.err.println("error: " + bad + " of " + entries.size()
+                        + " models failed; pull or import them again (rm first)");
             return bad > 0 ? 1 : 0;
         }
     }
