@@ -2,7 +2,7 @@
 //DESCRIPTION Multi-agent orchestration: a planner, a researcher over data/docs, a writer and a reviewer on local models.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
-//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.agents.AgentReport;
 import dev.edgeai.agents.AgentRun;

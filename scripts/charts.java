@@ -2,7 +2,7 @@
 //DESCRIPTION Regenerate every chart from saved results: one offline HTML report per results file, plus an index.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
-//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.charts.ChartRegenerator;
 import dev.edgeai.cli.Cli;

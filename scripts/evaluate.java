@@ -2,7 +2,7 @@
 //DESCRIPTION Which model for which job: QA scores (rubric, optional LLM judge), cost emulation, cold start and memory, hybrid and RAG-escalation pipelines.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
-//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.charts.HtmlReport;
 import dev.edgeai.cli.BackendOptions;

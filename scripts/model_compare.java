@@ -2,7 +2,7 @@
 //DESCRIPTION Compare a small and a large language model on the same prompt: latency, tokens, answers side by side.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
-//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.Terminal;

@@ -9,6 +9,7 @@ import dev.edgeai.cli.BackendOptions;
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.DocsOptions;
 import dev.edgeai.cli.GenerationOptions;
+import dev.edgeai.cli.Ports;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.engine.hub.ModelStore;
@@ -16,9 +17,6 @@ import dev.edgeai.eval.EscalationRule;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,14 +85,7 @@ public class rag_chat implements Callable<Integer> {
     public Integer call() throws Exception {
         // Everything that can be wrong with the command line fails here, as one line, before any loading.
         Path docsDir = docs.dir();
-        if (port != 0) {
-            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-                probe.setReuseAddress(true);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                        + "): is another rag_chat running? Pass --port 0 for any free port, or another --port");
-            }
-        }
+        Ports.requireFree(host, port, "another rag_chat");
         var generation = RagChatApp.Config.defaults(data)
                 .withGeneration(gen.maxTokens(), gen.temperature(), gen.seed());
         List<ModelChoice.Want> wants = new ArrayList<>();

@@ -2,7 +2,7 @@
 //DESCRIPTION Route prompts to a small or a large model by intent, explain each decision, measure accuracy, latency and cost.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0
-//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+//RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
 
 import dev.edgeai.agents.AgentReport;
 import dev.edgeai.agents.AgentRun;

@@ -6,6 +6,7 @@
 
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
+import dev.edgeai.cli.Ports;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
@@ -83,6 +84,7 @@ public class serve implements Callable<Integer> {
     public Integer call() throws Exception {
         int port = this.port != null ? this.port : ServePort.forServer(System.getenv());
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
+        Ports.requireFree(host, port, "another serve.java (or another server on that port)");
         if (requestTimeout.toMillis() < 1000)
             throw new IllegalArgumentException("--request-timeout must be at least 1s, was " + requestTimeout.toMillis()
                     + " ms");

@@ -8,6 +8,31 @@ package dev.edgeai.chat;
 public final class Terminal {
     private Terminal() {}
 
+    /**
+     * Whether stderr is an interactive terminal, where a progress bar can redraw itself with carriage returns. In a
+     * pipe or a log file those would pile up, so callers print a line per stage instead. EDGEAI_PROGRESS=bar or
+     * lines overrides the guess.
+     */
+    public static boolean stderrIsTerminal() {
+        String forced = System.getenv("EDGEAI_PROGRESS");
+        if ("bar".equalsIgnoreCase(forced)) return true;
+        if ("lines".equalsIgnoreCase(forced)) return false;
+        java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd/2");
+        try { // Linux says exactly what stderr is: /dev/pts/N or /dev/ttyN for a terminal
+            String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException notLinux) {
+            // elsewhere: a console exists only when the JVM runs attached to a terminal (checked for stdin/stdout)
+            java.io.Console c = System.console();
+            if (c == null) return false;
+            try { // Java 22+ returns a console for redirected streams too, and says so here
+                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+            } catch (ReflectiveOperationException java21) {
+                return true;
+            }
+        }
+    }
+
     public static String safe(String s) {
         if (s == null) return null;
         StringBuilder out = new StringBuilder(s.length());

@@ -2,6 +2,7 @@ package dev.edgeai.cli;
 
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.Terminal;
+import dev.edgeai.engine.hub.ModelsUnavailable;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class Cli {
     /** The configured CommandLine {@link #execute} runs; public so tests can parse without running. */
     public static CommandLine commandLine(Object command) {
         CommandLine cmd = new CommandLine(command);
+        layout(cmd, cmd.getCommandSpec().name());
+        cmd.setUsageHelpAutoWidth(true); // descriptions use a wider terminal when there is one
         cmd.registerConverter(Boolean.class, new Flags.Converter());
         cmd.registerConverter(boolean.class, new Flags.Converter());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -50,7 +53,12 @@ public final class Cli {
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             boolean verbose = parseResult.hasMatchedOption("--verbose");
-            if (isExpected(ex) && !verbose) {
+            if (ex instanceof ModelsUnavailable offline) { // a dead end turned into next steps
+                err.println("error: " + Terminal.safe(oneLine(ex.getMessage())));
+                boolean endpoint = commandLine.getCommandSpec().findOption("--endpoint") != null;
+                offline.guide(commandLine.getCommandSpec().name(), endpoint).forEach(l -> err.println("  " + l));
+                if (verbose) ex.printStackTrace(err);
+            } else if (isExpected(ex) && !verbose) {
                 err.println("error: " + Terminal.safe(oneLine(ex.getMessage())));
                 err.println("       (run with --verbose for details)");
             } else {
@@ -61,6 +69,24 @@ public final class Cli {
             return 1;
         });
         return cmd;
+    }
+
+    /** --version and the help layout, for the command and its subcommands (models list, models pull, ...). */
+    private static void layout(CommandLine cmd, String script) {
+        CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+        if (spec.version().length == 0 && spec.versionProvider() == null) spec.versionProvider(new Versions(script));
+        // Examples are meant to be pasted: print footer lines as written, never wrapped inside a word or path.
+        cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, Cli::footer);
+        for (CommandLine sub : cmd.getSubcommands().values()) layout(sub, script);
+    }
+
+    static String footer(CommandLine.Help help) {
+        String[] lines = help.commandSpec().usageMessage().footer();
+        if (lines.length == 0) return "";
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines)
+            sb.append(line.replace("%n", "").replace("%%", "%")).append(System.lineSeparator());
+        return sb.toString();
     }
 
     /** One line naming the option, the value and what is accepted, then where to look: never the whole usage. */

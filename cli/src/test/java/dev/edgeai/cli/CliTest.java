@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.edgeai.chat.Terminal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +96,80 @@ class CliTest {
     void envFlagsUseTheSameReading() {
         assertTrue(Flags.parse(" Yes "));
         assertThrows(IllegalArgumentException.class, () -> Flags.parse("2"));
+    }
+
+    static final String LONG_EXAMPLE = "  ./jbang scripts/benchmark.java --embedded --models "
+            + "~/models/Qwen2.5-0.5B-Instruct,onnx-community/Qwen2.5-1.5B-Instruct --concurrency 1,2,4";
+
+    @Command(
+            name = "wide",
+            mixinStandardHelpOptions = true,
+            description = "A command whose example is longer than any terminal is wide.",
+            footer = {"", "Examples:", LONG_EXAMPLE, "  100%% offline"})
+    static class Wide implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void helpExamplesAreNeverWrapped() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Cli.commandLine(new Wide());
+        cmd.setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("--help"));
+        assertTrue(out.toString().lines().anyMatch(LONG_EXAMPLE::equals), out.toString());
+        assertTrue(out.toString().lines().anyMatch("  100% offline"::equals), out.toString());
+    }
+
+    @Test
+    void versionNamesTheKitOnnxRuntimeAndJava() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Cli.commandLine(new Wide());
+        cmd.setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("--version"));
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(3, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("wide: edgeai workshop kit "), lines.get(0));
+        assertTrue(lines.get(1).matches("ONNX Runtime 1\\.\\d+\\.\\d+ \\(Java, CPU\\)"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("Java " + Runtime.version()), lines.get(2));
+    }
+
+    @Command(name = "offline")
+    static class Offline implements Callable<Integer> {
+        @Option(names = "--endpoint")
+        String endpoint;
+
+        @Override
+        public Integer call() {
+            throw new dev.edgeai.engine.hub.ModelStore(
+                            java.nio.file.Path.of("target/no-cache"),
+                            null,
+                            new dev.edgeai.engine.hub.HubDownloader(
+                                    java.net.URI.create("https://huggingface.co"), null, false, ""))
+                    .unavailable(
+                            List.of(dev.edgeai.engine.hub.ModelStore.DEFAULT_SLM_REPO),
+                            List.of("--model"),
+                            new dev.edgeai.chat.ChatException(
+                                    dev.edgeai.chat.ChatException.Kind.UNREACHABLE, "cannot reach the hub"));
+        }
+    }
+
+    @Test
+    void missingModelsOfflineAreOneErrorLineThenTheNextSteps() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Cli.commandLine(new Offline());
+        cmd.setErr(new PrintWriter(err));
+        assertEquals(1, cmd.execute());
+        List<String> lines = err.toString().lines().toList();
+        assertTrue(
+                lines.get(0).startsWith("error: the model onnx-community/Qwen2.5-0.5B-Instruct is not in"),
+                lines.get(0));
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.startsWith("  ")), err.toString());
+        assertTrue(
+                lines.contains("    ./jbang scripts/offline.java --endpoint http://127.0.0.1:8099/v1"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgeai.charts.Charts;
 import dev.edgeai.results.ResultsFile;
 import dev.edgeai.results.RunResult;
 import dev.edgeai.results.Summary;
@@ -61,7 +62,14 @@ class BenchmarkScriptTest {
             String base = json.get(0).getFileName().toString().replace(".json", "");
             assertTrue(Files.size(out.resolve(base + ".csv")) > 0);
             String html = Files.readString(out.resolve(base + ".html"));
-            assertTrue(html.contains("Plotly") && !html.contains("<script src="), "self-contained report");
+            // offline: plotly from one shared file beside the report (written once per folder), nothing from a host
+            assertTrue(html.contains("<script src=\"" + Charts.PLOTLY_FILE + "\"></script>"), "shared plotly");
+            assertFalse(html.contains("<script src=\"http"), "nothing loaded from the network");
+            assertTrue(Files.size(out.resolve(Charts.PLOTLY_FILE)) > 1_000_000, "plotly itself beside the report");
+            assertTrue(Files.size(out.resolve(base + ".html")) < 1_000_000, "the report does not inline its own copy");
+            // the scripted server's run is marked as such, not shown as a measurement of a model
+            assertEquals("scripted", res.meta().backend().kind());
+            assertTrue(html.contains("SCRIPTED SERVER"), "report says the answers were canned");
         }
     }
 

@@ -68,6 +68,12 @@ class ChartsBrowserTest {
                         distinctColours(page.getSubimage(0, 0, page.getWidth(), bottom)) > 20,
                         "page screenshot has content");
                 assertTrue(browser.driver.getPageSource().contains("EXAMPLE DATA"), "synthetic examples are labelled");
+                if (name.startsWith("evaluate")) { // the score axis as plotly drew it: 0..1, whatever the scores
+                    Object range = ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                            .executeScript("const d = document.querySelector('[id^=fig_score_latency_]');"
+                                    + " return d._fullLayout.yaxis.range.map(Number);");
+                    assertEquals(List.of(-0.02, 1.02), range, "score axis");
+                }
                 var errors = browser.consoleErrors();
                 assertTrue(errors.isEmpty(), () -> name + " console errors: " + errors);
                 browser.screenshot("chart-" + name);

@@ -410,8 +410,13 @@ class DemoBrowserTest {
             String s = b.driver.findElement(By.id("ort-status")).getText();
             assertTrue(s.contains("npm pack onnxruntime-web@" + OrtWebAssets.VERSION) && s.contains("Download"), s);
             assertTrue(b.driver.findElement(By.id("ort-download")).isDisplayed());
+            // not downloaded yet is a step to take, shown neutrally, until the user asks for the in-page model
+            assertEquals(
+                    "status info", b.driver.findElement(By.id("ort-status")).getDomAttribute("class"));
             b.driver.findElement(By.id("match")).click();
             assertTrue(b.driver.findElement(By.id("ort-status")).getText().contains("is not in"));
+            assertEquals(
+                    "status error", b.driver.findElement(By.id("ort-status")).getDomAttribute("class"));
             awaitDone(b, send(b, "slm"));
             assertEquals(List.of(1, 1, 0, 0, 0, 0), chartPoints(b));
             b.screenshot("demo-ort-missing");

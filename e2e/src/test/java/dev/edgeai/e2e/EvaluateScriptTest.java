@@ -113,7 +113,8 @@ class EvaluateScriptTest {
                 LLM,
                 "hybrid",
                 "Cost of this run",
-                "gpt-4o-mini USD",
+                "cloud USD, same tokens",
+                "\ngpt-4o-mini ",
                 "ESTIMATE",
                 "Which model for which job",
                 "judge coh/fact/brev")) {
@@ -122,6 +123,10 @@ class EvaluateScriptTest {
         // 9 answers, but the hybrid's three equal answers already judged (its kept draft is the SLM's, its refinements
         // the LLM's): the same judge prompt is one cached call
         assertTrue(r.stderr().contains("judge: 6 calls, 3 cached"), r::toString);
+        // the pivoted cost table fits a 120-column terminal
+        String costs = r.stdout()
+                .substring(r.stdout().indexOf("Cost of this run"), r.stdout().indexOf("Which model"));
+        assertTrue(costs.lines().allMatch(l -> l.length() <= 120), costs);
         assertFalse(r.stderr().contains("Exception"), r::toString);
 
         List<Path> files = ScriptRunner.jsonFiles(out);

@@ -131,8 +131,12 @@ class ModelCompareScriptTest {
         assertNotEquals(0, r.exitCode());
         assertTrue(r.stderr().contains("embedded ONNX Runtime engine"), r::toString);
         assertOneLineError(r, "onnx-community/Qwen2.5-0.5B-Instruct");
-        assertTrue(r.stderr().contains("by hand"), r::toString);
-        assertTrue(r.stderr().contains("--model-slm <that folder>"), () -> "names this script's option: " + r);
+        assertTrue(r.stderr().contains("download each model's files"), r::toString);
+        assertTrue(
+                r.stderr().contains("onnx-community/Qwen2.5-1.5B-Instruct (~1.6 GB"), () -> "names both models: " + r);
+        assertTrue(
+                r.stderr().contains("./jbang scripts/model_compare.java --model-slm testdata/models/"),
+                () -> "names this script's option: " + r);
         assertTrue(ScriptRunner.jsonFiles(out).isEmpty());
     }
 

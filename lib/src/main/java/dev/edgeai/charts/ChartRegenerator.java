@@ -82,7 +82,7 @@ public final class ChartRegenerator {
                 String name = f.getFileName().toString();
                 Path rel = resultsDir.relativize(f.getParent() == null ? resultsDir : f.getParent());
                 Path html = out.resolve(rel).resolve(name.substring(0, name.length() - 5) + ".html");
-                HtmlReport.write(html, title(r, name), List.of(r));
+                HtmlReport.write(html, title(r, name), List.of(r), out); // one plotly for the whole folder
                 written.add(html);
                 runs.put(html, r);
                 if (chromium) {
@@ -119,7 +119,8 @@ public final class ChartRegenerator {
                     .toString()
                     .replace('\\', '/');
             String status = (r.complete() ? "complete" : "INCOMPLETE")
-                    + (HtmlReport.isExample(r) ? ", example (synthetic)" : "");
+                    + (HtmlReport.isExample(r) ? ", example (synthetic)" : "")
+                    + (HtmlReport.isScripted(r) ? ", scripted server (canned answers, not a model)" : "");
             sb.append("<tr><td><a href=\"")
                     .append(Charts.escape(href))
                     .append("\">")
@@ -127,7 +128,8 @@ public final class ChartRegenerator {
                     .append("</a></td><td>")
                     .append(Charts.escape(r.meta() == null ? "" : r.meta().tool()))
                     .append("</td><td>")
-                    .append(Charts.escape(r.meta() == null ? "" : r.meta().time()))
+                    .append(Charts.escape(
+                            r.meta() == null ? "" : HtmlReport.time(r.meta().time())))
                     .append("</td><td>")
                     .append(Charts.escape(
                             r.meta() == null ? "" : String.join(", ", r.meta().models())))

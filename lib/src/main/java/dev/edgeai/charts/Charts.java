@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -160,7 +162,12 @@ public final class Charts {
                         .build());
             }
         }
-        return figure("Score vs latency (mean per question)", "E2E latency (ms)", "score (0-1)", null, traces);
+        // a fixed 0..1 score axis (with a margin so points at 0 and 1 show whole): plotly's autorange draws -1..1
+        // when every score is 0
+        return figure(
+                "Score vs latency (mean per question)", "E2E latency (ms)", "score (0-1)", null, traces, new Object[] {
+                    -0.02, 1.02
+                });
     }
 
     /**
@@ -330,6 +337,38 @@ public final class Charts {
                 + "\n}finally{window.define=d;}})();</script>";
     }
 
+    /** The file name reports share plotly under, one per results folder (versioned: reports of a newer kit differ). */
+    public static final String PLOTLY_FILE = "plotly-" + PLOTLY_VERSION + ".min.js";
+
+    /**
+     * Writes plotly.js into {@code dir} as {@link #PLOTLY_FILE} unless it is already there, so every report in the
+     * folder loads the same copy (offline, from disk) instead of inlining its own 4.6 MB.
+     */
+    public static Path writePlotly(Path dir) {
+        Path file = dir.resolve(PLOTLY_FILE);
+        try {
+            byte[] js = plotlyJs().getBytes(StandardCharsets.UTF_8);
+            if (Files.isRegularFile(file) && Files.size(file) == js.length) return file;
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + PLOTLY_FILE, ".tmp");
+            try {
+                Files.write(tmp, js);
+                try {
+                    Files.setPosixFilePermissions(
+                            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // permissions stay as created
+                }
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The vendored plotly.min.js, read from the classpath. */
     public static String plotlyJs() {
         String js = plotlyJs;
@@ -453,12 +492,19 @@ public final class Charts {
 
     private static Figure figure(
             String title, String xTitle, String yTitle, Layout.BarMode barMode, List<Trace> traces) {
+        return figure(title, xTitle, yTitle, barMode, traces, null);
+    }
+
+    private static Figure figure(
+            String title, String xTitle, String yTitle, Layout.BarMode barMode, List<Trace> traces, Object[] yRange) {
+        Axis.AxisBuilder y = Axis.builder().title(label(yTitle));
+        if (yRange != null) y.range(yRange[0], yRange[1]);
         Layout.LayoutBuilder lb = Layout.builder()
                 .title(label(title))
                 .width(WIDTH)
                 .height(HEIGHT)
                 .xAxis(Axis.builder().title(label(xTitle)).build())
-                .yAxis(Axis.builder().title(label(yTitle)).build());
+                .yAxis(y.build());
         if (barMode != null) lb.barMode(barMode);
         return new Figure(lb.build(), traces.toArray(Trace[]::new));
     }

@@ -150,12 +150,14 @@ public final class Backends {
     public static Selection embedded(List<String> models, List<String> modelOptions, PrintStream log) {
         ModelStore store = ModelStore.defaults();
         List<Path> resolved = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) {
+        for (String model : models) {
             try {
-                resolved.add(store.resolve(models.get(i)).toAbsolutePath().normalize());
+                resolved.add(store.resolve(model, log::println).toAbsolutePath().normalize());
             } catch (ChatException e) {
-                if (i >= modelOptions.size() || e.kind() != ChatException.Kind.UNREACHABLE) throw e;
-                throw new ChatException(e.kind(), e.getMessage() + ": " + modelOptions.get(i) + " <that folder>", e);
+                // offline: name every model that is missing, not just the first, and what to do about it
+                if (e.kind() != ChatException.Kind.UNREACHABLE) throw e;
+                var unavailable = store.unavailable(models, modelOptions, e);
+                throw unavailable.missing().isEmpty() ? e : unavailable;
             }
         }
         EmbeddedBackend b = EmbeddedBackend.load(new ArrayList<>(new LinkedHashSet<>(resolved)));
@@ -178,9 +180,21 @@ public final class Backends {
         if (!found.embedded()) {
             log.println("backend: " + found.backend().kind() + " at "
                     + found.backend().url()
-                    + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)"));
+                    + (found.models().isEmpty() ? "" : " (" + found.models().size() + " models)")
+                    + (scripted(found.models()) ? ", the scripted stand-in: canned answers, results marked so" : ""));
         }
         return found;
+    }
+
+    /**
+     * The backend kind recorded for the testkit's scripted server (fake_server.java): its answers are canned, so
+     * reports and the results index mark such runs instead of showing them as measurements of a model.
+     */
+    public static final String SCRIPTED = "scripted";
+
+    /** Every model is the scripted server's (it lists them as owned_by "scripted"). */
+    public static boolean scripted(List<ModelInfo> models) {
+        return !models.isEmpty() && models.stream().allMatch(m -> SCRIPTED.equals(m.ownedBy()));
     }
 
     public static ChatBackend connect(Discovery.Found found) {
@@ -190,7 +204,7 @@ public final class Backends {
     public static ChatBackend connect(Discovery.Found found, ClientSettings settings) {
         return settings.applyTo(OpenAiClient.builder())
                 .baseUrl(found.backend().url())
-                .kind(found.backend().kind())
+                .kind(scripted(found.models()) ? SCRIPTED : found.backend().kind())
                 .apiKeyFromEnv()
                 .build();
     }

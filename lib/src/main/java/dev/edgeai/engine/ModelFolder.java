@@ -74,10 +74,14 @@ public final class ModelFolder {
                 throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot list " + dir + ": " + e.getMessage(), e);
             }
         }
+        List<Path> builds = builds(folder);
         throw new ChatException(
                 ChatException.Kind.MODEL_LOAD,
                 "no genai_config.json and no .onnx file in " + folder
-                        + " (expected genai_config.json + model.onnx, or onnx/model*.onnx + config.json)");
+                        + " (expected genai_config.json + model.onnx, or onnx/model*.onnx + config.json)"
+                        + (builds.isEmpty()
+                                ? subfolders(folder)
+                                : "; it holds the model builds " + names(folder, builds) + ": pass one of them"));
     }
 
     /** Describes the model from its config files and the session's input and output metadata. */
@@ -300,5 +304,107 @@ public final class ModelFolder {
 
     static JsonNode optionalJson(Path file) {
         return Files.exists(file) ? readJson(file) : JSON.missingNode();
+    }
+
+    /** The folder that holds a model's files, and the line that says how it was chosen (null: given directly). */
+    public record Build(Path folder, String note) {}
+
+    /**
+     * The model folder itself, or the build inside it: Foundry Local caches a model as
+     * {@code <Publisher>/<model>/<build>/} (e.g. {@code cpu-int4-rtn-block-32-acc-level-4}) and onnxruntime-genai repos
+     * keep builds as {@code cpu_and_mobile/cpu-int4-…/}. A folder with one build takes it; with several, the CPU one
+     * (int4 first). With no model files anywhere, or only non-CPU builds to choose from, the error lists what is there.
+     */
+    public static Build pickBuild(Path folder) {
+        if (!Files.isDirectory(folder))
+            throw new ChatException(ChatException.Kind.MODEL_LOAD, "model folder " + folder + " does not exist");
+        if (holdsModel(folder)) return new Build(folder, null);
+        List<Path> builds = builds(folder);
+        if (builds.isEmpty())
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    "no model in " + folder + ": no genai_config.json or .onnx file in it or in its subfolders"
+                            + subfolders(folder));
+        List<String> models = builds.stream()
+                .filter(b -> b.getNameCount() - folder.getNameCount() == 2)
+                .map(b -> b.getParent().getFileName().toString())
+                .filter(top -> !VARIANT_FOLDER.matcher(top).matches())
+                .distinct()
+                .toList();
+        if (models.size() > 1) // a Foundry publisher folder (Microsoft/) holds one folder per model
+        throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    folder + " holds several models ("
+                            + String.join(
+                                    ", ", models.stream().map(m -> m + "/").toList())
+                            + "); pass the folder of the one to use");
+        if (builds.size() == 1)
+            return new Build(
+                    builds.get(0), "model folder " + folder + ": using its build " + rel(folder, builds.get(0)));
+        List<Path> cpu = builds.stream()
+                .filter(b -> rel(folder, b).toLowerCase(java.util.Locale.ROOT).contains("cpu"))
+                .sorted(java.util.Comparator.comparing(
+                                (Path b) -> !rel(folder, b).contains("int4"))
+                        .thenComparing(b -> !rel(folder, b).contains("acc-level-4"))
+                        .thenComparing(b -> rel(folder, b)))
+                .toList();
+        if (cpu.isEmpty())
+            throw new ChatException(
+                    ChatException.Kind.MODEL_LOAD,
+                    folder + " holds the model builds " + names(folder, builds)
+                            + " and none is for the CPU; pass the folder of the one to use");
+        Path chosen = cpu.get(0);
+        return new Build(
+                chosen,
+                "model folder " + folder + ": using the CPU build " + rel(folder, chosen) + " (of "
+                        + names(folder, builds) + ")");
+    }
+
+    /** A folder the engine can open as it is: genai_config.json, onnx/*.onnx or *.onnx in it. */
+    public static boolean holdsModel(Path folder) {
+        if (Files.exists(folder.resolve("genai_config.json"))) return true;
+        for (Path dir : List.of(folder.resolve("onnx"), folder)) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.anyMatch(p -> p.getFileName().toString().endsWith(".onnx"))) return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Subfolders up to two levels down that hold a model, sorted. */
+    public static List<Path> builds(Path folder) {
+        List<Path> out = new ArrayList<>();
+        for (Path sub : subdirs(folder)) {
+            if (holdsModel(sub)) out.add(sub);
+            else for (Path subsub : subdirs(sub)) if (holdsModel(subsub)) out.add(subsub);
+        }
+        return out;
+    }
+
+    private static List<Path> subdirs(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String subfolders(Path folder) {
+        List<Path> subs = subdirs(folder);
+        return subs.isEmpty() ? "" : "; its subfolders: " + names(folder, subs);
+    }
+
+    private static String names(Path folder, List<Path> dirs) {
+        return String.join(", ", dirs.stream().map(d -> rel(folder, d) + "/").toList());
+    }
+
+    private static String rel(Path folder, Path sub) {
+        return folder.relativize(sub).toString().replace('\\', '/');
     }
 }

@@ -9,8 +9,7 @@ import java.util.Map;
 /** A model's tokenizer.json through DJL's binding of Hugging Face tokenizers (offline, native code in the jar). */
 public final class TextTokenizer implements AutoCloseable {
     static {
-        // DJL phones home for usage tracking unless told not to; the workshop must work offline.
-        if (System.getenv("OPT_OUT_TRACKING") == null) System.setProperty("OPT_OUT_TRACKING", "true");
+        DjlNatives.prepare(); // offline, and no CUDA probe: the tokenizer runs on the CPU
     }
 
     /** Longest window decoded in Java (the streaming detokenizer's); longer decodes always go native. */

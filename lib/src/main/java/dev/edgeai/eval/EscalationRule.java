@@ -85,6 +85,20 @@ public record EscalationRule(
                 Double.NaN);
     }
 
+    /** What escalates, in words, for reports: "refusal; shorter than 2 characters; longer than 80 words; ...". */
+    public String describe() {
+        List<String> parts = new java.util.ArrayList<>();
+        if (onRefusal) parts.add("refusal");
+        if (minChars > 0) parts.add("shorter than " + minChars + " characters");
+        if (maxWords > 0) parts.add("longer than " + maxWords + " words");
+        if (!flaggedTopics.isEmpty()) parts.add("topics " + String.join(", ", flaggedTopics));
+        if (!Double.isNaN(minGrounding))
+            parts.add(String.format(Locale.ROOT, "grounding below %.2f (with retrieved context)", minGrounding));
+        if (!Double.isNaN(minJudgeScore))
+            parts.add(String.format(Locale.ROOT, "judge factuality below %.0f", minJudgeScore));
+        return parts.isEmpty() ? "never" : String.join("; ", parts);
+    }
+
     /** True when deciding needs a judge verdict on the draft. */
     public boolean needsJudge() {
         return !Double.isNaN(minJudgeScore);

@@ -53,12 +53,15 @@ public final class EvalTable {
         StringBuilder sb = new StringBuilder(render(rows));
         notes(sb, r, "rss_mb", "RSS");
         notes(sb, r, "load_ms", "load");
+        if (r.reports().stream().anyMatch(x -> x.values().containsKey("cold_ttft_ms")))
+            sb.append(COLD_TTFT).append('\n');
         return sb.toString();
     }
 
     /**
      * What the run's tokens would cost on each cloud model, the local energy estimate, and for pipelines the blend
-     * with the small model local and the large one in the cloud. Totals over the whole QA set, in USD.
+     * with the small model local and the large one in the cloud. Totals over the whole QA set, in USD. Pivoted (one
+     * row per cloud model, one column per system) so it stays within 120 columns however many prices there are.
      */
     public static String costs(RunResult r) {
         Set<String> clouds = new LinkedHashSet<>();
@@ -66,38 +69,70 @@ public final class EvalTable {
             for (String k : s.values().keySet())
                 if (k.startsWith("cost_usd:")) clouds.add(k.substring("cost_usd:".length()));
         }
-        List<String> head = new ArrayList<>(
-                List.of("system", "tokens in", "tokens out", "CPU s", "local Wh (est.)", "local USD (est.)"));
-        for (String c : clouds) head.add(c + " USD");
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(head);
+        List<List<String>> local = new ArrayList<>();
+        local.add(List.of("system", "tokens in", "tokens out", "CPU s", "local Wh (est.)", "local USD (est.)"));
         for (SystemReport s : r.reports()) {
-            List<String> row = new ArrayList<>(List.of(
+            local.add(List.of(
                     s.system(),
                     f(s, "prompt_tokens_total", 0),
                     f(s, "completion_tokens_total", 0),
                     f(s, "cpu_s", 2),
                     f(s, "local_energy_wh", 4),
                     usd(s.value("local_cost_usd"))));
-            for (String c : clouds) {
-                String cell = usd(s.value("cost_usd:" + c));
-                double blended = s.value("blended_cost_usd:" + c);
-                if (!Double.isNaN(blended)) cell += " (blend " + usd(blended) + ")";
-                row.add(cell);
-            }
-            rows.add(row);
         }
-        StringBuilder sb = new StringBuilder(render(rows));
-        Object local = r.meta() == null ? null : r.meta().options().get("local_cost");
-        if (local != null) sb.append("local: ").append(local).append('\n');
-        sb.append(
-                "blend: the pipeline with its small model on this machine (local estimate) and its large model priced in the cloud\n");
+        StringBuilder sb = new StringBuilder(render(local));
+        if (!clouds.isEmpty()) {
+            List<List<String>> cloud = new ArrayList<>();
+            List<String> head = new ArrayList<>(List.of("cloud USD, same tokens"));
+            for (SystemReport s : r.reports()) head.add(s.system());
+            cloud.add(head);
+            boolean blends = false;
+            for (String c : clouds) {
+                List<String> row = new ArrayList<>(List.of(c));
+                for (SystemReport s : r.reports()) row.add(usd(s.value("cost_usd:" + c)));
+                cloud.add(row);
+            }
+            for (String c : clouds) {
+                List<String> row = new ArrayList<>(List.of(c + ", blend"));
+                boolean any = false;
+                for (SystemReport s : r.reports()) {
+                    double b = s.value("blended_cost_usd:" + c);
+                    any |= Double.isFinite(b);
+                    row.add(Double.isFinite(b) ? usd(b) : "-");
+                }
+                if (any) {
+                    cloud.add(row);
+                    blends = true;
+                }
+            }
+            String pivot = render(cloud);
+            if (pivot.lines().anyMatch(l -> l.length() > WIDTH)) { // long model ids: number the columns instead
+                List<String> numbered = new ArrayList<>(List.of(head.get(0)));
+                for (int i = 1; i < head.size(); i++) {
+                    numbered.add("#" + i);
+                    sb.append(i == 1 ? "\n" : "")
+                            .append("#")
+                            .append(i)
+                            .append(" = ")
+                            .append(head.get(i))
+                            .append('\n');
+                }
+                cloud.set(0, numbered);
+                pivot = render(cloud);
+            }
+            sb.append('\n').append(pivot);
+            if (blends)
+                sb.append("blend: a pipeline with its small model on this machine (local estimate) and its large model"
+                        + " priced in the cloud\n");
+        }
+        Object localLabel = r.meta() == null ? null : r.meta().options().get("local_cost");
+        if (localLabel != null) sb.append("local: ").append(localLabel).append('\n');
         if (r.meta() != null && r.meta().options().get("prices") instanceof List<?> prices) {
             for (Object o : prices) {
                 if (o instanceof Map<?, ?> m) {
                     sb.append(String.format(
                             Locale.ROOT,
-                            "price %s: %s in / %s out per 1M tokens, as of %s (%s), check before use%n",
+                            "price %s: %s in / %s out per 1M tokens (%s, %s)%n",
                             m.get("name"),
                             m.get("input_per_1m"),
                             m.get("output_per_1m"),
@@ -105,6 +140,8 @@ public final class EvalTable {
                             m.get("source")));
                 }
             }
+            if (!prices.isEmpty())
+                sb.append("prices change: check them at their source before use (data/prices.json)\n");
         }
         return sb.toString();
     }
@@ -119,11 +156,8 @@ public final class EvalTable {
                 "fidelity to context",
                 "local cost (est.)",
                 "best use (this run)"));
-        SystemReport best = null, fastest = null;
-        for (SystemReport s : r.reports()) {
-            if (best == null || s.value("score") > best.value("score")) best = s;
-            if (fastest == null || s.value("e2e_ms") < fastest.value("e2e_ms")) fastest = s;
-        }
+        SystemReport best = clearlyBest(r.reports(), "score", true);
+        SystemReport fastest = clearlyBest(r.reports(), "e2e_ms", false);
         for (SystemReport s : r.reports()) {
             List<String> use = new ArrayList<>();
             if (s == best) use.add("highest score: answers that matter");
@@ -146,7 +180,42 @@ public final class EvalTable {
                     usd(s.value("local_cost_usd")),
                     use.isEmpty() ? "-" : String.join("; ", use)));
         }
-        return render(rows);
+        String table = render(rows);
+        if (best == null && r.reports().size() > 1)
+            table += "best use: the scores do not tell the systems apart in this run, so none is named best\n";
+        return table + COLD_TTFT + "\n";
+    }
+
+    /** The widest a table may print: a terminal of 120 columns shows it without wrapping. */
+    static final int WIDTH = 120;
+
+    /** What "cold TTFT" means in every table and report of an evaluation. */
+    public static final String COLD_TTFT = "cold TTFT: the first request to each model in the run (untimed by the QA"
+            + " means), from the call to its first token, connecting included";
+
+    /**
+     * The system that is clearly best at {@code key}: a finite value better than every other system's by a margin
+     * (and for scores, above zero). Null when the values do not tell the systems apart: a tie, all zero, one system.
+     */
+    static SystemReport clearlyBest(List<SystemReport> reports, String key, boolean higher) {
+        SystemReport best = null;
+        double second = Double.NaN;
+        for (SystemReport s : reports) {
+            double v = s.value(key);
+            if (!Double.isFinite(v)) continue;
+            if (best == null || (higher ? v > best.value(key) : v < best.value(key))) {
+                if (best != null) second = best.value(key);
+                best = s;
+            } else if (Double.isNaN(second) || (higher ? v > second : v < second)) {
+                second = v;
+            }
+        }
+        if (best == null || Double.isNaN(second)) return null;
+        double b = best.value(key);
+        if (higher && b <= 0) return null;
+        // a difference smaller than 1% of the value (or 0.01 of a score) is noise, not a ranking
+        double margin = higher ? 0.01 : Math.abs(b) * 0.01;
+        return Math.abs(b - second) > margin ? best : null;
     }
 
     private static void notes(StringBuilder sb, RunResult r, String key, String label) {

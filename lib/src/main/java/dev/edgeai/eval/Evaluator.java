@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -99,9 +100,13 @@ public final class Evaluator {
                     Map.of());
             samples.add(s);
             cold.put(m, s);
+            // the same figures the tables report as cold TTFT (call → first token, see EvalTable.COLD_TTFT)
             progress.accept(String.format(
+                    Locale.ROOT,
                     "%s cold request: TTFT %.0f ms, E2E %.0f ms",
-                    m, c.stage().ttftMs(), c.stage().e2eMs()));
+                    m,
+                    s.ttftMs() == null ? Double.NaN : s.ttftMs(),
+                    s.e2eMs() == null ? Double.NaN : s.e2eMs()));
         }
 
         Map<String, SearchResult> retrieved = new HashMap<>();
@@ -141,7 +146,7 @@ public final class Evaluator {
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.put("questions", cfg.items().size());
         options.put("rag", cfg.rag());
-        options.put("escalation", cfg.rule().toString());
+        options.put("escalation", cfg.rule().describe());
         if (judge != null) options.put("judge", judge.model());
         options.put("prices", costs.asOptions());
         options.put("local_cost", costs.localLabel());
@@ -291,6 +296,7 @@ public final class Evaluator {
             if (cold != null) {
                 v.put("cold_ttft_ms", cold.ttftMs() == null ? Double.NaN : cold.ttftMs());
                 v.put("cold_e2e_ms", cold.e2eMs() == null ? Double.NaN : cold.e2eMs());
+                notes.put("cold_ttft_ms", EvalTable.COLD_TTFT);
             }
             // Warm: the model's own first-token time on the QA requests (no retrieval or prompt building).
             v.put(

@@ -1,5 +1,6 @@
 package dev.edgeai.retrieval;
 
+import dev.edgeai.engine.DjlNatives;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
@@ -9,6 +10,10 @@ import java.util.List;
  * word pieces are split and their embeddings averaged by langchain4j; our ~800-character chunks stay well below.
  */
 final class MiniLmEmbedder implements Embedder {
+    static {
+        DjlNatives.prepare(); // langchain4j loads DJL's tokenizer: offline, and no CUDA probe
+    }
+
     static final String MODEL_NAME = "all-minilm-l6-v2-q";
     static final int DIMENSION = 384;
 

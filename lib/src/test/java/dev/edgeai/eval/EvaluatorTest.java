@@ -1,6 +1,7 @@
 package dev.edgeai.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -164,8 +165,99 @@ class EvaluatorTest {
         assertTrue(slm.value("cold_ttft_ms") >= 10 && report(r, "llm").value("cold_ttft_ms") >= 30);
         assertTrue(slm.notes().get("load_ms").startsWith("n/a: the server loaded"));
         assertTrue(EvalTable.scores(r).contains("67%"), EvalTable.scores(r));
-        assertTrue(EvalTable.costs(r).contains("(blend "), EvalTable.costs(r));
+        assertTrue(EvalTable.costs(r).contains("gpt-4o, blend"), EvalTable.costs(r));
         assertTrue(EvalTable.session(r).contains("grounding n/a"), EvalTable.session(r));
+    }
+
+    @Test
+    void coldTtftIsOneNumberInTheLogTheTablesAndTheReport() {
+        var cfg = new Evaluator.Config(
+                List.of(ScoringTest.PORT), List.of("slm", "llm"), false, false, EscalationRule.defaults(), Map.of());
+        List<String> progress = new ArrayList<>();
+        RunResult r = Evaluator.run(caller, null, null, costs, cfg, Map.of(), progress::add);
+        for (String m : List.of("slm", "llm")) {
+            String line = progress.stream()
+                    .filter(l -> l.startsWith(m + " cold request: TTFT "))
+                    .findFirst()
+                    .orElseThrow();
+            long logged = Long.parseLong(line.replaceAll(".*TTFT (\\d+) ms.*", "$1"));
+            double reported = report(r, m).value("cold_ttft_ms");
+            assertEquals(Math.round(reported), logged, line + " vs " + reported);
+            String session = EvalTable.session(r);
+            assertTrue(session.contains(Math.round(reported) + " ms"), session);
+        }
+        assertTrue(EvalTable.scores(r).contains(EvalTable.COLD_TTFT), "the tables say which definition");
+        assertTrue(EvalTable.session(r).contains(EvalTable.COLD_TTFT));
+        String html = dev.edgeai.charts.HtmlReport.render("cold", r);
+        assertTrue(html.contains("cold_ttft_ms: " + EvalTable.COLD_TTFT), "and so does the report");
+        // the options row reads as settings, not as a Java toString
+        assertTrue(
+                html.contains("<th>escalation</th><td>refusal; shorter than 2 characters; longer than 80 words"),
+                html.substring(html.indexOf("<table class=\"kv\">")));
+        assertFalse(html.contains("EscalationRule["));
+    }
+
+    static RunResult reports(SystemReport... rows) {
+        return new RunResult(RunResult.SCHEMA, null, List.of(), List.of(), true, null, List.of(rows));
+    }
+
+    static SystemReport row(String system, String kind, double score, double e2e) {
+        Map<String, Double> v = new java.util.LinkedHashMap<>();
+        v.put("score", score);
+        v.put("e2e_ms", e2e);
+        v.put("escalated_share", 0.4);
+        return new SystemReport(system, kind, v, Map.of());
+    }
+
+    @Test
+    void bestUseLabelsOnlyWhenTheScoresTellTheSystemsApart() {
+        String allZero = EvalTable.session(reports(row("slm", "model", 0, 100), row("llm", "model", 0, 300)));
+        assertFalse(allZero.contains("highest score"), allZero);
+        assertTrue(allZero.contains("do not tell the systems apart"), allZero);
+        assertTrue(allZero.contains("fastest"), "latency still tells them apart: " + allZero);
+        String tie = EvalTable.session(reports(row("slm", "model", 0.6, 100), row("llm", "model", 0.6, 100)));
+        assertFalse(tie.contains("highest score") || tie.contains("fastest"), tie);
+        String apart = EvalTable.session(reports(
+                row("slm", "model", 0.5, 100), row("llm", "model", 0.8, 300), row("hybrid", "pipeline", 0.78, 200)));
+        assertTrue(apart.lines().anyMatch(l -> l.startsWith("llm") && l.contains("highest score")), apart);
+        assertTrue(apart.lines().anyMatch(l -> l.startsWith("slm") && l.contains("fastest")), apart);
+        assertTrue(apart.lines().anyMatch(l -> l.startsWith("hybrid") && l.contains("near-best score")), apart);
+    }
+
+    @Test
+    void theCostTableFitsIn120Columns() {
+        List<SystemReport> rows = new ArrayList<>();
+        for (String system :
+                List.of("Phi-4-mini-instruct-generic-cpu:4", "gpt-oss-20b-generic-cpu:1", "hybrid", "rag-escalation")) {
+            Map<String, Double> v = new java.util.LinkedHashMap<>();
+            v.put("prompt_tokens_total", 123456.0);
+            v.put("completion_tokens_total", 65432.0);
+            v.put("cpu_s", 1234.5);
+            v.put("local_energy_wh", 5.1234);
+            v.put("local_cost_usd", 0.0015);
+            for (Costs.Price p : costs.prices()) {
+                v.put("cost_usd:" + p.name(), p.usd(123456, 65432));
+                if (!system.contains("-")) v.put("blended_cost_usd:" + p.name(), p.usd(1000, 2000));
+            }
+            rows.add(new SystemReport(system, system.contains("-") ? "model" : "pipeline", v, Map.of()));
+        }
+        assertTrue(costs.prices().size() >= 5, "as many prices as data/prices.json has");
+        var meta = new dev.edgeai.results.RunMeta(
+                "evaluate",
+                "2026-12-03T10:11:12Z",
+                null,
+                null,
+                List.of("a", "b"),
+                Map.of("prices", costs.asOptions(), "local_cost", costs.localLabel()));
+        String table = EvalTable.costs(new RunResult(RunResult.SCHEMA, meta, List.of(), List.of(), true, null, rows));
+        assertTrue(table.contains("price claude-sonnet-4: "), "the prices and their sources are listed: " + table);
+        for (String line : table.lines().toList()) {
+            assertTrue(line.length() <= 120, line.length() + " columns: " + line);
+        }
+        for (Costs.Price p : costs.prices()) {
+            assertTrue(table.lines().anyMatch(l -> l.startsWith(p.name() + " ")), p.name() + "\n" + table);
+            assertTrue(table.lines().anyMatch(l -> l.startsWith(p.name() + ", blend")), table);
+        }
     }
 
     @Test

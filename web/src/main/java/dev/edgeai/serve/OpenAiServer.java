@@ -263,7 +263,7 @@ public final class OpenAiServer implements AutoCloseable {
     /** Starts serving; {@code config.port() == 0} picks a free port. */
     public static OpenAiServer start(ChatBackend backend, Config config) {
         OpenAiServer s = new OpenAiServer(backend, config);
-        s.server.start(config.host(), config.port());
+        dev.edgeai.web.Listen.start(s.server, config.host(), config.port(), "another serve.java");
         return s;
     }
 

@@ -336,7 +336,7 @@ public final class RagChatApp implements AutoCloseable {
             }
         }
         RagChatApp app = new RagChatApp(backend, retriever, config);
-        app.server.start(config.host(), config.port());
+        Listen.start(app.server, config.host(), config.port(), "another rag_chat");
         return app;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.IdleWatchdog;
+import dev.edgeai.chat.Terminal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,6 +83,11 @@ public final class HubDownloader {
         this.variant = variant == null ? "" : variant;
     }
 
+    /** The hub base URL, without a trailing slash. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
     /** Downloads {@code repo} at {@code revision} into {@code folder} unless it is already complete there. */
     public Path download(String repo, String revision, Path folder) {
         folder = folder.toAbsolutePath().normalize();
@@ -98,6 +104,17 @@ public final class HubDownloader {
                 Path staging = folder.resolveSibling(folder.getFileName() + ".incomplete");
                 Files.createDirectories(staging);
                 for (HubFile f : sel.files()) fetch(repo, revision, f, staging.resolve(sel.localName(f)), folder, sel);
+                Provenance.of(
+                                "hub",
+                                repo,
+                                revision,
+                                endpoint + "/" + repo,
+                                "each file against the size and checksum in the hub's file list",
+                                sel.files().stream()
+                                        .map(f -> new Provenance.FileSum(
+                                                sel.localName(f), f.size(), f.sha256(), f.gitOid()))
+                                        .toList())
+                        .write(staging);
                 Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
                 return folder;
             }
@@ -234,7 +251,14 @@ public final class HubDownloader {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         URI uri = URI.create(endpoint + "/" + repo + "/resolve/" + revision + "/" + f.path());
         IOException last = null;
-        try (ProgressBar bar = progress ? bar(f, part) : null) {
+        boolean bars = progress && Terminal.stderrIsTerminal();
+        long t0 = System.nanoTime();
+        if (progress && !bars) { // a pipe or a log file: one line when a file starts and one when it is done
+            long have = Files.exists(part) ? Files.size(part) : 0;
+            System.err.println("downloading " + f.path() + " (" + mib(f.size()) + ")"
+                    + (have > 0 && have < f.size() ? ", resuming at " + mib(have) : "") + " from " + uri);
+        }
+        try (ProgressBar bar = bars ? bar(f, part) : null) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 long have = Files.exists(part) ? Files.size(part) : 0;
                 if (have > f.size()) {
@@ -251,6 +275,13 @@ public final class HubDownloader {
                 }
                 verify(f, part, uri);
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (progress && !bars)
+                    System.err.printf(
+                            Locale.ROOT,
+                            "  done %s in %.1f s (checksum %s)%n",
+                            f.path(),
+                            (System.nanoTime() - t0) / 1e9,
+                            f.sha256() != null ? "sha256 ok" : f.gitOid() != null ? "git sha1 ok" : "none listed");
                 return;
             }
         }
@@ -339,6 +370,12 @@ public final class HubDownloader {
         }
     }
 
+    static String mib(long bytes) {
+        return bytes >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+                : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+
     private ProgressBar bar(HubFile f, Path part) throws IOException {
         long have = Files.exists(part) ? Files.size(part) : 0;
         return new ProgressBarBuilder()
@@ -370,6 +407,10 @@ public final class HubDownloader {
             throw new ChatException(
                     ChatException.Kind.UNKNOWN_MODEL,
                     uri + " answered 404: no such repository, revision '" + revision + "' or file in " + repo);
+        if (status == 502 || status == 503 || status == 504) // a proxy or captive portal that cannot reach the hub
+        throw new ChatException(
+                    ChatException.Kind.UNREACHABLE,
+                    "cannot reach " + uri + " (HTTP " + status + " from the hub or a proxy on the way)");
         throw new ChatException(ChatException.Kind.SERVER, uri + " answered HTTP " + status);
     }
 

@@ -78,6 +78,43 @@ class HubDownloaderTest {
             assertEquals("tiny-llama", m.id());
         }
         assertEquals(folder, store().resolve(REPO), "second resolve uses the cache");
+
+        // where it came from and what every file must hash to, for `models list` and `models verify`
+        Provenance p = Provenance.read(folder);
+        assertNotNull(p);
+        assertEquals("hub", p.kind());
+        assertEquals(REPO, p.repo());
+        assertEquals(served.size(), p.files().size());
+        assertTrue(p.files().stream().allMatch(f -> f.sha256() != null || f.gitSha1() != null), p.toString());
+        ModelStore.Entry e = store().entry("tiny-llama");
+        assertEquals("test-org/tiny-llama", e.name());
+        assertTrue(e.origin().startsWith("downloaded from http://127.0.0.1:"), e.origin());
+        assertEquals(List.of(), store().verify(e));
+        byte[] data = Files.readAllBytes(folder.resolve("model.onnx.data"));
+        data[data.length / 2] ^= 1; // one flipped bit, same size
+        Files.write(folder.resolve("model.onnx.data"), data);
+        List<String> problems = store().verify(store().entry(REPO));
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("model.onnx.data: sha256 "), problems.get(0));
+    }
+
+    @Test
+    void aProxyThatCannotReachTheHubIsUnreachable() throws Exception {
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", ex -> send(ex, 502, "Bad Gateway: huggingface.co unreachable".getBytes()));
+        proxy.start();
+        try {
+            var store = new ModelStore(
+                    cache,
+                    null,
+                    new HubDownloader(
+                            URI.create("http://127.0.0.1:" + proxy.getAddress().getPort()), null, false, ""));
+            ChatException e = assertThrows(ChatException.class, () -> store.resolve(REPO));
+            assertEquals(ChatException.Kind.UNREACHABLE, e.kind());
+            assertTrue(e.getMessage().contains("HTTP 502"), e.getMessage());
+        } finally {
+            proxy.stop(0);
+        }
     }
 
     @Test

@@ -26,6 +26,9 @@ class ModelStoreTest {
         assertEquals(tmp, store.resolve(tmp.toString()));
         assertEquals(variant, store.resolve("Phi-4-mini-instruct-generic-cpu:4"));
         assertEquals(variant, store.resolve("phi-4-mini-instruct-generic-cpu-4"));
+        assertEquals(variant, store.resolve("phi-4-mini"), "Foundry's cached copy of an alias, not a download");
+        Path imported = Files.createDirectories(cache.resolve("local/phi-4-mini"));
+        assertEquals(imported, store.resolve("phi-4-mini"), "a model imported under that very name comes first");
         assertEquals(
                 cache.resolve("onnx-community/Qwen2.5-0.5B-Instruct"),
                 store.resolve("onnx-community/Qwen2.5-0.5B-Instruct"));

@@ -401,7 +401,7 @@ async function embedder(choice) {
 
 async function match() {
   const cfg = state.config;
-  if (!cfg.ort.installed) { showOrtMissing(); return; }
+  if (!cfg.ort.installed) { showOrtMissing(true); return; }
   const paras = paragraphs();
   const question = $('prompt').value.trim();
   if (!question || paras.length === 0) { status('ort-status', 'Type a prompt and at least one paragraph first.', 'error'); return; }
@@ -437,8 +437,9 @@ async function match() {
   }
 }
 
-function showOrtMissing() {
-  status('ort-status', state.config.ort.howTo, 'error');
+/** Not downloaded yet is a step to take, not a failure: neutral until the user asks for the in-page model. */
+function showOrtMissing(asked) {
+  status('ort-status', state.config.ort.howTo, asked ? 'error' : 'info');
   $('ort-download').hidden = false;
 }
 
