@@ -3,6 +3,8 @@
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS -Xmx512m -XX:MaxDirectMemorySize=16g -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+//RUNTIME_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000
 
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
