@@ -49,7 +49,7 @@ public final class LocalGuard {
     /** The header rag_chat's page sends with uploads; curl and scripts can send it too ({@code -H 'X-Edgeai-Page: 1'}). */
     public static final String PAGE_HEADER = "X-Edgeai-Page";
 
-    /** Environment variables behind {@code --allowed-hosts} and {@code --cors} (read by cli's ServerOptions). */
+    /** The environment variables behind {@code --allowed-hosts} and {@code --cors} (cli's ServerOptions), named in refusals. */
     public static final String ALLOWED_HOSTS_ENV = "EDGEAI_ALLOWED_HOSTS";
 
     public static final String CORS_ENV = "EDGEAI_CORS";
