@@ -569,7 +569,7 @@ public final class OpenAiServer implements AutoCloseable {
                     chat.model(),
                     req.includeUsage());
         } catch (IOException e) {
-            throw ApiError.unavailable("client_gone", "the client went away: " + e.getMessage());
+            throw ApiError.unavailable("client_gone", "the client went away before the answer started");
         }
         StreamListener listener = new StreamListener() {
             @Override
@@ -697,7 +697,8 @@ public final class OpenAiServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         } catch (IOException e) {
-            throw ApiError.invalid(null, "invalid_request_body", "could not read the request body: " + e.getMessage());
+            throw ApiError.invalid(
+                    null, "invalid_request_body", "could not read the request body (the client stopped sending it)");
         }
         if (body.length > limit) throw tooLarge(-1);
         if (body.length == 0)
