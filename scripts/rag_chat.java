@@ -3,6 +3,8 @@
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS -Xmx512m -XX:MaxDirectMemorySize=16g -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+//RUNTIME_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000
 
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.cli.BackendOptions;
@@ -10,10 +12,12 @@ import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.DocsOptions;
 import dev.edgeai.cli.GenerationOptions;
 import dev.edgeai.cli.Ports;
+import dev.edgeai.cli.ServerOptions;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.discovery.ModelChoice;
 import dev.edgeai.engine.hub.ModelStore;
 import dev.edgeai.eval.EscalationRule;
+import dev.edgeai.http.LocalGuard;
 import dev.edgeai.retrieval.Mode;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.web.RagChatApp;
@@ -37,9 +41,7 @@ public class rag_chat implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:RAG_PORT:-8000}", description = "Port (env RAG_PORT; default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else exposes your documents to the network.")
-    String host;
+    @Mixin ServerOptions server;
 
     @Mixin DocsOptions docs;
 
@@ -85,6 +87,10 @@ public class rag_chat implements Callable<Integer> {
     public Integer call() throws Exception {
         // Everything that can be wrong with the command line fails here, as one line, before any loading.
         Path docsDir = docs.dir();
+        var access = new LocalGuard.Access(server.allowedHosts, server.cors);
+        String exposed = server.exposureWarning("your documents and models");
+        if (exposed != null) System.err.println(exposed);
+        String host = server.host;
         Ports.requireFree(host, port, "another rag_chat");
         var generation = RagChatApp.Config.defaults(data)
                 .withGeneration(gen.maxTokens(), gen.temperature(), gen.seed());
@@ -104,7 +110,7 @@ public class rag_chat implements Callable<Integer> {
         Retriever retriever = Retriever.open(docsDir, Retriever.Options.defaults().withMode(mode).withTopK(topK));
         System.err.println("index: " + retriever.status().message());
         var cfg = generation.withHost(host).withPort(port).withModel(model).withFallback(fallback)
-                .withMaxUploadBytes(maxUploadKb * 1024);
+                .withMaxUploadBytes(maxUploadKb * 1024).withAccess(access).withVerbose(backendOptions.verbose);
         cfg = cfg.withSearch(retriever.options().search());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);

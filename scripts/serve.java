@@ -3,10 +3,13 @@
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS -Xmx512m -XX:MaxDirectMemorySize=16g -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+//RUNTIME_OPTIONS -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000
 
 import dev.edgeai.cli.Cli;
 import dev.edgeai.cli.Durations;
 import dev.edgeai.cli.Ports;
+import dev.edgeai.cli.ServerOptions;
 import dev.edgeai.discovery.Backends;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.engine.hub.ModelStore;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -41,9 +45,7 @@ public class serve implements Callable<Integer> {
                     + ", where the other scripts look; 0 = any free port).")
     Integer port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Address to bind (default: ${DEFAULT-VALUE}). Anything else lets other machines use your models.")
-    String host;
+    @Mixin ServerOptions server;
 
     @Option(names = "--model", paramLabel = "MODEL",
             description = "A model to serve (repeatable): a model folder, a Foundry Local cache id or a Hugging Face repo id "
@@ -59,10 +61,6 @@ public class serve implements Callable<Integer> {
             description = "Require 'Authorization: Bearer KEY' on /v1 (env SERVE_API_KEY; default: no key).")
     String apiKey;
 
-    @Option(names = "--cors", paramLabel = "ORIGIN",
-            description = "Let browser pages from ORIGIN (e.g. http://localhost:3000, or *) call the API (default: off).")
-    String cors;
-
     @Option(names = "--max-queue", defaultValue = "64",
             description = "Requests that may wait per model; one more is answered 429 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxQueue;
@@ -73,7 +71,7 @@ public class serve implements Callable<Integer> {
                     + "(env EDGEAI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log one line per request and show full errors.")
+    @Option(names = {"-v", "--verbose"}, description = "Log one line per request and show full errors (stack traces).")
     boolean verbose;
 
     public static void main(String... args) {
@@ -84,7 +82,7 @@ public class serve implements Callable<Integer> {
     public Integer call() throws Exception {
         int port = this.port != null ? this.port : ServePort.forServer(System.getenv());
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, was " + port);
-        Ports.requireFree(host, port, "another serve.java (or another server on that port)");
+        Ports.requireFree(server.host, port, "another serve.java (or another server on that port)");
         if (requestTimeout.toMillis() < 1000)
             throw new IllegalArgumentException("--request-timeout must be at least 1s, was " + requestTimeout.toMillis()
                     + " ms");
@@ -94,32 +92,33 @@ public class serve implements Callable<Integer> {
             if (eq < 1 || eq == a.length() - 1) throw new IllegalArgumentException("--alias takes NAME=MODEL, e.g. phi-4-mini=Qwen2.5-0.5B-Instruct; got '" + a + "'");
             wanted.put(a.substring(0, eq).strip(), a.substring(eq + 1).strip());
         }
+        OpenAiServer.Builder b = OpenAiServer.builder().host(server.host).port(port).apiKey(apiKey)
+                .allowedHosts(server.allowedHosts).cors(server.cors).maxQueue(maxQueue).requestTimeout(requestTimeout)
+                .log(verbose ? System.err : null).verbose(verbose);
+        b.config();   // a bad --allowed-hosts or --cors fails here, before any model is loaded
         boolean defaults = models.isEmpty();
         List<String> specs = defaults ? List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO) : models;
-        if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"::1".equals(host)) {
-            System.err.println("warning: binding " + host + " lets other machines use your models" + (apiKey == null ? " (and no --api-key is set)" : ""));
-        }
+        String exposed = server.exposureWarning("your models" + (apiKey == null ? " (and no --api-key is set)" : ""));
+        if (exposed != null) System.err.println(exposed);
         var selection = Backends.embedded(specs, System.err);
         List<String> ids = selection.modelIds();
         if (defaults) {   // the names every workshop step uses, so model_compare and benchmark work unchanged
             wanted.putIfAbsent("phi-4-mini", ids.get(0));
             wanted.putIfAbsent("gpt-oss-20b", ids.get(1));
         }
-        OpenAiServer.Builder b = OpenAiServer.builder().host(host).port(port).apiKey(apiKey).cors(cors).maxQueue(maxQueue)
-                .requestTimeout(requestTimeout).log(verbose ? System.err : null)
-                .extension(cfg -> DemoPage.mount(cfg, selection.backend()));   // the page runs served folders too
+        b.extension(cfg -> DemoPage.mount(cfg, selection.backend()));   // the page runs served folders too
         wanted.forEach((name, target) -> b.alias(name, servedId(target, specs, ids)));
-        try (var backend = selection.backend(); OpenAiServer server = b.start(backend)) {
-            String url = server.baseUrl();
+        try (var backend = selection.backend(); OpenAiServer http = b.start(backend)) {
+            String url = http.baseUrl();
             System.out.println("serve.java: OpenAI-compatible endpoint at " + url + "  (Ctrl+C to stop)");
             System.out.flush();
             System.err.println("  models:  " + String.join(", ", ids));
-            server.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
+            http.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
-            String found = server.port() == ServePort.DEFAULT ? " by themselves"
-                    : " with --endpoint " + url + " (or " + ServePort.ENV + "=" + server.port() + ")";
-            System.err.println("  this kit's scripts find it on port " + server.port() + found);
+            String found = http.port() == ServePort.DEFAULT ? " by themselves"
+                    : " with --endpoint " + url + " (or " + ServePort.ENV + "=" + http.port() + ")";
+            System.err.println("  this kit's scripts find it on port " + http.port() + found);
             System.err.println("  try: curl " + url + "/models");
             System.err.println("  browser demo: " + url.replace("/v1", DemoPage.PATH));
             CountDownLatch stop = new CountDownLatch(1);

@@ -33,6 +33,7 @@ public final class ModelResolver {
                 .toList();
         if (!prefixed.isEmpty()) return Optional.of(best(prefixed));
         String loose = squash(wantBase);
+        if (loose.isEmpty()) return Optional.empty(); // "!!!", "模型": no letters to match, and "" prefixes every id
         List<String> looseMatches = ids.stream()
                 .filter(id -> squash(stripVersion(id)).equals(loose)
                         || squash(id).equals(loose)

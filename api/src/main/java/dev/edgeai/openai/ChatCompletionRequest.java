@@ -48,6 +48,9 @@ public record ChatCompletionRequest(
     /** At most this many stop strings, as OpenAI allows. */
     public static final int MAX_STOP = 16;
 
+    /** At most this many messages, as OpenAI allows: refused before any work per message. */
+    public static final int MAX_MESSAGES = 2048;
+
     /** Reads and checks a request body; see the class comment. */
     public static ChatCompletionRequest parse(JsonNode body) {
         return RequestReader.read(body);

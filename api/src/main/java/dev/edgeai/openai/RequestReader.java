@@ -86,6 +86,13 @@ final class RequestReader {
             throw new InvalidRequest(
                     "messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
         if (!arr.isArray()) throw wrongType("messages", "an array", arr);
+        if (arr.size() > ChatCompletionRequest.MAX_MESSAGES) // before any work per message: 100k cost seconds
+        throw new InvalidRequest(
+                    "messages",
+                    "array_above_max_length",
+                    "Invalid 'messages': array too long. Expected an array with maximum length "
+                            + ChatCompletionRequest.MAX_MESSAGES + ", but got an array with length " + arr.size()
+                            + " instead.");
         if (arr.isEmpty())
             throw new InvalidRequest(
                     "messages",
@@ -198,11 +205,44 @@ final class RequestReader {
         return List.copyOf(out);
     }
 
+    /**
+     * An integer: a JSON number without a fraction ({@code 1e3} and {@code 256.0} included). One beyond the int range
+     * is named as such ({@code 1e12} is an integer, just too large), not as a wrong type.
+     */
     private static Integer integer(JsonNode body, String field) {
         JsonNode v = present(body, field);
         if (v == null) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw wrongType(field, "an integer", v);
-        return v.asInt();
+        if (!v.isNumber()) throw wrongType(field, "an integer", v);
+        if ((v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue()))
+            throw new InvalidRequest(
+                    field,
+                    v.doubleValue() > 0 ? "integer_above_max_value" : "integer_below_min_value",
+                    "Invalid '" + field + "': " + v.asText() + " is out of range; expected an integer up to "
+                            + Integer.MAX_VALUE + ".");
+        java.math.BigDecimal d = v.decimalValue();
+        if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) throw wrongType(field, "an integer", v);
+        if (d.compareTo(INT_MAX) > 0)
+            throw new InvalidRequest(
+                    field,
+                    "integer_above_max_value",
+                    "Invalid '" + field + "': integer above maximum value. Expected a value <= " + Integer.MAX_VALUE
+                            + ", but got " + plain(d) + " instead.");
+        if (d.compareTo(INT_MIN) < 0)
+            throw new InvalidRequest(
+                    field,
+                    "integer_below_min_value",
+                    "Invalid '" + field + "': integer below minimum value. Expected a value >= " + Integer.MIN_VALUE
+                            + ", but got " + plain(d) + " instead.");
+        return d.intValueExact();
+    }
+
+    private static final java.math.BigDecimal INT_MAX = java.math.BigDecimal.valueOf(Integer.MAX_VALUE);
+    private static final java.math.BigDecimal INT_MIN = java.math.BigDecimal.valueOf(Integer.MIN_VALUE);
+
+    /** {@code 1e12} as 1000000000000; a huge exponent stays in scientific notation rather than a million digits. */
+    private static String plain(java.math.BigDecimal d) {
+        java.math.BigDecimal s = d.stripTrailingZeros();
+        return s.precision() - s.scale() > 40 ? s.toString() : s.toPlainString();
     }
 
     private static Integer positiveInt(JsonNode body, String field) {

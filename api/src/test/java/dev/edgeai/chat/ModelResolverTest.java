@@ -46,6 +46,24 @@ class ModelResolverTest {
         assertEquals(expected, ModelResolver.resolve(requested, OLLAMA));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            value = {"!!!", "模型", "\uD800", "-", ":", "'  ::  '", "..."},
+            quoteCharacter = '\'')
+    void aNameWithNothingToMatchMatchesNothing(String requested) {
+        assertTrue(
+                ModelResolver.find(requested, OLLAMA.stream().map(ModelInfo::id).toList())
+                        .isEmpty(),
+                requested);
+        assertTrue(
+                ModelResolver.find(
+                                requested, FOUNDRY.stream().map(ModelInfo::id).toList())
+                        .isEmpty(),
+                requested);
+        ChatException e = assertThrows(ChatException.class, () -> ModelResolver.resolve(requested, OLLAMA));
+        assertEquals(ChatException.Kind.UNKNOWN_MODEL, e.kind());
+    }
+
     @Test
     void unknownModelListsWhatExists() {
         ChatException e = assertThrows(ChatException.class, () -> ModelResolver.resolve("mistral-7b", FOUNDRY));

@@ -9,6 +9,7 @@ import dev.edgeai.chat.ChatMessage;
 import dev.edgeai.chat.ChatRequest;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -168,7 +169,58 @@ class WireRequestTest {
                 Arguments.of(
                         "max_tokens",
                         "0",
-                        "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead."));
+                        "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead."),
+                Arguments.of(
+                        "max_tokens",
+                        "1e12",
+                        "Invalid 'max_tokens': integer above maximum value. Expected a value <= 2147483647, but got "
+                                + "1000000000000 instead."),
+                Arguments.of(
+                        "max_completion_tokens",
+                        "99999999999999999999999",
+                        "Invalid 'max_completion_tokens': integer above maximum value. Expected a value <= 2147483647,"
+                                + " but got 99999999999999999999999 instead."),
+                Arguments.of(
+                        "top_k",
+                        "-3000000000",
+                        "Invalid 'top_k': integer below minimum value. Expected a value >= -2147483648, but got "
+                                + "-3000000000 instead."),
+                Arguments.of(
+                        "max_tokens",
+                        "1e999",
+                        "Invalid 'max_tokens': Infinity is out of range; expected an integer up to" + " 2147483647."),
+                Arguments.of(
+                        "max_tokens",
+                        "2.5",
+                        "Invalid type for 'max_tokens': expected an integer, but got a number instead."));
+    }
+
+    @Test
+    void integralNumbersAreIntegersInAnyNotation() throws Exception {
+        assertEquals(1000, (int)
+                read("{\"model\":\"m\"," + HI + ",\"max_tokens\":1e3}").maxTokens());
+        assertEquals(256, (int)
+                read("{\"model\":\"m\"," + HI + ",\"max_tokens\":256.0}").maxTokens());
+    }
+
+    @Test
+    void tooManyMessagesAreRefusedBeforeAnyIsRead() throws Exception {
+        String many = "{\"model\":\"m\",\"messages\":[" + String.join(",", java.util.Collections.nCopies(100_000, "1"))
+                + "]}";
+        long t0 = System.nanoTime();
+        InvalidRequest e = assertThrows(InvalidRequest.class, () -> read(many));
+        assertEquals("messages", e.param());
+        assertEquals("array_above_max_length", e.code());
+        assertEquals(
+                "Invalid 'messages': array too long. Expected an array with maximum length 2048, but got an array with"
+                        + " length 100000 instead.",
+                e.getMessage());
+        System.out.printf("100k messages refused in %.1f ms (parse included)%n", (System.nanoTime() - t0) / 1e6);
+        // exactly the limit is fine
+        String limit = "{\"model\":\"m\",\"messages\":["
+                + String.join(",", java.util.Collections.nCopies(2048, "{\"role\":\"user\",\"content\":\"x\"}"))
+                + "]}";
+        assertEquals(2048, read(limit).messages().size());
     }
 
     @ParameterizedTest

@@ -96,4 +96,46 @@ class OptionGroupsTest {
         assertEquals(
                 ModelStore.DEFAULT_SLM_REPO, embedded.models.wants(true).get(0).inProcess());
     }
+
+    @Command(name = "server", mixinStandardHelpOptions = true)
+    static class Server implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void serverOptionsSplitListsAndSayWhereTheServerIsReachable() {
+        Server d = new Server();
+        CommandLine cmd = Cli.commandLine(d);
+        cmd.parseArgs();
+        assertEquals("127.0.0.1", d.server.host);
+        assertTrue(d.server.loopbackOnly());
+        assertNull(d.server.exposureWarning("your models"));
+        if (System.getenv("EDGEAI_ALLOWED_HOSTS") == null) assertEquals(java.util.List.of(), d.server.allowedHosts);
+        if (System.getenv("EDGEAI_CORS") == null) assertEquals(java.util.List.of(), d.server.cors);
+        String help = cmd.getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains("env EDGEAI_ALLOWED_HOSTS") && help.contains("DNS rebinding"), help);
+        assertTrue(help.contains("env EDGEAI_CORS"), help);
+
+        Server s = new Server();
+        Cli.commandLine(s)
+                .parseArgs(
+                        "--host",
+                        "0.0.0.0",
+                        "--allowed-hosts",
+                        "host.docker.internal,my-laptop.local",
+                        "--allowed-hosts",
+                        ".example.com",
+                        "--cors",
+                        "http://localhost:3000");
+        assertEquals(
+                java.util.List.of("host.docker.internal", "my-laptop.local", ".example.com"), s.server.allowedHosts);
+        assertEquals(java.util.List.of("http://localhost:3000"), s.server.cors);
+        assertTrue(s.server.exposureWarning("your models").contains("0.0.0.0"));
+    }
 }

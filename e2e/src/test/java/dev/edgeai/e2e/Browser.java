@@ -31,6 +31,14 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start() {
+        return start("MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
+    }
+
+    /**
+     * @param hostResolverRules Chromium's {@code --host-resolver-rules}, e.g. to resolve {@code attacker.example}
+     *                          to 127.0.0.1 as a DNS-rebinding page would make it
+     */
+    static Browser start(String hostResolverRules) {
         // CI installs both (see .ci/run); on a laptop without them the browser tests are skipped, not failed.
         Needs.tool(
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
@@ -49,7 +57,7 @@ final class Browser implements AutoCloseable {
                 "--no-first-run",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
+                "--host-resolver-rules=" + hostResolverRules);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         o.setCapability("goog:loggingPrefs", logs);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.client.OpenAiClient;
+import dev.edgeai.http.LocalGuard;
 import dev.edgeai.retrieval.Retriever;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
@@ -308,6 +309,92 @@ class RagChatBrowserTest {
         assertTrue(words.split("\\s+").length < 150, words);
     }
 
+    /** A page on another origin (another port of 127.0.0.1) that posts to the app the ways a page can without asking. */
+    static final String FOREIGN_PAGE = """
+            <!doctype html><meta charset="utf-8"><title>foreign</title>
+            <script>
+            (async () => {
+              const app = new URLSearchParams(location.search).get('app');
+              const out = [];
+              const fd = new FormData();
+              fd.append('file', new Blob(['# Planted\\n\\nZorblat planted by another site.'], {type: 'text/markdown'}), 'planted.md');
+              for (const [name, req] of [
+                  ['upload', fetch(app + 'api/upload', {method: 'POST', mode: 'no-cors', body: fd})],
+                  ['chat', fetch(app + 'api/chat', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+                      body: JSON.stringify({session: 'foreign-session-1', message: 'What does TTFT measure?'})})],
+                  ['blob', fetch(app + 'api/chat', {method: 'POST', mode: 'no-cors',
+                      body: new Blob([JSON.stringify({session: 'foreign-session-1', message: 'What is RAG?'})])})],
+                  ['config', fetch(app + 'api/config')]]) {
+                try { const r = await req; out.push(name + ':' + r.type + ':' + r.status); }
+                catch (e) { out.push(name + ':blocked'); }
+              }
+              document.title = 'done ' + out.join(' ');
+            })();
+            </script>""";
+
+    @Test
+    void aPageOnAnotherOriginCannotUploadAskOrRead() throws Exception {
+        var foreign = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        foreign.createContext("/", ex -> {
+            byte[] b = FOREIGN_PAGE.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        foreign.start();
+        try {
+            int chats = chatRequests();
+            int chunks = documents();
+            browser.driver.get("http://127.0.0.1:" + foreign.getAddress().getPort() + "/?app=" + app.url());
+            String title = browser.waitFor(20).until(d -> d.getTitle().startsWith("done") ? d.getTitle() : null);
+            // no-cors requests resolve with an opaque answer: they were sent and answered (refused, see below)
+            assertTrue(
+                    title.contains("upload:opaque") && title.contains("chat:opaque") && title.contains("blob:opaque"),
+                    title);
+            assertTrue(title.contains("config:blocked"), "no CORS for a foreign page: " + title);
+            assertFalse(Files.exists(tmp.resolve("data/uploads/planted.md")), "the planted upload was not saved");
+            assertEquals(chunks, documents(), "the index is unchanged");
+            assertEquals(chats, chatRequests(), "the model was not asked");
+        } finally {
+            foreign.stop(0);
+        }
+    }
+
+    @Test
+    void aRebindingPageSeesOnlyARefusal() throws Exception {
+        // Chromium resolving attacker.example to 127.0.0.1, as a page whose DNS was rebound does
+        try (Browser rebound = Browser.start("MAP attacker.example 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")) {
+            int chats = chatRequests();
+            rebound.driver.get("http://attacker.example:" + app.port() + "/api/config");
+            String body = rebound.driver.findElement(By.tagName("body")).getText();
+            assertTrue(body.contains("host_not_allowed") && body.contains("--allowed-hosts"), body);
+            assertFalse(body.contains("defaultModel"), body);
+            rebound.driver.get("http://attacker.example:" + app.port() + "/");
+            assertFalse(rebound.driver.getPageSource().contains("Chat with your documents"), "no page for that name");
+            assertEquals(chats, chatRequests());
+        }
+    }
+
+    /** Chunks in the app's index, as /api/config reports them. */
+    static int documents() throws Exception {
+        var r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(app.url() + "api/config"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.body())
+                .path("documents")
+                .asInt(-1);
+    }
+
+    static int chatRequests() {
+        return (int) server.requests().stream()
+                .filter(r -> r.path().endsWith("/chat/completions"))
+                .count();
+    }
+
     @Test
     void pathTraversalAndMalformedRequestsAreRefused() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -318,6 +405,7 @@ class RagChatBrowserTest {
         var up = http.send(
                 HttpRequest.newBuilder(URI.create(app.url() + "api/upload"))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .header(LocalGuard.PAGE_HEADER, "1") // a script, as curl would send it: past the guard
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -54,6 +54,25 @@ final class ServeProcess implements AutoCloseable {
         return line.substring(line.indexOf("http://"), line.indexOf("  (")).trim();
     }
 
+    /** The JVM running serve.java (./jbang execs it or starts it as a child), e.g. to read its memory from /proc. */
+    long serverPid() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .filter(h -> cmdline(h.pid()).contains("serve.java")
+                        && cmdline(h.pid()).contains("java"))
+                .filter(h -> !cmdline(h.pid()).contains("jbang.jar"))
+                .mapToLong(ProcessHandle::pid)
+                .max()
+                .orElseThrow(() -> new AssertionError("no java process running serve.java under " + process.pid()));
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     String err() {
         try {
             return Files.readString(errFile);

@@ -26,6 +26,14 @@ final class ApiError extends RuntimeException {
         this.retryAfterS = retryAfterS;
     }
 
+    /** OpenAI's {@code type} for a status: the SDKs branch on the status, people read the type. */
+    static String typeFor(int status) {
+        if (status == 429) return "rate_limit_error";
+        if (status == 401) return "authentication_error";
+        if (status == 403) return "permission_error";
+        return status >= 500 ? "server_error" : "invalid_request_error";
+    }
+
     static ApiError invalid(String param, String code, String message) {
         return new ApiError(400, "invalid_request_error", param, code, message, null);
     }

@@ -1,6 +1,9 @@
 package dev.edgeai.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
@@ -10,8 +13,12 @@ import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
+import dev.edgeai.http.HangupWatch;
+import dev.edgeai.http.LocalGuard;
+import dev.edgeai.http.RequestLog;
 import dev.edgeai.openai.ChatCompletionRequest;
 import dev.edgeai.openai.ChunkStream;
+import dev.edgeai.openai.ErrorResponse;
 import dev.edgeai.openai.InvalidRequest;
 import dev.edgeai.openai.ModelList;
 import dev.edgeai.openai.ServePort;
@@ -43,41 +50,53 @@ import java.util.function.Consumer;
 /**
  * An OpenAI-compatible HTTP endpoint over any {@link ChatBackend} (the embedded engine in serve.java), so Open
  * WebUI, the official SDKs and the workshop's own scripts can talk to models running in this JVM. Binds 127.0.0.1
- * by default.
+ * by default, and answers no web page but its own ({@link LocalGuard}: Host allow-list, Origin and Content-Type
+ * checks, CORS only for {@code --cors} origins).
  *
  * <p>Routes: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/chat/completions} (blocking or
- * SSE), {@code GET /health}. Requests for one model wait first come, first served behind each other (see
- * {@link ModelGate}); a full queue answers 429 with Retry-After; a client that goes away, the per-request timeout
- * and {@link #close()} stop generation at the next token. Errors use OpenAI's JSON error shape. More routes or
- * static folders (a demo page) are added with {@link Builder#extension}. The handlers only translate: bodies are
+ * SSE), {@code GET /health} (only "ok" without the key or from a foreign Host). Requests for one model wait first
+ * come, first served behind each other (see {@link ModelGate}); a full queue answers 429 with Retry-After; a client
+ * that goes away (streamed or blocking: {@link HangupWatch}), the per-request timeout and {@link #close()} stop
+ * generation at the next token. Errors use OpenAI's JSON error shape, and are logged as one line each. More routes
+ * or static folders (a demo page) are added with {@link Builder#extension}. The handlers only translate: bodies are
  * read, converted and written by the wire layer ({@link Wire}, {@link ChunkStream}).
  */
 public final class OpenAiServer implements AutoCloseable {
     /** {@code owned_by} of models whose backend does not name an owner, and of aliases. */
     private static final String OWNER = "edgeai";
 
-    private static final String ANSWERED = "edgeai.answered";
+    /** The status recorded for a blocking request whose client left (nginx's "client closed request"). */
+    static final int CLIENT_GONE = 499;
+
     private static final String ROUTES = "GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions, GET /health";
 
+    /** Bodies parsed whole: a second JSON value (or anything) after the request object is an error. */
+    private static final ObjectReader STRICT = Wire.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     /**
+     * @param access         Host names and CORS origins allowed besides the defaults (see {@link LocalGuard})
      * @param aliases        extra model names → backend model ids (listed in /v1/models next to the real ids)
      * @param slotsPerModel  requests one model generates at once (1 for the embedded engine)
      * @param maxQueue       requests that may wait per model; one more gets 429
      * @param requestTimeout from arrival to the last token; queue time counts
      * @param log            one line per completion request, or null
+     * @param errorLog       one line per refused or failed request (stderr in serve.java), or null
+     * @param verbose        stack traces of unexpected failures in {@code errorLog}
      */
     public record Config(
             String host,
             int port,
             String apiKey,
-            String corsOrigin,
+            LocalGuard.Access access,
             Map<String, String> aliases,
             int slotsPerModel,
             int maxQueue,
             Duration requestTimeout,
             long maxBodyBytes,
             List<Consumer<JavalinConfig>> extensions,
-            PrintStream log) {
+            PrintStream log,
+            PrintStream errorLog,
+            boolean verbose) {
         public Config {
             aliases = Map.copyOf(aliases);
             extensions = List.copyOf(extensions);
@@ -97,7 +116,8 @@ public final class OpenAiServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = ServePort.DEFAULT;
         private String apiKey;
-        private String corsOrigin;
+        private final List<String> allowedHosts = new ArrayList<>();
+        private final List<String> corsOrigins = new ArrayList<>();
         private final Map<String, String> aliases = new LinkedHashMap<>();
         private int slotsPerModel = 1;
         private int maxQueue = 64;
@@ -105,6 +125,8 @@ public final class OpenAiServer implements AutoCloseable {
         private long maxBodyBytes = 4L << 20;
         private final List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
         private PrintStream log;
+        private PrintStream errorLog = System.err;
+        private boolean verbose;
 
         public Builder host(String h) {
             host = h;
@@ -120,9 +142,20 @@ public final class OpenAiServer implements AutoCloseable {
             apiKey = k == null || k.isBlank() ? null : k.strip();
             return this;
         }
-        /** Allow browser pages from this origin ("*" for any) to call the API; null: no CORS headers. */
+        /** Allow browser pages from this origin ("*" for any) to call the API; null or blank: none more. */
         public Builder cors(String origin) {
-            corsOrigin = origin == null || origin.isBlank() ? null : origin.strip();
+            if (origin != null && !origin.isBlank()) corsOrigins.add(origin.strip());
+            return this;
+        }
+
+        public Builder cors(List<String> origins) {
+            origins.forEach(this::cors);
+            return this;
+        }
+
+        /** Host names answered besides localhost, IP addresses and the bound host (see {@link LocalGuard}). */
+        public Builder allowedHosts(List<String> names) {
+            allowedHosts.addAll(names);
             return this;
         }
 
@@ -161,19 +194,33 @@ public final class OpenAiServer implements AutoCloseable {
             return this;
         }
 
+        /** Where refused and failed requests are logged, one line each (default stderr; null: nowhere). */
+        public Builder errorLog(PrintStream p) {
+            errorLog = p;
+            return this;
+        }
+
+        /** Stack traces of unexpected failures in the error log. */
+        public Builder verbose(boolean v) {
+            verbose = v;
+            return this;
+        }
+
         public Config config() {
             return new Config(
                     host,
                     port,
                     apiKey,
-                    corsOrigin,
+                    new LocalGuard.Access(allowedHosts, corsOrigins),
                     aliases,
                     slotsPerModel,
                     maxQueue,
                     requestTimeout,
                     maxBodyBytes,
                     extensions,
-                    log);
+                    log,
+                    errorLog,
+                    verbose);
         }
 
         public OpenAiServer start(ChatBackend backend) {
@@ -201,6 +248,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final ChatBackend backend;
     private final Config config;
     private final Javalin server;
+    private final LocalGuard guard;
     private final Map<String, ModelGate> gates = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<RequestRecord> recent = new ConcurrentLinkedDeque<>();
     private final AtomicLong served = new AtomicLong();
@@ -219,43 +267,26 @@ public final class OpenAiServer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "alias " + a.getKey() + "=" + a.getValue() + " names no served model; served: " + ids);
         }
+        this.guard = LocalGuard.builder(Wire.SERVER_NAME)
+                .bindHost(config.host())
+                .access(config.access())
+                .open("/health")
+                .routes(ROUTES)
+                .errorBody((status, code, message) -> ErrorResponse.of(message, ApiError.typeFor(status), null, code))
+                .log(new RequestLog(config.errorLog(), config.verbose()))
+                .build();
         this.server = Javalin.create(cfg -> {
             cfg.jetty.host = config.host();
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new io.javalin.json.JavalinJackson(Wire.JSON, true));
             cfg.concurrency.useVirtualThreads = true;
+            guard.install(cfg);
             cfg.routes.before(this::before);
-            if (config.corsOrigin() != null) cfg.routes.options("/<path>", ctx -> ctx.status(204));
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/v1/models", this::listModels);
             cfg.routes.get("/v1/models/<id>", this::getModel);
             cfg.routes.post("/v1/chat/completions", this::chat);
-            cfg.routes.exception(ApiError.class, (e, ctx) -> answer(ctx, e));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                System.getLogger(OpenAiServer.class.getName())
-                        .log(System.Logger.Level.WARNING, "unexpected error on " + ctx.path(), e);
-                answer(ctx, new ApiError(500, "server_error", null, "internal_error", "internal error: " + e, null));
-            });
-            cfg.routes.error(404, ctx -> {
-                if (ctx.attribute(ANSWERED) == null)
-                    answer(
-                            ctx,
-                            ApiError.notFound(
-                                    "unknown_route",
-                                    "Unknown route: " + ctx.method() + " " + ctx.path() + ". Routes: " + ROUTES));
-            });
-            cfg.routes.error(405, ctx -> {
-                if (ctx.attribute(ANSWERED) == null)
-                    answer(
-                            ctx,
-                            new ApiError(
-                                    405,
-                                    "invalid_request_error",
-                                    null,
-                                    "method_not_allowed",
-                                    ctx.method() + " is not allowed on " + ctx.path() + ". Routes: " + ROUTES,
-                                    null));
-            });
+            cfg.routes.exception(ApiError.class, this::answer);
             config.extensions().forEach(e -> e.accept(cfg));
         });
     }
@@ -304,22 +335,18 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void before(Context ctx) {
         ctx.header(Wire.SERVER_HEADER, Wire.SERVER_NAME);
-        String origin = ctx.header("Origin");
-        if (config.corsOrigin() != null
-                && origin != null
-                && (config.corsOrigin().equals("*") || config.corsOrigin().equals(origin))) {
-            ctx.header("Access-Control-Allow-Origin", config.corsOrigin().equals("*") ? "*" : origin);
-            ctx.header("Vary", "Origin");
-            if (ctx.method().name().equals("OPTIONS")) {
-                ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-                String asked = ctx.header("Access-Control-Request-Headers");
-                ctx.header("Access-Control-Allow-Headers", asked != null ? asked : "Authorization, Content-Type");
-                ctx.header("Access-Control-Max-Age", "600");
-            }
-        }
         if (config.apiKey() != null
                 && ctx.path().startsWith("/v1/")
                 && !ctx.method().name().equals("OPTIONS")) checkKey(ctx);
+    }
+
+    private boolean keyValid(Context ctx) {
+        String auth = ctx.header("Authorization");
+        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).strip()
+                : "";
+        return MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
     }
 
     private void checkKey(Context ctx) {
@@ -333,10 +360,7 @@ public final class OpenAiServer implements AutoCloseable {
                     "You didn't provide an API key. This server "
                             + "was started with --api-key: send 'Authorization: Bearer <key>' (OPENAI_API_KEY for the SDKs).",
                     null);
-        String given =
-                auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : "";
-        if (!MessageDigest.isEqual(
-                given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8)))
+        if (!keyValid(ctx))
             throw new ApiError(
                     401,
                     "invalid_request_error",
@@ -347,7 +371,13 @@ public final class OpenAiServer implements AutoCloseable {
                     null);
     }
 
-    /** {@code GET /health}: this server's own route, not OpenAI's. */
+    /** What /health tells a client without the key, or one that reached this server under a name it does not answer. */
+    record Up(String status) {}
+
+    /**
+     * {@code GET /health}: this server's own route, not OpenAI's. The models, their folders and the queues only for
+     * an allowed Host and, with --api-key, the key; anyone else learns that the server is up.
+     */
     record Health(
             String status,
             String server,
@@ -360,6 +390,10 @@ public final class OpenAiServer implements AutoCloseable {
     record QueueState(int running, int waiting) {}
 
     private void health(Context ctx) {
+        if (!LocalGuard.hostAllowed(ctx) || (config.apiKey() != null && !keyValid(ctx))) {
+            ctx.json(new Up(closing ? "closing" : "ok"));
+            return;
+        }
         Map<String, QueueState> queue = new LinkedHashMap<>();
         gates.forEach((id, g) -> queue.put(id, new QueueState(g.running(), g.waiting())));
         ctx.json(new Health(
@@ -401,7 +435,6 @@ public final class OpenAiServer implements AutoCloseable {
         ChatCompletionRequest req;
         ChatRequest chat;
         try {
-            checkContentType(ctx);
             try {
                 req = ChatCompletionRequest.parse(readJson(ctx));
                 chat = Wire.fromCompletionRequest(req);
@@ -418,6 +451,13 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0) {
+        // A blocking request's client may leave while it waits or generates: watched from here (the body is read).
+        try (HangupWatch hangup = req.streaming() ? HangupWatch.NONE : HangupWatch.start(ctx)) {
+            run(ctx, id, chat, req, t0, hangup);
+        }
+    }
+
+    private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0, HangupWatch hangup) {
         ModelGate gate =
                 gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
@@ -451,7 +491,8 @@ public final class OpenAiServer implements AutoCloseable {
             if (closing) throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
             result = req.streaming()
                     ? streamed(ctx, id, chat, req, deadline, firstToken)
-                    : blocking(ctx, id, chat, deadline);
+                    : blocking(ctx, id, chat, deadline, hangup);
+            if (hangup.gone()) status = CLIENT_GONE;
         } catch (ApiError e) {
             status = e.status;
             throw e;
@@ -489,19 +530,25 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    private ChatResult blocking(Context ctx, String id, ChatRequest chat, long deadline) {
+    /** The answer as one JSON document; nothing at all when the client left before it was done. */
+    private ChatResult blocking(Context ctx, String id, ChatRequest chat, long deadline, HangupWatch hangup) {
+        if (hangup.gone()) return null; // left while queued: nothing to generate for
         ChatResult r;
         try {
             r = backend.stream(chat, new StreamListener() {
                 @Override
                 public boolean isCancelled() {
-                    return closing || System.nanoTime() > deadline;
+                    return closing || System.nanoTime() > deadline || hangup.gone();
                 }
             });
         } catch (ChatException e) {
+            if (hangup.gone()) return null;
             throw ApiError.from(e);
         }
-        if (r.finishReason() == FinishReason.CANCELLED) throw cancelledBy();
+        if (r.finishReason() == FinishReason.CANCELLED) {
+            if (hangup.gone()) return r;
+            throw cancelledBy();
+        }
         if (r.finishReason() == FinishReason.ERROR) throw backendFailed();
         ctx.json(Wire.toCompletion(id, System.currentTimeMillis() / 1000, r));
         return r;
@@ -522,7 +569,7 @@ public final class OpenAiServer implements AutoCloseable {
                     chat.model(),
                     req.includeUsage());
         } catch (IOException e) {
-            throw ApiError.unavailable("client_gone", "the client went away: " + e.getMessage());
+            throw ApiError.unavailable("client_gone", "the client went away before the answer started");
         }
         StreamListener listener = new StreamListener() {
             @Override
@@ -552,15 +599,22 @@ public final class OpenAiServer implements AutoCloseable {
                 return r;
             }
             out.finish(Wire.toFinishReason(r.finishReason()), Wire.toUsage(r.usage()));
-            ctx.attribute(ANSWERED, true);
             return r;
         } catch (ChatException e) {
             failStream(ctx, out, ApiError.from(e));
             return null;
         } catch (RuntimeException e) {
-            System.getLogger(OpenAiServer.class.getName()).log(System.Logger.Level.WARNING, "generation failed", e);
+            guard.log().failed(500, "POST", ctx.path(), ctx.ip(), e);
             failStream(
-                    ctx, out, new ApiError(500, "server_error", null, "internal_error", "internal error: " + e, null));
+                    ctx,
+                    out,
+                    new ApiError(
+                            500,
+                            "server_error",
+                            null,
+                            "internal_error",
+                            "internal error in serve.java while generating (its console has the details)",
+                            null));
             return null;
         }
     }
@@ -569,7 +623,7 @@ public final class OpenAiServer implements AutoCloseable {
     private void failStream(Context ctx, ChunkStream out, ApiError e) {
         if (!out.begun()) throw e;
         out.error(e.body());
-        ctx.attribute(ANSWERED, true);
+        guard.log().refused(e.status, "POST", ctx.path(), ctx.ip(), "in-band error: " + e.getMessage());
     }
 
     private static ApiError backendFailed() {
@@ -624,21 +678,6 @@ public final class OpenAiServer implements AutoCloseable {
                         + String.join(", ", modelIds()) + " (GET /v1/models lists them).");
     }
 
-    private static void checkContentType(Context ctx) {
-        String type = ctx.header("Content-Type");
-        if (type == null) return; // curl --data-binary without -H; the body still has to be JSON
-        String t = type.toLowerCase(Locale.ROOT).split(";")[0].strip();
-        if (!t.equals("application/json") && !t.endsWith("+json"))
-            throw new ApiError(
-                    415,
-                    "invalid_request_error",
-                    null,
-                    "unsupported_media_type",
-                    "Content-Type must be application/json, " + "got '" + type
-                            + "' (curl: add -H \"Content-Type: application/json\").",
-                    null);
-    }
-
     private JsonNode readJson(Context ctx) {
         long limit = config.maxBodyBytes();
         long declared = ctx.req().getContentLengthLong();
@@ -658,19 +697,19 @@ public final class OpenAiServer implements AutoCloseable {
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         } catch (IOException e) {
-            throw ApiError.invalid(null, "invalid_request_body", "could not read the request body: " + e.getMessage());
+            throw ApiError.invalid(
+                    null, "invalid_request_body", "could not read the request body (the client stopped sending it)");
         }
         if (body.length > limit) throw tooLarge(-1);
         if (body.length == 0)
             throw ApiError.invalid(
                     null, "invalid_request_body", "empty request body: send a JSON object with 'model' and 'messages'");
         try {
-            return Wire.JSON.readTree(body);
+            return STRICT.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(null, "invalid_json", "We could not parse the JSON body of your request: " + why(e));
         } catch (IOException e) {
-            String why = e.getMessage() == null
-                    ? ""
-                    : e.getMessage().lines().findFirst().orElse("");
-            throw ApiError.invalid(null, "invalid_json", "We could not parse the JSON body of your request: " + why);
+            throw ApiError.invalid(null, "invalid_json", "We could not parse the JSON body of your request.");
         }
     }
 
@@ -685,8 +724,18 @@ public final class OpenAiServer implements AutoCloseable {
                 null);
     }
 
-    private static void answer(Context ctx, ApiError e) {
-        ctx.attribute(ANSWERED, true);
+    /** The parser's own description and where (Jackson's message also names classes and features: not that). */
+    private static String why(JsonProcessingException e) {
+        String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (what.startsWith("Trailing token")) what = "more data after the JSON object";
+        what = what.lines().findFirst().orElse("").replaceAll("\\s*\\(.*Feature.*\\)", "");
+        if (what.length() > 200) what = what.substring(0, 200) + "…";
+        var at = e.getLocation();
+        return what + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+
+    private void answer(ApiError e, Context ctx) {
+        guard.log().refused(e.status, ctx.method().name(), ctx.path(), ctx.ip(), e.getMessage());
         if (ctx.res().isCommitted()) return;
         if (e.retryAfterS != null) ctx.header("Retry-After", String.valueOf(e.retryAfterS));
         ctx.status(e.status).json(e.body());

@@ -2,6 +2,7 @@ package dev.edgeai.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.ChatBackend;
+import dev.edgeai.http.LocalGuard;
 import dev.edgeai.retrieval.ContextBuilder;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -50,7 +51,25 @@ public final class DemoPage {
             "Cross-Origin-Resource-Policy",
             "same-origin");
 
+    /**
+     * The page's Content-Security-Policy: its own files only (model output is shown as text, and even markup that got
+     * in could load or send nothing elsewhere), wasm compilation for ONNX Runtime Web, workers from its own files or
+     * blobs, plotly's injected styles; no other site may frame it.
+     */
+    static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+            + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /** The page and its own scripts and styles: isolation, the guard's headers and the CSP. */
+    static final Map<String, String> PAGE_HEADERS = pageHeaders();
+
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, String> pageHeaders() {
+        Map<String, String> h = new LinkedHashMap<>(ISOLATION);
+        h.putAll(LocalGuard.pageHeaders(CSP));
+        return Map.copyOf(h);
+    }
 
     private final OrtWebAssets ort;
     /** The page's generation libraries by the short name the page asks for: tokenizers.js and Jinja. */
@@ -89,7 +108,7 @@ public final class DemoPage {
             sf.hostedPath = "/demo";
             sf.directory = "/dev/edgeai/web/demo";
             sf.location = Location.CLASSPATH;
-            sf.headers = ISOLATION;
+            sf.headers = PAGE_HEADERS;
         });
         cfg.routes.get("/demo/api/config", page::config);
         cfg.routes.post("/demo/api/ort/install", page::install);

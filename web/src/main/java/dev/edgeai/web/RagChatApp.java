@@ -2,6 +2,7 @@ package dev.edgeai.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatMessage;
@@ -9,8 +10,10 @@ import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
-import dev.edgeai.chat.Terminal;
 import dev.edgeai.eval.EscalationRule;
+import dev.edgeai.http.LocalGuard;
+import dev.edgeai.http.Refused;
+import dev.edgeai.http.RequestLog;
 import dev.edgeai.openai.SseWriter;
 import dev.edgeai.rag.RagFlow;
 import dev.edgeai.results.Environment;
@@ -54,7 +57,9 @@ import java.util.regex.Pattern;
 /**
  * A Chainlit-like "chat with your documents" app: the question is answered by the backend from retrieved chunks
  * only, streamed token by token (SSE over a POST), rendered as escaped markdown with [n] citations that open the
- * source chunk, with retrieval details, latency and token usage under each answer. Binds 127.0.0.1 by default.
+ * source chunk, with retrieval details, latency and token usage under each answer. Binds 127.0.0.1 by default and
+ * answers no web page but its own ({@link LocalGuard}: Host allow-list, Origin checks on every POST, JSON bodies
+ * only, uploads from the page itself); errors are JSON {@code {"error": message, "code": name}}, one log line each.
  *
  * <p>Routes (all JSON unless noted): {@code GET /api/config}, {@code POST /api/chat} → text/event-stream of
  * {@code retrieval}, {@code token}, {@code done} | {@code error} events, {@code POST /api/stop},
@@ -70,11 +75,28 @@ public final class RagChatApp implements AutoCloseable {
     private static final ObjectMapper JSON =
             ResultsFile.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
+    /** Request bodies parsed whole: anything after the JSON object is an error, not ignored. */
+    private static final ObjectReader STRICT =
+            JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * The page loads only its own files; model output is rendered as escaped markdown, and even a tag that slipped
+     * through could run no script and load nothing from elsewhere. No other site may frame it.
+     */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+
+    private static final String ROUTES = "GET /, GET /api/config, POST /api/chat, POST /api/stop, GET /api/history,"
+            + " POST /api/upload, POST /api/feedback, GET /api/chunk/{id}";
+
     /**
      * @param dataDir        feedback (feedback/rag_feedback.jsonl), results (results/rag_chat-*.json) and uploads go here
      * @param fallback       with no relevant context, answer from the model alone (marked as such) instead of refusing
      * @param maxUploadBytes larger uploads are refused with 413 and a message
      * @param seed           sampling seed sent with every question (null: none)
+     * @param access         Host names and CORS origins allowed besides the defaults (see {@link LocalGuard})
+     * @param verbose        stack traces of unexpected failures on the console
      */
     public record Config(
             String host,
@@ -88,7 +110,9 @@ public final class RagChatApp implements AutoCloseable {
             double temperature,
             int maxTokens,
             List<String> starters,
-            Long seed) {
+            Long seed,
+            LocalGuard.Access access,
+            boolean verbose) {
         public static Config defaults(Path dataDir) {
             return new Config(
                     "127.0.0.1",
@@ -104,7 +128,9 @@ public final class RagChatApp implements AutoCloseable {
                     List.of(
                             "What does TTFT measure?", "When should I pick a small language model?",
                             "How does int4 quantization save memory?", "How do I find Foundry Local's port?"),
-                    null);
+                    null,
+                    LocalGuard.Access.LOCAL,
+                    false);
         }
 
         public Config withPort(int p) {
@@ -120,7 +146,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         public Config withHost(String h) {
@@ -136,7 +164,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         public Config withModel(String m) {
@@ -152,7 +182,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         public Config withFallback(boolean f) {
@@ -168,7 +200,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         public Config withSearch(SearchOptions s) {
@@ -184,7 +218,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         public Config withMaxUploadBytes(long b) {
@@ -200,7 +236,9 @@ public final class RagChatApp implements AutoCloseable {
                     temperature,
                     maxTokens,
                     starters,
-                    seed);
+                    seed,
+                    access,
+                    verbose);
         }
 
         /** Max tokens per answer, the default temperature (the page may change it per question) and the seed. */
@@ -217,7 +255,47 @@ public final class RagChatApp implements AutoCloseable {
                     temp,
                     max,
                     starters,
-                    s);
+                    s,
+                    access,
+                    verbose);
+        }
+
+        /** Host names and CORS origins allowed besides the defaults (see {@link LocalGuard}). */
+        public Config withAccess(LocalGuard.Access a) {
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters,
+                    seed,
+                    a,
+                    verbose);
+        }
+
+        /** Stack traces of unexpected failures on the console (one line per failed request otherwise). */
+        public Config withVerbose(boolean v) {
+            return new Config(
+                    host,
+                    port,
+                    dataDir,
+                    defaultModel,
+                    fallback,
+                    maxUploadBytes,
+                    uploadTypes,
+                    search,
+                    temperature,
+                    maxTokens,
+                    starters,
+                    seed,
+                    access,
+                    v);
         }
     }
 
@@ -249,6 +327,7 @@ public final class RagChatApp implements AutoCloseable {
     private final Retriever retriever;
     private final Config config;
     private final Javalin server;
+    private final LocalGuard guard;
     private final Map<String, List<Turn>> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     /** The thread answering each turn: Stop interrupts it, so a stalled backend read ends at once, not at the timeout. */
@@ -278,16 +357,26 @@ public final class RagChatApp implements AutoCloseable {
         this.retriever = retriever;
         this.config = config;
         this.resultsFile = ResultsFile.newPath(config.dataDir().resolve("results"), "rag_chat");
+        this.guard = LocalGuard.builder("rag_chat")
+                .bindHost(config.host())
+                .access(config.access())
+                .upload("/api/upload")
+                .routes(ROUTES)
+                .errorBody((status, code, message) -> Map.of("error", message, "code", code))
+                .log(new RequestLog(System.err, config.verbose()))
+                .build();
         this.server = Javalin.create(cfg -> {
             cfg.jetty.host = config.host();
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new io.javalin.json.JavalinJackson(JSON, true));
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxUploadBytes() + 64 * 1024;
+            guard.install(cfg);
             cfg.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/dev/edgeai/web/rag";
                 sf.location = Location.CLASSPATH;
+                sf.headers = LocalGuard.pageHeaders(CSP);
             });
             cfg.routes.get("/api/config", this::config);
             cfg.routes.post("/api/chat", this::chat);
@@ -297,19 +386,14 @@ public final class RagChatApp implements AutoCloseable {
             cfg.routes.post("/api/feedback", this::feedback);
             cfg.routes.get("/api/chunk/{id}", this::chunk);
             cfg.routes.exception(
-                    BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+                    BadRequest.class, (e, ctx) -> guard.answer(ctx, e.status, "bad_request", e.getMessage()));
             // Every API error is JSON the page can show, with the backend's reason; the console gets one line, no
-            // trace.
+            // trace. Anything unexpected is the guard's: a 500 without the exception's text.
             cfg.routes.exception(ChatException.class, (e, ctx) -> {
                 int status = e.kind() == ChatException.Kind.UNREACHABLE
                         ? 503
                         : e.kind() == ChatException.Kind.INVALID_INPUT ? 400 : 502;
-                logFailure(ctx, status, e.getMessage());
-                ctx.status(status).json(Map.of("error", "the model backend failed: " + e.getMessage()));
-            });
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                logFailure(ctx, 500, e.toString());
-                ctx.status(500).json(Map.of("error", "internal error: " + e));
+                guard.answer(ctx, status, "backend_error", "the model backend failed: " + e.getMessage());
             });
         });
     }
@@ -354,11 +438,6 @@ public final class RagChatApp implements AutoCloseable {
         running.values().forEach(flag -> flag.set(true));
         workers.values().forEach(Thread::interrupt);
         server.stop();
-    }
-
-    private static void logFailure(Context ctx, int status, String message) {
-        System.err.println(Terminal.safe("request failed: " + ctx.method() + " " + ctx.path() + " -> " + status + ": "
-                + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ")));
     }
 
     // ---- routes -------------------------------------------------------------------------------------------------
@@ -428,8 +507,10 @@ public final class RagChatApp implements AutoCloseable {
         } catch (RuntimeException e) {
             // The stream is open (status already sent): report in-band, the page shows it under the question.
             Thread.interrupted();
-            logFailure(ctx, 200, "internal error: " + e);
-            sse.send("error", Map.of("turn", turnId, "message", "internal error: " + e));
+            guard.log().failed(500, "POST", ctx.path(), ctx.ip(), e);
+            sse.send(
+                    "error",
+                    Map.of("turn", turnId, "message", "internal error in rag_chat (its console has the details)"));
         } finally {
             workers.remove(turnId);
             running.remove(turnId);
@@ -544,7 +625,7 @@ public final class RagChatApp implements AutoCloseable {
                 sse.send("done", turn);
                 return;
             }
-            System.err.println(Terminal.safe("request failed: POST /api/chat -> error event: " + e.getMessage()));
+            guard.log().refused(502, "POST", "/api/chat", null, "error event in the stream: " + e.getMessage());
             Turn turn = new Turn(
                     turnId,
                     question,
@@ -660,7 +741,12 @@ public final class RagChatApp implements AutoCloseable {
     }
 
     private void upload(Context ctx) throws IOException {
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file;
+        try {
+            file = ctx.uploadedFile("file");
+        } catch (Exception e) { // Jetty's multipart parser: malformed, or over a limit (checked exceptions too)
+            throw multipartRefused(e);
+        }
         if (file == null) throw new BadRequest(400, "no file in the upload (form field 'file')");
         String name = file.filename();
         if (name == null
@@ -772,6 +858,26 @@ public final class RagChatApp implements AutoCloseable {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
+    /** What a failed multipart parse means to the client: too large (413) or malformed (400); never its text. */
+    private Refused multipartRefused(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if ((t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() == 413)
+                    || m.contains("exceeds")
+                    || m.contains("too large")
+                    || m.contains("max"))
+                return new Refused(
+                        413,
+                        "request_too_large",
+                        "upload too large (limit " + config.maxUploadBytes() + " bytes per file)");
+        }
+        return new Refused(
+                400,
+                "malformed_upload",
+                "malformed multipart upload: send one form field 'file' with the document" + " (curl -H '"
+                        + LocalGuard.PAGE_HEADER + ": 1' -F file=@notes.md ...)");
+    }
+
     /** ".md" for "Notes.MD"; "" without a dot. Uploads and their re-indexing on start use the same rule. */
     private static String extension(String name) {
         int dot = name.lastIndexOf('.');
@@ -807,11 +913,14 @@ public final class RagChatApp implements AutoCloseable {
     }
 
     private static JsonNode body(Context ctx) {
+        JsonNode body;
         try {
-            return JSON.readTree(ctx.body());
+            body = STRICT.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
-            throw new BadRequest(400, "request body is not JSON");
+            throw new BadRequest(400, "request body is not JSON (one JSON object, nothing after it)");
         }
+        if (body == null || !body.isObject()) throw new BadRequest(400, "request body must be a JSON object");
+        return body;
     }
 
     private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9-]{8,64}");

@@ -172,7 +172,7 @@ class OpenAiServerQueueTest {
             try (Socket sock = new Socket("127.0.0.1", s.port())) {
                 OutputStream out = sock.getOutputStream();
                 out.write(
-                        ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                        ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                                         + body.length() + "\r\n\r\n" + body)
                                 .getBytes(StandardCharsets.UTF_8));
                 BufferedReader in =

@@ -322,7 +322,9 @@ class OpenAiServerTest {
                 "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(5 << 20) + "\"}]}";
         assertError(post(server, huge), 413, null, "request_too_large");
         assertError(get(server, "/v2/engines"), 404, null, "unknown_route");
-        assertError(get(server, "/v1/chat/completions"), 404, null, null);
+        Resp wrongMethod = get(server, "/v1/chat/completions");
+        assertError(wrongMethod, 405, null, "method_not_allowed");
+        assertEquals("POST", wrongMethod.header("allow"));
         // a prompt longer than the model's context is the client's fault, said as such
         String longPrompt =
                 "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "hello ".repeat(3000) + "\"}]}";

@@ -262,7 +262,8 @@ $('upload-form').addEventListener('submit', async (ev) => {
   const f = $('upload').files[0];
   if (!f) return;
   const fd = new FormData(); fd.append('file', f);
-  const r = await fetch('/api/upload', { method: 'POST', body: fd });
+  // The header no cross-site form can send: the server takes uploads from this page (or a client that sends it).
+  const r = await fetch('/api/upload', { method: 'POST', body: fd, headers: { 'X-Edgeai-Page': '1' } });
   let data = {};
   try { data = await r.json(); } catch (e) { data = { error: `HTTP ${r.status}` }; }
   $('upload-status').textContent = r.ok ? `Added ${data.source} (${data.chunks} chunks)` : `Upload refused: ${data.error || r.status}`;
