@@ -362,7 +362,7 @@ public final class RagChatApp implements AutoCloseable {
                 .access(config.access())
                 .upload("/api/upload")
                 .routes(ROUTES)
-                .errorBody((status, code, message) -> Map.of("error", message, "code", code))
+                .errorBody((status, code, message) -> new AppError(message, code))
                 .log(new RequestLog(System.err, config.verbose()))
                 .build();
         this.server = Javalin.create(cfg -> {
@@ -939,4 +939,7 @@ public final class RagChatApp implements AutoCloseable {
             this.status = status;
         }
     }
+
+    /** The page's error shape; a record so "error" always comes first (Map.of iterates in a per-JVM random order). */
+    record AppError(String error, String code) {}
 }
