@@ -59,6 +59,9 @@ final class Batch implements AutoCloseable {
     private int pastLength;
 
     private final int[] lens;
+    /** Whether the graph takes several new tokens on top of a past (a cached prefix); null until tried. */
+    private Boolean continuation;
+
     private final Map<String, OnnxTensor> inputs = new HashMap<>();
     private final Map<String, OnnxValue> pinned = new HashMap<>();
     private final List<OnnxTensor> stepTensors = new ArrayList<>();
@@ -293,6 +296,22 @@ final class Batch implements AutoCloseable {
      * {@code base}.
      */
     private void runOne(int[] tokens, int from, int n, int len, long base, boolean wantLogits, boolean staged) {
+        if (len == 0 || n == 1 || continuation != Boolean.FALSE) {
+            try {
+                runChunk(tokens, from, n, len, base, wantLogits, staged);
+                if (len > 0 && n > 1) continuation = Boolean.TRUE;
+                return;
+            } catch (ChatException e) {
+                if (len == 0 || n == 1 || continuation != null) throw e;
+                // Some exported graphs only take a whole prompt or one token once a past exists (the genai builder's
+                // attention-mask subgraph of the Llama fixture); feed such a model's suffix token by token.
+                continuation = Boolean.FALSE;
+            }
+        }
+        for (int i = 0; i < n; i++) runChunk(tokens, from + i, 1, len + i, base, wantLogits && i == n - 1, staged);
+    }
+
+    private void runChunk(int[] tokens, int from, int n, int len, long base, boolean wantLogits, boolean staged) {
         int total = len + n;
         ids = ensure(ids, (long) n * idBytes);
         positions = ensure(positions, (long) n * idBytes);
