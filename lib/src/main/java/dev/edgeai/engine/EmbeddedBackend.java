@@ -117,6 +117,11 @@ public final class EmbeddedBackend implements ChatBackend {
         return model(id).maxBatch();
     }
 
+    /** The most requests of model {@code id} decoded together so far (benchmarks and tests check batching happened). */
+    public int peakBatch(String id) {
+        return model(id).generator().peakRows();
+    }
+
     @Override
     public void close() {
         models.values().forEach(LoadedModel::close);

@@ -10,6 +10,7 @@ import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
+import dev.edgeai.engine.EmbeddedBackend;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -57,7 +58,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     /**
      * @param aliases        extra model names → backend model ids (listed in /v1/models next to the real ids)
-     * @param slotsPerModel  requests one model generates at once (1 for the embedded engine)
+     * @param slotsPerModel  requests one model generates at once (at least the embedded engine's batch size)
      * @param maxQueue       requests that may wait per model; one more gets 429
      * @param requestTimeout from arrival to the last token; queue time counts
      * @param log            one line per completion request, or null
@@ -389,6 +390,13 @@ public final class OpenAiServer implements AutoCloseable {
         return m;
     }
 
+    /** The embedded engine decodes several requests of a model together (one step for all): let that many in. */
+    private int slots(String model) {
+        return backend instanceof EmbeddedBackend e
+                ? Math.max(config.slotsPerModel(), e.maxBatch(model))
+                : config.slotsPerModel();
+    }
+
     private void chat(Context ctx) {
         long t0 = System.nanoTime();
         String id = "chatcmpl-" + HexFormat.of().formatHex(randomBytes());
@@ -407,8 +415,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void run(Context ctx, String id, ChatRequest chat, CompletionRequest req, long t0) {
-        ModelGate gate =
-                gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
+        ModelGate gate = gates.computeIfAbsent(chat.model(), m -> new ModelGate(slots(m), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
         long queued = System.nanoTime();
         try {
