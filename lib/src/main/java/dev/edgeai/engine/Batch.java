@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.ChatException;
 import java.nio.ByteBuffer;
@@ -34,6 +35,9 @@ import java.util.Set;
  * <p>Not thread-safe: the {@link Generator}'s leader thread drives it.
  */
 final class Batch implements AutoCloseable {
+    /** KV buffer bytes an idle batch may keep (see releaseIfLarge). */
+    static final long IDLE_BYTES = 256L << 20;
+
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final ModelDescriptor model;
@@ -251,11 +255,25 @@ final class Batch implements AutoCloseable {
                 lens[r] = lens[last];
             }
             rows--;
+            if (rows == 0) releaseIfLarge();
             return;
         }
         int[] keep = new int[rows - 1];
         for (int i = 0, k = 0; i < rows; i++) if (i != r) keep[k++] = i;
         relayout(keep, -1);
+        if (rows == 0) releaseIfLarge();
+    }
+
+    /**
+     * An idle batch keeps buffers sized for its last requests (the next request of a conversation reuses them), but
+     * not when several long rows made them large: those go back to the garbage collector.
+     */
+    private void releaseIfLarge() {
+        stageFront = stageBack = new ByteBuffer[0];
+        if (front.length > 0 && (long) front[0].capacity() * tensors * 2 > IDLE_BYTES) {
+            front = back = new ByteBuffer[0];
+            cap = slots = 0;
+        }
     }
 
     /** Where row {@code from} went after {@link #remove}: the row index it has now. */
@@ -298,7 +316,7 @@ final class Batch implements AutoCloseable {
     private void runOne(int[] tokens, int from, int n, int len, long base, boolean wantLogits, boolean staged) {
         if (len == 0 || n == 1 || continuation != Boolean.FALSE) {
             try {
-                runChunk(tokens, from, n, len, base, wantLogits, staged);
+                runChunk(tokens, from, n, len, base, wantLogits, staged, len > 0 && n > 1 && continuation == null);
                 if (len > 0 && n > 1) continuation = Boolean.TRUE;
                 return;
             } catch (ChatException e) {
@@ -308,10 +326,13 @@ final class Batch implements AutoCloseable {
                 continuation = Boolean.FALSE;
             }
         }
-        for (int i = 0; i < n; i++) runChunk(tokens, from + i, 1, len + i, base, wantLogits && i == n - 1, staged);
+        for (int i = 0; i < n; i++)
+            runChunk(tokens, from + i, 1, len + i, base, wantLogits && i == n - 1, staged, false);
     }
 
-    private void runChunk(int[] tokens, int from, int n, int len, long base, boolean wantLogits, boolean staged) {
+    /** @param probe the first multi-token run on top of a past: its failure is expected on some graphs, not logged */
+    private void runChunk(
+            int[] tokens, int from, int n, int len, long base, boolean wantLogits, boolean staged, boolean probe) {
         int total = len + n;
         ids = ensure(ids, (long) n * idBytes);
         positions = ensure(positions, (long) n * idBytes);
@@ -349,7 +370,12 @@ final class Batch implements AutoCloseable {
                 pinned.put(
                         model.logits(),
                         view(logitsBuffer, 0, (long) vocab * logitBytes, new long[] {1, 1, vocab}, model.logitsType()));
-            session.run(inputs, Set.of(), pinned).close();
+            if (probe)
+                try (OrtSession.RunOptions quiet = new OrtSession.RunOptions()) {
+                    quiet.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+                    session.run(inputs, Set.of(), pinned, quiet).close();
+                }
+            else session.run(inputs, Set.of(), pinned).close();
         } catch (OrtException e) {
             throw failure(e);
         } finally {

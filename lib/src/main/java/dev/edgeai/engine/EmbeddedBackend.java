@@ -40,10 +40,14 @@ public final class EmbeddedBackend implements ChatBackend {
     }
 
     public static EmbeddedBackend load(List<Path> folders) {
+        return load(folders, LoadedModel.Options.fromSettings());
+    }
+
+    static EmbeddedBackend load(List<Path> folders, LoadedModel.Options options) {
         Map<String, LoadedModel> map = new LinkedHashMap<>();
         try {
             for (Path f : folders) {
-                LoadedModel m = LoadedModel.load(f);
+                LoadedModel m = LoadedModel.load(f, options);
                 LoadedModel old = map.put(m.id(), m);
                 if (old != null) {
                     old.close();

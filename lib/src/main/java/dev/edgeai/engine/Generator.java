@@ -132,13 +132,26 @@ public final class Generator {
             if (seq.done) break;
             // An interrupt cancels (and is restored below): parking would not block with the flag set.
             if (Thread.interrupted()) interrupted = seq.cancelled = true;
-            if (!seq.cancelled && listener.isCancelled()) seq.cancelled = true;
-            LockSupport.parkNanos(this, POLL_NANOS);
+            seq.pollCancel();
+            if (seq.cancelled) withdraw(seq);
+            if (!seq.done) LockSupport.parkNanos(this, POLL_NANOS);
         }
         seq.drain();
         if (interrupted) Thread.currentThread().interrupt();
+        if (seq.listenerFailure != null) throw seq.listenerFailure;
         if (seq.error != null) throw seq.error;
         return seq.outcome();
+    }
+
+    /** A cancelled request still waiting for a row leaves the queue at once. */
+    private void withdraw(Sequence seq) {
+        lock.lock();
+        try {
+            if (seq.lead || !pending.remove(seq)) return;
+        } finally {
+            lock.unlock();
+        }
+        seq.finish("cancelled");
     }
 
     /** Waits until no request runs (for close); false on timeout. */
@@ -276,7 +289,7 @@ public final class Generator {
         int n, next, row, reused;
         long prefillNanos;
         String reason;
-        RuntimeException error;
+        RuntimeException error, listenerFailure;
         volatile boolean lead, cancelled, done;
 
         Sequence(int[] prompt, Settings s, StreamListener listener) {
@@ -320,12 +333,18 @@ public final class Generator {
 
         /** The owner asks its own listener; the leader reads the flag the owner set for other rows. */
         boolean pollCancel() {
-            if (Thread.currentThread() == owner && listener.isCancelled()) cancelled = true;
+            if (Thread.currentThread() == owner && !cancelled) {
+                try {
+                    if (listener.isCancelled()) cancelled = true;
+                } catch (RuntimeException e) {
+                    failedListener(e);
+                }
+            }
             return cancelled;
         }
 
         void emit(String piece) {
-            if (Thread.currentThread() == owner) listener.onToken(piece);
+            if (Thread.currentThread() == owner) deliver(piece);
             else {
                 pieces.add(piece);
                 LockSupport.unpark(owner);
@@ -334,7 +353,25 @@ public final class Generator {
 
         void drain() {
             if (Thread.currentThread() != owner) return;
-            for (String p; (p = pieces.poll()) != null; ) listener.onToken(p);
+            for (String p; (p = pieces.poll()) != null; ) deliver(p);
+        }
+
+        /**
+         * A listener that throws (a client gone mid-write) ends its own request, as cancellation does, and the
+         * exception reaches its caller; the other rows, and a leader that is driving them, are not disturbed.
+         */
+        private void deliver(String piece) {
+            if (listenerFailure != null) return;
+            try {
+                listener.onToken(piece);
+            } catch (RuntimeException e) {
+                failedListener(e);
+            }
+        }
+
+        private void failedListener(RuntimeException e) {
+            if (listenerFailure == null) listenerFailure = e;
+            cancelled = true;
         }
 
         void finish(String why) {

@@ -154,4 +154,60 @@ class BatchedDecodeTest {
             assertTrue(m.generator().peakRows() <= 2);
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aListenerThatThrowsEndsOnlyItsOwnRequestEvenTheLeaders(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(4);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[][] solo = new int[prompts.length][];
+            for (int p = 2; p < prompts.length; p++)
+                solo[p] = m.generator()
+                        .generate(prompts[p], greedy(40), StreamListener.NONE)
+                        .tokens();
+            Generator g = m.generator();
+            List<CompletableFuture<Object>> others = new ArrayList<>();
+            AtomicInteger leaderPieces = new AtomicInteger();
+            StreamListener leader = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (leaderPieces.incrementAndGet() == 1) {
+                        for (int p = 1; p < prompts.length; p++) {
+                            int k = p;
+                            others.add(async(() -> g.generate(
+                                    prompts[k],
+                                    greedy(40),
+                                    k == 1 ? throwing(new AtomicInteger()) : StreamListener.NONE)));
+                        }
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    }
+                    if (leaderPieces.get() == 5) throw new IllegalStateException("leader's client went away");
+                }
+            };
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class, () -> g.generate(prompts[0], greedy(40), leader));
+            assertEquals("leader's client went away", e.getMessage());
+            var e1 = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> others.get(0).get(30, TimeUnit.SECONDS));
+            assertEquals("client 1 went away", e1.getCause().getMessage());
+            for (int p = 2; p < prompts.length; p++)
+                assertArrayEquals(
+                        solo[p],
+                        ((Generator.Outcome) others.get(p - 1).get(30, TimeUnit.SECONDS)).tokens(),
+                        m.id() + ": request " + p + " goes on after the others' clients failed");
+            assertEquals(4, g.peakRows());
+        }
+    }
+
+    static StreamListener throwing(AtomicInteger pieces) {
+        return new StreamListener() {
+            @Override
+            public void onToken(String text) {
+                if (pieces.incrementAndGet() == 2) throw new IllegalStateException("client 1 went away");
+            }
+        };
+    }
 }
