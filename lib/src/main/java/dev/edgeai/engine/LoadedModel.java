@@ -27,10 +27,12 @@ public final class LoadedModel implements AutoCloseable {
     /** ORT graph optimization level (-Dedgeai.engine.optLevel=none|basic|extended|all); ORT's default is all. */
     static final String OPT_LEVEL = System.getProperty("edgeai.engine.optLevel", "all");
     /**
-     * Requests of one model decoded together at most (-Dedgeai.engine.batch; 1 = one at a time). Models whose graph
-     * cannot mask rows of different lengths (no attention mask or position ids) always run one at a time.
+     * Requests of one model decoded together at most (-Dedgeai.engine.batch or EDGEAI_ENGINE_BATCH; 1 = one at a
+     * time). Models whose graph cannot mask rows of different lengths (no attention mask or position ids) always run
+     * one at a time.
      */
-    static final int MAX_BATCH = Math.max(1, Integer.getInteger("edgeai.engine.batch", 4));
+    static final String MAX_BATCH =
+            System.getProperty("edgeai.engine.batch", System.getenv().getOrDefault("EDGEAI_ENGINE_BATCH", "4"));
     /**
      * The accuracy level int4 {@code MatMulNBits} nodes that leave it unset (0, fp32 compute) run at: 4 (default) is
      * int8 compute, as Microsoft's own CPU int4 exports use; {@code keep} runs the file as it is
@@ -55,7 +57,10 @@ public final class LoadedModel implements AutoCloseable {
      */
     record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes) {
         static Options fromSettings() {
-            return new Options(LoadedModel.accuracyLevel(ACCURACY_LEVEL), MAX_BATCH, PrefixCache.budgetFromSettings());
+            return new Options(
+                    LoadedModel.accuracyLevel(ACCURACY_LEVEL),
+                    LoadedModel.maxBatch(MAX_BATCH),
+                    PrefixCache.budgetFromSettings());
         }
 
         Options accuracyLevel(int level) {
@@ -163,6 +168,19 @@ public final class LoadedModel implements AutoCloseable {
             throw new ChatException(
                     ChatException.Kind.MODEL_LOAD, "cannot read model file " + modelFile + ": " + e.getMessage(), e);
         }
+    }
+
+    static int maxBatch(String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ChatException(
+                ChatException.Kind.INVALID_INPUT,
+                "edgeai.engine.batch (EDGEAI_ENGINE_BATCH) must be a whole number >= 1 (1 = one request at a time), not '"
+                        + value + "'");
     }
 
     static int accuracyLevel(String value) {

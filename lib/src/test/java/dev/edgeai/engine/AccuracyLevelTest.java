@@ -85,12 +85,15 @@ class AccuracyLevelTest {
     }
 
     @Test
-    void theSettingSaysWhatItTakes() {
+    void theSettingsSayWhatTheyTake() {
         assertEquals(0, LoadedModel.accuracyLevel("keep"));
         assertEquals(0, LoadedModel.accuracyLevel(" KEEP "));
         assertEquals(4, LoadedModel.accuracyLevel("4"));
         var e = assertThrows(ChatException.class, () -> LoadedModel.accuracyLevel("fast"));
         assertTrue(e.getMessage().contains("must be 1-4 or keep, not 'fast'"), e.getMessage());
+        assertEquals(2, LoadedModel.maxBatch("2"));
+        var b = assertThrows(ChatException.class, () -> LoadedModel.maxBatch("0"));
+        assertTrue(b.getMessage().contains("EDGEAI_ENGINE_BATCH) must be a whole number >= 1"), b.getMessage());
     }
 
     /** Fixture text, repeated to {@code n} tokens. */
