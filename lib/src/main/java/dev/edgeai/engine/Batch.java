@@ -50,11 +50,17 @@ final class Batch implements AutoCloseable {
     private final long heads, dim;
     private final float[][] logits;
     private final short[] half;
-    private ByteBuffer logitsBuffer;
+    private final ByteBuffer logitsBuffer;
     private OnnxTensor useCacheTrue, useCacheFalse;
     private ByteBuffer[] front = new ByteBuffer[0], back = new ByteBuffer[0];
     private ByteBuffer[] stageFront = new ByteBuffer[0], stageBack = new ByteBuffer[0];
     private ByteBuffer ids = direct(64), positions = direct(64), mask = direct(64);
+    /** Decode steps: one id and one position per row, and [rows, 1] / [rows, 1, vocab] tensors kept for every count. */
+    private final ByteBuffer stepIds, stepPositions;
+
+    private final OnnxTensor[] stepIdTensors, stepPositionTensors, logitTensors;
+    /** Leading mask entries known to be 1 (one row, no padding: the mask only ever grows). */
+    private int onesInMask;
     /** Share-buffer: the sequence axis of every row's slot, and how many row slots the buffers hold. */
     private int cap, slots;
 
@@ -95,6 +101,11 @@ final class Batch implements AutoCloseable {
         this.logits = new float[this.maxRows][vocab];
         this.half = new short[logitBytes == 2 ? vocab : 0];
         this.logitsBuffer = direct((long) this.maxRows * vocab * logitBytes);
+        this.stepIds = direct((long) this.maxRows * idBytes);
+        this.stepPositions = direct((long) this.maxRows * idBytes);
+        this.stepIdTensors = new OnnxTensor[this.maxRows + 1];
+        this.stepPositionTensors = new OnnxTensor[this.maxRows + 1];
+        this.logitTensors = new OnnxTensor[this.maxRows + 1];
         try {
             if (model.useCacheBranch() != null) {
                 useCacheTrue = OnnxTensor.createTensor(env, new boolean[] {true});
@@ -194,26 +205,29 @@ final class Batch implements AutoCloseable {
             ensureConcat(b, pastLength + 1);
             width = pastLength + 1;
         }
-        ids = ensure(ids, (long) b * idBytes);
-        positions = ensure(positions, (long) b * idBytes);
-        mask = ensure(mask, (long) b * width * idBytes);
         for (int r = 0; r < b; r++) {
-            putId(ids, r, tokens[r]);
-            putId(positions, r, lens[r]);
-            // Growing layouts: row r's positions sit at the right end (left padding); share-buffer: at the left end.
-            int from = share ? 0 : pastLength - lens[r], to = share ? lens[r] + 1 : width;
-            for (int j = 0; j < width; j++) putId(mask, r * width + j, j >= from && j < to ? 1 : 0);
+            putId(stepIds, r, tokens[r]);
+            putId(stepPositions, r, lens[r]);
+        }
+        if (b == 1 && (share || pastLength == lens[0])) ones(width); // one row: all ones, as written last time
+        else {
+            mask = ensure(mask, (long) b * width * idBytes);
+            onesInMask = 0;
+            for (int r = 0; r < b; r++) {
+                // Growing layouts: a row's positions sit at the right end (left padding); share-buffer: at the left.
+                int from = share ? 0 : pastLength - lens[r], to = share ? lens[r] + 1 : width;
+                for (int j = 0; j < width; j++) putId(mask, r * width + j, j >= from && j < to ? 1 : 0);
+            }
         }
         try {
             inputs.clear();
             pinned.clear();
-            inputs.put(model.inputIds(), view(ids, 0, (long) b * idBytes, new long[] {b, 1}, model.idType()));
+            inputs.put(model.inputIds(), rowTensor(stepIdTensors, stepIds, b));
             inputs.put(
                     model.attentionMask(),
                     view(mask, 0, (long) b * width * idBytes, new long[] {b, width}, model.idType()));
             if (model.positionIds() != null)
-                inputs.put(
-                        model.positionIds(), view(positions, 0, (long) b * idBytes, new long[] {b, 1}, model.idType()));
+                inputs.put(model.positionIds(), rowTensor(stepPositionTensors, stepPositions, b));
             if (model.useCacheBranch() != null) inputs.put(model.useCacheBranch(), useCacheTrue);
             for (int t = 0; t < tensors; t++) {
                 if (share) {
@@ -225,9 +239,7 @@ final class Batch implements AutoCloseable {
                     pinned.put(kv.presentNames().get(t), kvView(back[t], 0, b, pastLength + 1));
                 }
             }
-            pinned.put(
-                    model.logits(),
-                    view(logitsBuffer, 0, (long) b * vocab * logitBytes, new long[] {b, 1, vocab}, model.logitsType()));
+            pinned.put(model.logits(), logitsTensor(b));
             session.run(inputs, Set.of(), pinned).close();
         } catch (OrtException e) {
             throw failure(e);
@@ -336,12 +348,11 @@ final class Batch implements AutoCloseable {
         int total = len + n;
         ids = ensure(ids, (long) n * idBytes);
         positions = ensure(positions, (long) n * idBytes);
-        mask = ensure(mask, (long) total * idBytes);
         for (int i = 0; i < n; i++) {
             putId(ids, i, tokens[from + i]);
             putId(positions, i, len + i);
         }
-        for (int i = 0; i < total; i++) putId(mask, i, 1);
+        ones(total);
         try {
             inputs.clear();
             pinned.clear();
@@ -366,10 +377,7 @@ final class Batch implements AutoCloseable {
                     pinned.put(kv.presentNames().get(t), kvView(b[t], 0, 1, total));
                 }
             }
-            if (wantLogits)
-                pinned.put(
-                        model.logits(),
-                        view(logitsBuffer, 0, (long) vocab * logitBytes, new long[] {1, 1, vocab}, model.logitsType()));
+            if (wantLogits) pinned.put(model.logits(), logitsTensor(1));
             if (probe)
                 try (OrtSession.RunOptions quiet = new OrtSession.RunOptions()) {
                     quiet.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
@@ -562,14 +570,45 @@ final class Batch implements AutoCloseable {
     /** A tensor over {@code bytes} bytes of a direct buffer from {@code offset}: zero-copy, closed after the run. */
     private OnnxTensor view(ByteBuffer buffer, long offset, long bytes, long[] shape, OnnxJavaType type)
             throws OrtException {
-        ByteBuffer slice = buffer.duplicate()
+        OnnxTensor t = OnnxTensor.createTensor(env, slice(buffer, offset, bytes), shape, type);
+        stepTensors.add(t);
+        return t;
+    }
+
+    /** A [b, 1] id tensor over a step buffer, made once per row count (a decode step creates no tensor for it). */
+    private OnnxTensor rowTensor(OnnxTensor[] cache, ByteBuffer buffer, int b) throws OrtException {
+        if (cache[b] == null)
+            cache[b] = OnnxTensor.createTensor(
+                    env, slice(buffer, 0, (long) b * idBytes), new long[] {b, 1}, model.idType());
+        return cache[b];
+    }
+
+    private OnnxTensor logitsTensor(int b) throws OrtException {
+        if (logitTensors[b] == null)
+            logitTensors[b] = OnnxTensor.createTensor(
+                    env,
+                    slice(logitsBuffer, 0, (long) b * vocab * logitBytes),
+                    new long[] {b, 1, vocab},
+                    model.logitsType());
+        return logitTensors[b];
+    }
+
+    /** The mask as {@code n} ones, writing only what the previous one-row run did not. */
+    private void ones(int n) {
+        if (mask.capacity() < (long) n * idBytes) {
+            mask = direct(Math.max((long) n * idBytes, mask.capacity() * 2L));
+            onesInMask = 0;
+        }
+        for (int i = onesInMask; i < n; i++) putId(mask, i, 1);
+        onesInMask = Math.max(onesInMask, n);
+    }
+
+    private static ByteBuffer slice(ByteBuffer buffer, long offset, long bytes) {
+        return buffer.duplicate()
                 .limit((int) (offset + bytes))
                 .position((int) offset)
                 .slice()
                 .order(ByteOrder.nativeOrder());
-        OnnxTensor t = OnnxTensor.createTensor(env, slice, shape, type);
-        stepTensors.add(t);
-        return t;
     }
 
     private void closeStepTensors() {
@@ -623,6 +662,8 @@ final class Batch implements AutoCloseable {
     @Override
     public void close() {
         closeStepTensors();
+        for (OnnxTensor[] cache : List.of(stepIdTensors, stepPositionTensors, logitTensors))
+            for (OnnxTensor t : cache) if (t != null) t.close();
         if (useCacheTrue != null) {
             useCacheTrue.close();
             useCacheFalse.close();
