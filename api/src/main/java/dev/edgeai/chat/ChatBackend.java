@@ -21,6 +21,14 @@ public interface ChatBackend extends AutoCloseable {
         return stream(request, StreamListener.NONE);
     }
 
+    /**
+     * Requests for {@code model} this backend works on together (the embedded engine decodes several in one step); a
+     * server lets that many in at once and queues the rest. One unless a backend says otherwise.
+     */
+    default int concurrency(String model) {
+        return 1;
+    }
+
     @Override
     default void close() {}
 }

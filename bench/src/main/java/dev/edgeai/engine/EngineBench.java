@@ -21,7 +21,7 @@ import java.util.Set;
  * Decode speed of our generation loop against a bare ORT session.run loop fed the same way (pinned, double-
  * buffered KV), on the same session, interleaved run by run (order rotated, best of {@link #ROUNDS} per rep) so
  * machine noise hits all alike. A third
- * variant, our Decoder with the greedy sampler but no detokenizer or stop matcher, shows where the time goes:
+ * variant, our Batch (one row) with the greedy sampler but no detokenizer or stop matcher, shows where the time goes:
  * engine − decoder-only is the per-token cost of streaming text. Prints the median and p10–p90 of the per-rep
  * engine/bare ratio. Not a test: timing on a shared 2-core machine is too noisy to assert on.
  *
@@ -157,18 +157,21 @@ public final class EngineBench {
         return new Run(out.tokens(), (double) (steps[steps.length - 1] - (start + out.prefillNanos())) / steps.length);
     }
 
-    /** Our Decoder and the greedy sampler alone: the engine loop without detokenizer, stop matcher or listener. */
+    /** Our Batch (one row) and the greedy sampler alone: the engine loop without scheduler, detokenizer or listener. */
     static Run decoderRun(LoadedModel m, int[] prompt) {
-        Decoder d = m.decoder();
-        d.reset(prompt.length + TOKENS);
-        float[] logits = d.prefill(prompt);
+        Batch b = m.batch();
+        b.clear();
+        float[] logits = b.add(prompt, null, 0, prompt.length + TOKENS);
         long t0 = System.nanoTime();
         int[] tokens = new int[TOKENS];
+        int[] feed = new int[1];
         for (int i = 0; i < TOKENS; i++) {
             tokens[i] = Sampler.GREEDY.sample(logits);
-            if (i < TOKENS - 1) logits = d.next(tokens[i]);
+            feed[0] = tokens[i];
+            if (i < TOKENS - 1) logits = b.step(feed)[0];
         }
         long t1 = System.nanoTime();
+        b.clear();
         return new Run(tokens, (double) (t1 - t0) / (TOKENS - 1));
     }
 

@@ -1,11 +1,11 @@
 package dev.edgeai.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.testkit.Script;
 import dev.edgeai.testkit.ScriptedServer;
 import java.net.URI;
@@ -107,7 +107,11 @@ class RagChatScriptTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, cfg.statusCode(), cfg.body());
             assertTrue(
-                    new ObjectMapper().readTree(cfg.body()).path("error").asText().contains("cannot reach"),
+                    new ObjectMapper()
+                            .readTree(cfg.body())
+                            .path("error")
+                            .asText()
+                            .contains("cannot reach"),
                     cfg.body());
             var chat = http.send(
                     HttpRequest.newBuilder(URI.create(url + "api/chat"))

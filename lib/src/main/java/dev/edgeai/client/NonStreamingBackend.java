@@ -34,6 +34,11 @@ public final class NonStreamingBackend implements ChatBackend {
     }
 
     @Override
+    public int concurrency(String model) {
+        return delegate.concurrency(model);
+    }
+
+    @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {
         ChatResult r = ((OpenAiClient) delegate).complete(request);
         if (!r.text().isEmpty()) listener.onToken(r.text());

@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * The embedded engine behind the {@link ChatBackend} interface: the workshop runs with no model server. Each model
- * is a folder, named by its folder name; requests for one model run one at a time, different models in parallel.
+ * is a folder, named by its folder name. Concurrent requests for one model are decoded together (up to
+ * {@link #maxBatch} rows per step, the rest wait first come first served); different models run in parallel.
  */
 public final class EmbeddedBackend implements ChatBackend {
     /** Used when a request says nothing about max tokens. */
@@ -39,10 +40,14 @@ public final class EmbeddedBackend implements ChatBackend {
     }
 
     public static EmbeddedBackend load(List<Path> folders) {
+        return load(folders, LoadedModel.Options.fromSettings());
+    }
+
+    static EmbeddedBackend load(List<Path> folders, LoadedModel.Options options) {
         Map<String, LoadedModel> map = new LinkedHashMap<>();
         try {
             for (Path f : folders) {
-                LoadedModel m = LoadedModel.load(f);
+                LoadedModel m = LoadedModel.load(f, options);
                 LoadedModel old = map.put(m.id(), m);
                 if (old != null) {
                     old.close();
@@ -89,32 +94,41 @@ public final class EmbeddedBackend implements ChatBackend {
         LoadedModel m = model(request.model());
         long t0 = System.nanoTime();
         TimedListener timed = new TimedListener(listener, t0);
-        m.lock.lock();
-        try {
-            int[] prompt = m.promptIds(request.messages());
-            long tokenized = System.nanoTime();
-            int room = m.descriptor().contextLength() - prompt.length;
-            int max =
-                    request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
-            Set<Integer> eos = new HashSet<>(m.descriptor().eosIds());
-            var settings = new Generator.Settings(
-                    max,
-                    Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()),
-                    eos,
-                    request.stop());
-            Generator.Outcome out = m.generator().generate(prompt, settings, timed);
-            double e2e = (System.nanoTime() - t0) / 1e6;
-            double prefillMs = (tokenized - t0 + out.prefillNanos()) / 1e6;
-            Timings timings = new Timings(timed.firstMs, e2e, timed.gaps, prefillMs);
-            return new ChatResult(
-                    m.id(),
-                    out.text(),
-                    out.finishReason(),
-                    new Usage(out.promptTokens(), out.tokens().length, false),
-                    timings);
-        } finally {
-            m.lock.unlock();
-        }
+        int[] prompt = m.promptIds(request.messages());
+        long tokenized = System.nanoTime();
+        int room = m.descriptor().contextLength() - prompt.length;
+        int max = request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
+        Set<Integer> eos = new HashSet<>(m.descriptor().eosIds());
+        var settings = new Generator.Settings(
+                max,
+                Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()),
+                eos,
+                request.stop());
+        Generator.Outcome out = m.generator().generate(prompt, settings, timed);
+        double e2e = (System.nanoTime() - t0) / 1e6;
+        double prefillMs = (tokenized - t0 + out.prefillNanos()) / 1e6;
+        Timings timings = new Timings(timed.firstMs, e2e, timed.gaps, prefillMs);
+        return new ChatResult(
+                m.id(),
+                out.text(),
+                out.finishReason(),
+                new Usage(out.promptTokens(), out.tokens().length, false),
+                timings);
+    }
+
+    /** Requests model {@code id} decodes together at most (concurrent callers beyond it wait their turn). */
+    public int maxBatch(String id) {
+        return model(id).maxBatch();
+    }
+
+    @Override
+    public int concurrency(String id) {
+        return maxBatch(id);
+    }
+
+    /** The most requests of model {@code id} decoded together so far (benchmarks and tests check batching happened). */
+    public int peakBatch(String id) {
+        return model(id).generator().peakRows();
     }
 
     @Override

@@ -3,20 +3,54 @@ package dev.edgeai.engine;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.FinishReason;
 import dev.edgeai.chat.StreamListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** The generation loop: prefill, then sample → stream text → feed back, until a stop condition. */
+/**
+ * The generation loop of one model, for any number of callers at once: prefill, then sample → stream text → feed
+ * back, until a stop condition. Concurrent requests are decoded together (one {@code session.run} per step for all
+ * of them, see {@link Batch}): a request joins or leaves at a step boundary, first come first served, at most
+ * {@link Batch#maxRows()} at a time.
+ *
+ * <p>No thread of its own: the first caller drives the loop (leader) for everyone until its own sequence ends, then
+ * hands the loop to another caller that is still waiting. A lone caller therefore runs exactly the single-sequence
+ * loop on its own thread. Text reaches each caller's listener on the caller's own thread (pieces of other rows are
+ * queued to their owners), and each owner polls its own {@link StreamListener#isCancelled()}.
+ *
+ * <p>Before a prompt is prefilled, the {@link PrefixCache} is asked for the longest cached prefix; a finished sequence
+ * leaves its KV there.
+ */
 public final class Generator {
-    private final Decoder decoder;
+    /** How often a waiting caller checks its listener for cancellation. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final Batch batch;
     private final TextTokenizer tokenizer;
     private final int contextLength;
+    private final PrefixCache cache;
 
-    Generator(Decoder decoder, TextTokenizer tokenizer, int contextLength) {
-        this.decoder = decoder;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<Sequence> pending = new ArrayDeque<>();
+    /** Rows of the batch, in row order; touched by the leader only. */
+    private final List<Sequence> active = new ArrayList<>();
+
+    private boolean leading;
+    private volatile int peakRows;
+
+    Generator(Batch batch, TextTokenizer tokenizer, int contextLength, PrefixCache cache) {
+        this.batch = batch;
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
+        this.cache = cache;
     }
 
     /**
@@ -33,8 +67,9 @@ public final class Generator {
 
     /**
      * @param tokens       generated ids (EOS excluded)
-     * @param prefillNanos from the call until the first logits
+     * @param prefillNanos from the call until the first logits (waiting for a batch slot included)
      * @param stepNanos    System.nanoTime() after each decode step, for per-token times
+     * @param reusedTokens prompt tokens whose KV came from the prefix cache instead of being run
      */
     public record Outcome(
             int[] tokens,
@@ -42,35 +77,243 @@ public final class Generator {
             FinishReason finishReason,
             int promptTokens,
             long prefillNanos,
-            long[] stepNanos) {}
+            long[] stepNanos,
+            int reusedTokens) {}
+
+    /** The prefix cache's counters, for logs and benchmarks. */
+    public String cacheStats() {
+        return cache.stats();
+    }
+
+    PrefixCache cache() {
+        return cache;
+    }
+
+    int maxBatch() {
+        return batch.maxRows();
+    }
+
+    /** Requests waiting for a row. */
+    int waiting() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most rows decoded together so far (tests and benchmarks check that batching happened). */
+    int peakRows() {
+        return peakRows;
+    }
 
     public Outcome generate(int[] prompt, Settings s, StreamListener listener) {
+        if (prompt.length == 0) throw new ChatException(ChatException.Kind.INVALID_INPUT, "empty prompt");
         if (prompt.length >= contextLength)
             throw new ChatException(
                     ChatException.Kind.INVALID_INPUT,
                     "the prompt has " + prompt.length + " tokens but the model's context is " + contextLength
                             + "; shorten the prompt or the RAG context");
-        long start = System.nanoTime();
-        decoder.reset(Math.min(prompt.length + s.maxTokens(), contextLength));
-        float[] logits = decoder.prefill(prompt);
-        long prefill = System.nanoTime() - start;
-
-        IncrementalDetokenizer detok = new IncrementalDetokenizer(tokenizer);
-        StopMatcher stops = new StopMatcher(s.stop(), listener);
-        int[] out = new int[Math.max(16, Math.min(s.maxTokens(), 4096))];
-        long[] steps = new long[out.length];
-        int[] eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray(); // no boxing per token
-        int n = 0;
-        FinishReason reason;
-        while (true) {
-            if (listener.isCancelled()) {
-                reason = FinishReason.CANCELLED;
-                break;
+        Sequence seq = new Sequence(prompt, s, listener);
+        lock.lock();
+        try {
+            pending.addLast(seq);
+            if (!leading) {
+                leading = true;
+                seq.lead = true;
             }
-            int token = s.sampler().sample(logits);
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        while (true) {
+            if (seq.lead) drive(seq);
+            seq.drain();
+            if (seq.done) break;
+            // An interrupt cancels (and is restored below): parking would not block with the flag set.
+            if (Thread.interrupted()) interrupted = seq.cancelled = true;
+            seq.pollCancel();
+            if (seq.cancelled) withdraw(seq);
+            if (!seq.done) LockSupport.parkNanos(this, POLL_NANOS);
+        }
+        seq.drain();
+        if (interrupted) Thread.currentThread().interrupt();
+        if (seq.listenerFailure != null) throw seq.listenerFailure;
+        if (seq.error != null) throw seq.error;
+        return seq.outcome();
+    }
+
+    /** A cancelled request still waiting for a row leaves the queue at once. */
+    private void withdraw(Sequence seq) {
+        lock.lock();
+        try {
+            if (seq.lead || !pending.remove(seq)) return;
+        } finally {
+            lock.unlock();
+        }
+        seq.finish(FinishReason.CANCELLED);
+    }
+
+    /** Waits until no request runs (for close); false on timeout. */
+    boolean awaitIdle(long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (leading || !pending.isEmpty()) {
+                if (timeoutNanos <= 0) return false;
+                timeoutNanos = idle.awaitNanos(timeoutNanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader's loop: admit waiting requests, step every row, retire finished ones; until its own ends. */
+    private void drive(Sequence own) {
+        try {
+            while (!own.done) {
+                admit(); // own is admitted here at the latest once a row is free
+                if (!active.isEmpty()) decodeStep();
+            }
+        } catch (RuntimeException | Error e) {
+            // An ORT failure mid-step leaves the batch in an unknown state: every row fails with it.
+            for (Sequence q : active) q.fail(e instanceof RuntimeException re ? re : new RuntimeException(e));
+            active.clear();
+            batch.clear();
+            if (!own.done) own.fail(e instanceof RuntimeException re ? re : new RuntimeException(e));
+        } finally {
+            handOver(own);
+        }
+    }
+
+    private void handOver(Sequence own) {
+        lock.lock();
+        try {
+            own.lead = false;
+            Sequence next = !active.isEmpty() ? active.get(0) : pending.peekFirst();
+            if (next != null) {
+                next.lead = true;
+                LockSupport.unpark(next.owner);
+            } else {
+                leading = false;
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves waiting requests into free rows, prefilling each (from its cached prefix when there is one). */
+    private void admit() {
+        while (active.size() < batch.maxRows()) {
+            Sequence seq;
+            lock.lock();
+            try {
+                seq = pending.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (seq == null) return;
+            if (seq.cancelled || seq.pollCancel()) {
+                seq.finish(FinishReason.CANCELLED);
+                continue;
+            }
+            PrefixCache.Hit hit = cache.lookup(seq.prompt);
+            int reuse = hit == null ? 0 : hit.reuse();
+            float[] logits;
+            try {
+                logits = batch.add(seq.prompt, hit == null ? null : hit.entry(), reuse, seq.capacity);
+            } catch (RuntimeException e) {
+                // This request's own input (an id outside the vocabulary) or its prefill failed; the rows already
+                // decoding are untouched (it prefilled alone), so they go on.
+                seq.fail(e);
+                continue;
+            }
+            seq.reused = reuse;
+            seq.prefillNanos = System.nanoTime() - seq.start;
+            seq.row = active.size();
+            active.add(seq);
+            if (active.size() > peakRows) peakRows = active.size();
+            if (!seq.advance(logits)) retire(seq);
+        }
+    }
+
+    private void decodeStep() {
+        int[] tokens = new int[active.size()];
+        for (int r = 0; r < tokens.length; r++) tokens[r] = active.get(r).next;
+        float[][] logits = batch.step(tokens);
+        long now = System.nanoTime();
+        List<Sequence> finished = null;
+        for (int r = 0; r < tokens.length; r++) {
+            Sequence q = active.get(r);
+            q.steps[q.n - 1] = now;
+            if (!q.advance(logits[r])) {
+                if (finished == null) finished = new ArrayList<>();
+                finished.add(q);
+            }
+        }
+        if (finished != null) for (Sequence q : finished) retire(q);
+    }
+
+    /** Takes a finished sequence out of the batch, leaving its KV in the prefix cache. */
+    private void retire(Sequence q) {
+        int r = active.indexOf(q);
+        int length = batch.length(r);
+        if (cache.enabled()) {
+            int[] fed = Arrays.copyOf(q.prompt, length);
+            System.arraycopy(q.out, 0, fed, q.prompt.length, length - q.prompt.length);
+            cache.put(fed, batch.bytesPerPosition(), () -> batch.snapshot(r, length));
+        }
+        batch.remove(r);
+        active.remove(r);
+        // Row indices follow the batch: the share-buffer layout moves its last row into the freed slot.
+        for (Sequence s : active) s.row = batch.movedTo(r, s.row);
+        active.sort(java.util.Comparator.comparingInt(s -> s.row));
+        q.complete();
+    }
+
+    /** One request: its prompt, settings, listener, progress, and the pieces waiting for its owner thread. */
+    private final class Sequence {
+        final int[] prompt;
+        final Settings settings;
+        final StreamListener listener;
+        final Thread owner = Thread.currentThread();
+        final long start = System.nanoTime();
+        final int capacity;
+        final int[] eos;
+        final IncrementalDetokenizer detok = new IncrementalDetokenizer(tokenizer);
+        final StopMatcher stops;
+        final ConcurrentLinkedQueue<String> pieces = new ConcurrentLinkedQueue<>();
+        int[] out;
+        long[] steps;
+        int n, next, row, reused;
+        long prefillNanos;
+        FinishReason reason;
+        RuntimeException error, listenerFailure;
+        volatile boolean lead, cancelled, done;
+
+        Sequence(int[] prompt, Settings s, StreamListener listener) {
+            this.prompt = prompt;
+            this.settings = s;
+            this.listener = listener;
+            this.capacity = (int) Math.min((long) prompt.length + s.maxTokens(), contextLength);
+            this.eos = s.eosIds().stream().mapToInt(Integer::intValue).toArray(); // no boxing per token
+            this.stops = new StopMatcher(s.stop(), this::emit);
+            this.out = new int[Math.max(16, Math.min(s.maxTokens(), 4096))];
+            this.steps = new long[out.length];
+        }
+
+        /** Samples from this row's logits; false when the sequence ends here (not fed back). */
+        boolean advance(float[] logits) {
+            if (cancelled || pollCancel()) {
+                reason = FinishReason.CANCELLED;
+                return false;
+            }
+            int token = settings.sampler().sample(logits);
             if (contains(eos, token)) {
                 reason = FinishReason.STOP;
-                break;
+                return false;
             }
             if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
@@ -79,26 +322,93 @@ public final class Generator {
             out[n++] = token;
             if (stops.add(detok.add(token))) {
                 reason = FinishReason.STOP;
-                break;
+                return false;
             }
-            if (n >= s.maxTokens() || decoder.length() >= decoder.capacity()) {
+            if (n >= settings.maxTokens() || prompt.length + n - 1 >= capacity) {
                 reason = FinishReason.LENGTH;
-                break;
+                return false;
             }
-            logits = decoder.next(token);
-            steps[n - 1] = System.nanoTime();
+            next = token;
+            return true;
         }
-        if (!stops.stopped()) {
-            if (stops.add(detok.flush())) reason = FinishReason.STOP;
-            else stops.finish();
+
+        /** The owner asks its own listener; the leader reads the flag the owner set for other rows. */
+        boolean pollCancel() {
+            if (Thread.currentThread() == owner && !cancelled) {
+                try {
+                    if (listener.isCancelled()) cancelled = true;
+                } catch (RuntimeException e) {
+                    failedListener(e);
+                }
+            }
+            return cancelled;
         }
-        return new Outcome(
-                Arrays.copyOf(out, n),
-                stops.text(),
-                reason,
-                prompt.length,
-                prefill,
-                Arrays.copyOf(steps, Math.max(0, n - 1)));
+
+        void emit(String piece) {
+            if (Thread.currentThread() == owner) {
+                // An owner that was a follower and now leads may still have pieces queued by the previous leader:
+                // those go first, or its stream would come out of order.
+                drain();
+                deliver(piece);
+            } else {
+                pieces.add(piece);
+                LockSupport.unpark(owner);
+            }
+        }
+
+        void drain() {
+            if (Thread.currentThread() != owner) return;
+            for (String p; (p = pieces.poll()) != null; ) deliver(p);
+        }
+
+        /**
+         * A listener that throws (a client gone mid-write) ends its own request, as cancellation does, and the
+         * exception reaches its caller; the other rows, and a leader that is driving them, are not disturbed.
+         */
+        private void deliver(String piece) {
+            if (listenerFailure != null) return;
+            try {
+                listener.onToken(piece);
+            } catch (RuntimeException e) {
+                failedListener(e);
+            }
+        }
+
+        private void failedListener(RuntimeException e) {
+            if (listenerFailure == null) listenerFailure = e;
+            cancelled = true;
+        }
+
+        void finish(FinishReason why) {
+            reason = why;
+            complete();
+        }
+
+        void complete() {
+            if (!stops.stopped()) {
+                if (stops.add(detok.flush())) reason = FinishReason.STOP;
+                else stops.finish();
+            }
+            done = true;
+            LockSupport.unpark(owner);
+        }
+
+        void fail(RuntimeException e) {
+            error = e;
+            done = true;
+            LockSupport.unpark(owner);
+        }
+
+        Outcome outcome() {
+            return new Outcome(
+                    Arrays.copyOf(out, n),
+                    stops.text(),
+                    reason,
+                    prompt.length,
+                    prefillNanos,
+                    Arrays.copyOf(steps, Math.max(0, n - 1)),
+                    reused);
+        }
     }
 
     private static boolean contains(int[] values, int v) {
@@ -112,14 +422,18 @@ public final class Generator {
      */
     static final class StopMatcher {
         private final List<String> stops;
-        private final StreamListener listener;
+        private final java.util.function.Consumer<String> sink;
         private final StringBuilder text = new StringBuilder();
         private String pending = "";
         private boolean stopped;
 
         StopMatcher(List<String> stops, StreamListener listener) {
+            this(stops, listener::onToken);
+        }
+
+        StopMatcher(List<String> stops, java.util.function.Consumer<String> sink) {
             this.stops = stops;
-            this.listener = listener;
+            this.sink = sink;
         }
 
         /** Returns true when a stop string was found (the text before it has been emitted). */
@@ -169,7 +483,7 @@ public final class Generator {
         private void emit(String s) {
             if (s.isEmpty()) return;
             text.append(s);
-            listener.onToken(s);
+            sink.accept(s);
         }
     }
 }

@@ -8,11 +8,10 @@ import dev.edgeai.chat.ChatMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One model folder opened for generation: session, tokenizer, prompt format and the decoder's buffers. The lock
- * keeps it to one generation at a time, since the KV buffers belong to one sequence.
+ * One model folder opened for generation: session, tokenizer, prompt format, and the {@link Generator} that decodes
+ * concurrent requests together over one {@link Batch} of KV buffers, with a {@link PrefixCache}.
  */
 public final class LoadedModel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LoadedModel.class.getName());
@@ -27,38 +26,85 @@ public final class LoadedModel implements AutoCloseable {
     static final boolean SPINNING = Boolean.parseBoolean(System.getProperty("edgeai.engine.spinning", "true"));
     /** ORT graph optimization level (-Dedgeai.engine.optLevel=none|basic|extended|all); ORT's default is all. */
     static final String OPT_LEVEL = System.getProperty("edgeai.engine.optLevel", "all");
+    /**
+     * Requests of one model decoded together at most (-Dedgeai.engine.batch or EDGEAI_ENGINE_BATCH; 1 = one at a
+     * time). Models whose graph cannot mask rows of different lengths (no attention mask or position ids) always run
+     * one at a time.
+     */
+    static final String MAX_BATCH =
+            System.getProperty("edgeai.engine.batch", System.getenv().getOrDefault("EDGEAI_ENGINE_BATCH", "4"));
+    /**
+     * The accuracy level int4 {@code MatMulNBits} nodes that leave it unset (0, fp32 compute) run at: 4 (default) is
+     * int8 compute, as Microsoft's own CPU int4 exports use; {@code keep} runs the file as it is
+     * ({@code -Dedgeai.engine.accuracyLevel=keep} or {@code EDGEAI_ACCURACY_LEVEL=keep}). See {@link GraphRewrite}.
+     */
+    static final String ACCURACY_LEVEL = System.getProperty(
+            "edgeai.engine.accuracyLevel", System.getenv().getOrDefault("EDGEAI_ACCURACY_LEVEL", "4"));
 
     private final ModelDescriptor descriptor;
     private final OrtSession session;
     private final TextTokenizer tokenizer;
     private final PromptFormat format;
-    private final Decoder decoder;
+    private final Batch batch;
     private final Generator generator;
-    final ReentrantLock lock = new ReentrantLock();
 
-    private LoadedModel(ModelDescriptor descriptor, OrtSession session, TextTokenizer tokenizer, PromptFormat format) {
+    /**
+     * How a model is opened; {@link #fromSettings()} reads the system properties and environment.
+     *
+     * @param accuracyLevel    the level MatMulNBits nodes that leave it unset run at; 0 runs the file as it is
+     * @param maxBatch         requests decoded together at most
+     * @param prefixCacheBytes prefix cache budget; 0 turns reuse off
+     */
+    record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes) {
+        static Options fromSettings() {
+            return new Options(
+                    LoadedModel.accuracyLevel(ACCURACY_LEVEL),
+                    LoadedModel.maxBatch(MAX_BATCH),
+                    PrefixCache.budgetFromSettings());
+        }
+
+        Options accuracyLevel(int level) {
+            return new Options(level, maxBatch, prefixCacheBytes);
+        }
+
+        Options maxBatch(int n) {
+            return new Options(accuracyLevel, n, prefixCacheBytes);
+        }
+
+        Options prefixCacheBytes(long bytes) {
+            return new Options(accuracyLevel, maxBatch, bytes);
+        }
+    }
+
+    private LoadedModel(
+            ModelDescriptor descriptor, OrtSession session, TextTokenizer tokenizer, PromptFormat format, Options o) {
         this.descriptor = descriptor;
         this.session = session;
         this.tokenizer = tokenizer;
         this.format = format;
-        this.decoder = new Decoder(session, descriptor);
-        this.generator = new Generator(decoder, tokenizer, descriptor.contextLength());
+        this.batch = new Batch(session, descriptor, o.maxBatch());
+        this.generator =
+                new Generator(batch, tokenizer, descriptor.contextLength(), new PrefixCache(o.prefixCacheBytes()));
     }
 
     public static LoadedModel load(Path folder) {
+        return load(folder, Options.fromSettings());
+    }
+
+    static LoadedModel load(Path folder, Options options) {
         folder = folder.toAbsolutePath().normalize();
         Path modelFile = ModelFolder.findModelFile(folder);
         TextTokenizer tokenizer = TextTokenizer.load(folder);
         OrtSession session = null;
         try {
-            session = openSession(modelFile);
+            session = openSession(modelFile, options.accuracyLevel());
             ModelDescriptor d =
                     ModelFolder.describe(folder, modelFile, session.getInputInfo(), session.getOutputInfo());
             PromptFormat format = ChatTemplates.forFolder(folder);
             LOG.log(
                     System.Logger.Level.DEBUG,
                     () -> "loaded " + d.id() + ": " + d.kv().layout() + ", " + format.describe());
-            return new LoadedModel(d, session, tokenizer, format);
+            return new LoadedModel(d, session, tokenizer, format, options);
         } catch (OrtException | RuntimeException e) {
             tokenizer.close();
             if (session != null)
@@ -72,7 +118,7 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    static OrtSession openSession(Path modelFile) {
+    static OrtSession openSession(Path modelFile, int accuracyLevel) {
         try {
             if (Files.size(modelFile) < 16)
                 throw new ChatException(
@@ -94,8 +140,20 @@ public final class LoadedModel implements AutoCloseable {
                                     "edgeai.engine.optLevel must be none, basic, " + "extended or all, not '"
                                             + OPT_LEVEL + "'");
                     });
-            // The path (not bytes) lets ORT find external data (model.onnx.data) beside the model.
-            return OrtEnvironment.getEnvironment().createSession(modelFile.toString(), opts);
+            GraphRewrite.Result raised =
+                    accuracyLevel > 0 ? GraphRewrite.accuracyLevel(modelFile, accuracyLevel, false, false) : null;
+            if (raised == null)
+                // The path (not bytes) lets ORT find external data (model.onnx.data) beside the model.
+                return OrtEnvironment.getEnvironment().createSession(modelFile.toString(), opts);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> modelFile + ": " + raised.nodes() + " MatMulNBits nodes at accuracy level " + accuracyLevel
+                            + " (the file leaves it at 0); -Dedgeai.engine.accuracyLevel=keep runs it as it is");
+            // The rewritten graph names the original file (and any external data) for its weights.
+            opts.addConfigEntry(
+                    "session.model_external_initializers_file_folder_path",
+                    modelFile.toAbsolutePath().getParent().toString());
+            return OrtEnvironment.getEnvironment().createSession(raised.model(), opts);
         } catch (OrtException e) {
             String hint =
                     Files.exists(Path.of(modelFile + ".data")) || e.getMessage().contains(".data")
@@ -110,6 +168,28 @@ public final class LoadedModel implements AutoCloseable {
             throw new ChatException(
                     ChatException.Kind.MODEL_LOAD, "cannot read model file " + modelFile + ": " + e.getMessage(), e);
         }
+    }
+
+    static int maxBatch(String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ChatException(
+                ChatException.Kind.INVALID_INPUT,
+                "edgeai.engine.batch (EDGEAI_ENGINE_BATCH) must be a whole number >= 1 (1 = one request at a time), not '"
+                        + value + "'");
+    }
+
+    static int accuracyLevel(String value) {
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (v.equals("keep") || v.equals("0") || v.equals("off") || v.equals("false")) return 0;
+        if (v.matches("[1-4]")) return Integer.parseInt(v);
+        throw new ChatException(
+                ChatException.Kind.INVALID_INPUT,
+                "edgeai.engine.accuracyLevel (EDGEAI_ACCURACY_LEVEL) must be 1-4 or keep, not '" + value + "'");
     }
 
     public String id() {
@@ -129,15 +209,20 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * The generation loop, for callers that need the token ids themselves (the browser demo's tests compare them with
-     * the page's); callers must not use it while the model serves requests, since it owns one sequence's buffers.
+     * The generation loop, also for callers that need the token ids themselves (the browser demo's tests compare them
+     * with the page's); safe to call from many threads (their requests are decoded together).
      */
     public Generator generator() {
         return generator;
     }
 
-    Decoder decoder() {
-        return decoder;
+    Batch batch() {
+        return batch;
+    }
+
+    /** Requests this model decodes together at most. */
+    public int maxBatch() {
+        return batch.maxRows();
     }
 
     OrtSession session() {
@@ -151,15 +236,20 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
         try {
-            decoder.close();
+            // Running requests end first (callers cancel them through their listeners); a stuck one is not waited for
+            // forever, but closing the session under it could crash the process, so then the native memory leaks.
+            if (!generator.awaitIdle(java.util.concurrent.TimeUnit.SECONDS.toNanos(30))) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + id() + ": a generation is still running; left open");
+                return;
+            }
+            batch.close();
             session.close();
             tokenizer.close();
         } catch (OrtException e) {
             LOG.log(System.Logger.Level.WARNING, "closing " + id() + ": " + e.getMessage());
-        } finally {
-            lock.unlock();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

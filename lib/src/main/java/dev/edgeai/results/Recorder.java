@@ -175,6 +175,11 @@ public final class Recorder implements ChatBackend {
         return backend.models();
     }
 
+    @Override
+    public int concurrency(String model) {
+        return backend.concurrency(model);
+    }
+
     /** A call recorded under the stage "chat". */
     @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {

@@ -214,22 +214,14 @@ class RealModelFixturesTest {
         int[] prompt = m.promptIds(CHAT);
         // A free run (EOS not honoured) shows where the model writes EOS, and streams the special tokens it writes.
         StringBuilder streamed = new StringBuilder();
-        Generator.Outcome free;
-        m.lock.lock();
-        try {
-            free = m.generator()
-                    .generate(
-                            prompt,
-                            new Generator.Settings(30, Sampler.GREEDY, Set.of(), List.of()),
-                            new StreamListener() {
-                                @Override
-                                public void onToken(String text) {
-                                    streamed.append(text);
-                                }
-                            });
-        } finally {
-            m.lock.unlock();
-        }
+        Generator.Outcome free = m.generator()
+                .generate(
+                        prompt, new Generator.Settings(30, Sampler.GREEDY, Set.of(), List.of()), new StreamListener() {
+                            @Override
+                            public void onToken(String text) {
+                                streamed.append(text);
+                            }
+                        });
         int at = indexOf(free.tokens(), eos);
         assertTrue(
                 at > 0, "the fixture should write " + eosText + " within 30 tokens: " + Arrays.toString(free.tokens()));
@@ -269,12 +261,7 @@ class RealModelFixturesTest {
     }
 
     static Generator.Outcome generate(LoadedModel m, int[] prompt, Generator.Settings s) {
-        m.lock.lock();
-        try {
-            return m.generator().generate(prompt, s, StreamListener.NONE);
-        } finally {
-            m.lock.unlock();
-        }
+        return m.generator().generate(prompt, s, StreamListener.NONE);
     }
 
     static int indexOf(int[] a, int v) {

@@ -23,7 +23,8 @@ class ServingProcessTest {
         assertTrue(x != 1);
         assertTrue(cpu > 0, "busy-loop CPU " + cpu + " s for " + wallS + " s wall");
         assertTrue(
-                cpu <= wallS * Runtime.getRuntime().availableProcessors() + 0.011,
+                // The process clock's user and system times each tick in 10 ms steps: two ticks of slack.
+                cpu <= wallS * Runtime.getRuntime().availableProcessors() + 0.021,
                 "no more than every core the whole time: " + cpu);
     }
 

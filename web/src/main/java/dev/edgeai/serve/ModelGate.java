@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admission for one model: {@code slots} requests generate at once (1 for the embedded engine, whose KV buffers
- * belong to one sequence), the rest wait first come, first served, and at most {@code maxWaiting} wait at all;
+ * Admission for one model: {@code slots} requests generate at once (for the embedded engine, as many as it decodes
+ * together in one batch), the rest wait first come, first served, and at most {@code maxWaiting} wait at all;
  * beyond that a request is refused at once (429) instead of piling up. The engine's own lock is not fair, so
  * fairness is decided here, before it.
  */

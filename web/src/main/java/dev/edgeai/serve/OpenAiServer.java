@@ -76,7 +76,7 @@ public final class OpenAiServer implements AutoCloseable {
     /**
      * @param access         Host names and CORS origins allowed besides the defaults (see {@link LocalGuard})
      * @param aliases        extra model names → backend model ids (listed in /v1/models next to the real ids)
-     * @param slotsPerModel  requests one model generates at once (1 for the embedded engine)
+     * @param slotsPerModel  requests one model generates at once (at least the embedded engine's batch size)
      * @param maxQueue       requests that may wait per model; one more gets 429
      * @param requestTimeout from arrival to the last token; queue time counts
      * @param log            one line per completion request, or null
@@ -429,6 +429,11 @@ public final class OpenAiServer implements AutoCloseable {
         throw unknownModel(id);
     }
 
+    /** The embedded engine decodes several requests of a model together (one step for all): let that many in. */
+    private int slots(String model) {
+        return Math.max(config.slotsPerModel(), backend.concurrency(model));
+    }
+
     private void chat(Context ctx) {
         long t0 = System.nanoTime();
         String id = "chatcmpl-" + HexFormat.of().formatHex(randomBytes());
@@ -458,8 +463,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0, HangupWatch hangup) {
-        ModelGate gate =
-                gates.computeIfAbsent(chat.model(), m -> new ModelGate(config.slotsPerModel(), config.maxQueue()));
+        ModelGate gate = gates.computeIfAbsent(chat.model(), m -> new ModelGate(slots(m), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
         long queued = System.nanoTime();
         try {

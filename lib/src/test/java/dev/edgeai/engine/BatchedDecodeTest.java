@@ -1,0 +1,214 @@
+package dev.edgeai.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.edgeai.chat.FinishReason;
+import dev.edgeai.chat.StreamListener;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Concurrent requests decoded together in one batch must produce what each produces alone (greedy), whatever the
+ * layout: rows of different lengths, one joining while others decode, one leaving early, one cancelled.
+ */
+class BatchedDecodeTest {
+    static Stream<Path> fixtures() {
+        return Stream.of(
+                Fixtures.QWEN_Q4, Fixtures.QWEN_GENAI, Fixtures.PHI_GENAI, Fixtures.LLAMA, Fixtures.GQA, Fixtures.GPT2);
+    }
+
+    /** Four prompts of different lengths, inside every fixture's vocabulary (the GPT-2 one has 1000 rows). */
+    static int[][] prompts(LoadedModel m) {
+        int vocab = Math.min(m.descriptor().vocabSize(), 1000);
+        int[] lengths = {7, 19, 3, 12};
+        int[][] out = new int[lengths.length][];
+        for (int p = 0; p < lengths.length; p++) {
+            out[p] = new int[lengths[p]];
+            for (int i = 0; i < lengths[p]; i++) out[p][i] = 5 + (i * 31 + p * 101 + 17) % (vocab - 5);
+        }
+        return out;
+    }
+
+    static Generator.Settings greedy(int tokens) {
+        return new Generator.Settings(tokens, Sampler.GREEDY, Set.of(), List.of());
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void rowsJoiningLeavingAndCancelledMatchTheirSoloRuns(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(4);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            assertTrue(m.maxBatch() == 4, m.id() + " should decode 4 rows together");
+            int[][] prompts = prompts(m);
+            int[] lengths = {24, 6, 120, 16}; // row 1 leaves early, row 2 is cancelled long before its end
+            int[][] solo = new int[prompts.length][];
+            for (int p = 0; p < prompts.length; p++)
+                solo[p] = m.generator()
+                        .generate(prompts[p], greedy(lengths[p]), StreamListener.NONE)
+                        .tokens();
+
+            Generator g = m.generator();
+            var outcomes = new ConcurrentHashMap<Integer, Generator.Outcome>();
+            List<CompletableFuture<Object>> others = new ArrayList<>();
+            AtomicInteger cancelAfter = new AtomicInteger();
+            CountDownLatch started = new CountDownLatch(1);
+            // Request 0 starts alone; on its first token it starts the other three and waits until they are queued,
+            // so all four decode together from its second step on (and row 0 is one token ahead of the joiners).
+            StreamListener first = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (started.getCount() == 0) return;
+                    started.countDown();
+                    for (int p = 1; p < prompts.length; p++) {
+                        int k = p;
+                        others.add(async(() -> outcomes.put(
+                                k,
+                                g.generate(
+                                        prompts[k],
+                                        greedy(lengths[k]),
+                                        k == 2 ? cancelling(cancelAfter) : StreamListener.NONE))));
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                }
+            };
+            outcomes.put(0, g.generate(prompts[0], greedy(lengths[0]), first));
+            for (var f : others) f.get(30, TimeUnit.SECONDS);
+
+            assertEquals(4, g.peakRows(), "all four requests were decoded in one batch");
+            for (int p : new int[] {0, 1, 3}) {
+                Generator.Outcome o = outcomes.get(p);
+                assertArrayEquals(solo[p], o.tokens(), m.id() + ": request " + p + " batched vs alone");
+                assertEquals(FinishReason.LENGTH, o.finishReason());
+            }
+            Generator.Outcome cancelled = outcomes.get(2);
+            assertEquals(FinishReason.CANCELLED, cancelled.finishReason());
+            int n = cancelled.tokens().length;
+            assertTrue(n >= 3 && n < lengths[2], "cancelled after " + n + " tokens");
+            assertArrayEquals(Arrays.copyOf(solo[2], n), cancelled.tokens(), m.id() + ": tokens before the cancel");
+            assertEquals(0, g.waiting());
+        }
+    }
+
+    /** On a platform thread of its own: the common pool may have one thread here, and generate() blocks. */
+    static CompletableFuture<Object> async(java.util.function.Supplier<Object> work) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                f.complete(work.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** Cancels once three pieces have arrived (polled on the owner's thread, as serve.java's listener is). */
+    static StreamListener cancelling(AtomicInteger pieces) {
+        return new StreamListener() {
+            @Override
+            public void onToken(String text) {
+                pieces.incrementAndGet();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return pieces.get() >= 3;
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void moreRequestsThanRowsWaitTheirTurnAndMatch(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(2);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[][] solo = new int[prompts.length][];
+            for (int p = 0; p < prompts.length; p++)
+                solo[p] = m.generator()
+                        .generate(prompts[p], greedy(12 + p), StreamListener.NONE)
+                        .tokens();
+            List<CompletableFuture<Object>> runs = new ArrayList<>();
+            for (int p = 0; p < prompts.length; p++) {
+                int k = p;
+                runs.add(async(() -> m.generator().generate(prompts[k], greedy(12 + k), StreamListener.NONE)));
+            }
+            for (int p = 0; p < prompts.length; p++)
+                assertArrayEquals(
+                        solo[p],
+                        ((Generator.Outcome) runs.get(p).get(30, TimeUnit.SECONDS)).tokens(),
+                        m.id() + " request " + p);
+            assertTrue(m.generator().peakRows() <= 2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aListenerThatThrowsEndsOnlyItsOwnRequestEvenTheLeaders(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(4);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[][] solo = new int[prompts.length][];
+            for (int p = 2; p < prompts.length; p++)
+                solo[p] = m.generator()
+                        .generate(prompts[p], greedy(40), StreamListener.NONE)
+                        .tokens();
+            Generator g = m.generator();
+            List<CompletableFuture<Object>> others = new ArrayList<>();
+            AtomicInteger leaderPieces = new AtomicInteger();
+            StreamListener leader = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (leaderPieces.incrementAndGet() == 1) {
+                        for (int p = 1; p < prompts.length; p++) {
+                            int k = p;
+                            others.add(async(() -> g.generate(
+                                    prompts[k],
+                                    greedy(40),
+                                    k == 1 ? throwing(new AtomicInteger()) : StreamListener.NONE)));
+                        }
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    }
+                    if (leaderPieces.get() == 5) throw new IllegalStateException("leader's client went away");
+                }
+            };
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class, () -> g.generate(prompts[0], greedy(40), leader));
+            assertEquals("leader's client went away", e.getMessage());
+            var e1 = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> others.get(0).get(30, TimeUnit.SECONDS));
+            assertEquals("client 1 went away", e1.getCause().getMessage());
+            for (int p = 2; p < prompts.length; p++)
+                assertArrayEquals(
+                        solo[p],
+                        ((Generator.Outcome) others.get(p - 1).get(30, TimeUnit.SECONDS)).tokens(),
+                        m.id() + ": request " + p + " goes on after the others' clients failed");
+            assertEquals(4, g.peakRows());
+        }
+    }
+
+    static StreamListener throwing(AtomicInteger pieces) {
+        return new StreamListener() {
+            @Override
+            public void onToken(String text) {
+                if (pieces.incrementAndGet() == 2) throw new IllegalStateException("client 1 went away");
+            }
+        };
+    }
+}
