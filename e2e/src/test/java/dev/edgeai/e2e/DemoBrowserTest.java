@@ -140,7 +140,7 @@ class DemoBrowserTest {
                     "--disable-dev-shm-usage",
                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
             if (webgpu) {
-                // WebGPU on the CPU: Chromium's SwiftShader Vulkan adapter (DESIGN.md §9); no --disable-gpu here
+                // WebGPU on the CPU: Chromium's SwiftShader Vulkan adapter; no --disable-gpu here
                 o.addArguments(
                         "--enable-unsafe-webgpu",
                         "--enable-unsafe-swiftshader",
@@ -500,7 +500,7 @@ class DemoBrowserTest {
      * fallback" and why. Tolerance: this MiniLM quantizes its activations to int8 at run time (DynamicQuantizeLinear,
      * scale from each tensor's min/max), so float differences of the GPU kernels in the 6th digit can move whole
      * tensors to the next int8 step: measured here WebGPU vs wasm 0.9975–1.0000 (wasm vs Java ≥ 0.9991). 0.995 still
-     * catches a wrong bundle or kernel (DESIGN.md: ort.all.min.mjs on WebGPU gives unrelated vectors).
+     * catches a wrong bundle or kernel (ort.all.min.mjs on WebGPU gives unrelated vectors).
      */
     @Test
     void webGpuThroughSwiftShaderAgreesWithWasmOrFallsBackVisibly() throws Exception {

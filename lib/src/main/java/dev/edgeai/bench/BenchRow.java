@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * One printed record: a {@link Summary} plus what the printers need besides it. Every printer (md, csv, jsonl)
- * prints the same rows (STYLE.md §6: one record, several printers).
+ * prints the same rows (one record, several printers).
  *
  * @param tokensEstimated true when any sample of the cell had estimated token counts (server sent no usage):
  *                        printers flag the token-based figures

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
 /**
  * Runs a benchmark: for each model and each concurrency level C, untimed warmups, then exactly C streamed requests
  * kept in flight (virtual threads gated by a semaphore) until the cell's budget is used. Every request is one
- * {@link ChatBackend#stream} call, so TTFT, E2E, ITL and usage come from the same request (DESIGN.md §3).
+ * {@link ChatBackend#stream} call, so TTFT, E2E, ITL and usage come from the same request (never a second request
+ * timed differently).
  *
  * <p>Failures become {@link Sample#failed} samples (message "KIND: text") and the run goes on, except when the
  * backend looks dead: every measured request of a cell failed with UNREACHABLE, or

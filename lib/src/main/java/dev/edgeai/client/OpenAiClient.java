@@ -473,7 +473,7 @@ public final class OpenAiClient implements ChatBackend {
         }
     }
 
-    /** Server usage when present, else an estimate flagged as such: never a silent zero (DESIGN.md §3). */
+    /** Server usage when present, else an estimate flagged as such: never a silent zero: a zero would read as "free". */
     private static Usage usage(
             CompletionUsage wire, ChatRequest request, java.util.function.IntSupplier completionEstimate) {
         Usage sent = Wire.fromUsage(wire);

@@ -20,7 +20,7 @@ export async function webgpuUnavailableReason() {
 
 /**
  * The ORT module for one EP: 'wasm' gets the plain SIMD build (14 MB), 'webgpu' the asyncify build that holds both
- * providers (27 MB). Never ort.all.min.mjs: it gives wrong results on WebGPU (DESIGN.md §9).
+ * providers (27 MB). Never ort.all.min.mjs: on WebGPU its MiniLM vectors differ from wasm's (checked).
  */
 export async function loadOrt(ep) {
   if (!modules[ep]) {
