@@ -342,25 +342,7 @@ public final class BenchmarkRunner {
                 return Sample.failed(model, group, round, warmup, c, p.id(), "CANCELLED: run stopped early");
             }
             if (r.model() != null) resolved.putIfAbsent(model, r.model());
-            Sample s = rec.sample();
-            return new Sample(
-                    model,
-                    s.group(),
-                    s.round(),
-                    s.warmup(),
-                    s.concurrency(),
-                    s.ttftMs(),
-                    s.e2eMs(),
-                    s.tpotMs(),
-                    s.decodeTps(),
-                    s.promptTokens(),
-                    s.completionTokens(),
-                    s.tokensEstimated(),
-                    s.itlMs(),
-                    s.prompt(),
-                    s.text(),
-                    s.finishReason(),
-                    null);
+            return rec.sample().withModel(model);
         }
 
         private void account(Sample s, String label, Long deadline, AtomicBoolean abort, AtomicReference<String> why) {

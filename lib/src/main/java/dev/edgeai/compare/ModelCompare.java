@@ -79,7 +79,7 @@ public final class ModelCompare {
 
         // The results keep model_compare's shape: the prompt text in every sample, the script's options first.
         List<Sample> samples =
-                bench.samples().stream().map(s -> withPrompt(s, o.prompt())).toList();
+                bench.samples().stream().map(s -> s.withPrompt(o.prompt())).toList();
         Map<String, Object> options = new LinkedHashMap<>(scriptOptions);
         options.putIfAbsent("prompt", o.prompt());
         options.putIfAbsent("rounds", o.rounds());
@@ -130,30 +130,6 @@ public final class ModelCompare {
 
     private static double nan(Double d) {
         return d == null ? Double.NaN : d;
-    }
-
-    private static Sample withPrompt(Sample s, String prompt) {
-        return new Sample(
-                s.model(),
-                s.group(),
-                s.round(),
-                s.warmup(),
-                s.concurrency(),
-                s.ttftMs(),
-                s.e2eMs(),
-                s.tpotMs(),
-                s.decodeTps(),
-                s.promptTokens(),
-                s.completionTokens(),
-                s.tokensEstimated(),
-                s.itlMs(),
-                prompt,
-                s.text(),
-                s.finishReason(),
-                s.error(),
-                s.item(),
-                s.scores(),
-                s.stagesMs());
     }
 
     /**

@@ -114,6 +114,56 @@ public record Sample(
                 stagesMs);
     }
 
+    /** This sample under another model name (the name the user asked for, when a server answered with its own id). */
+    public Sample withModel(String model) {
+        return new Sample(
+                model,
+                group,
+                round,
+                warmup,
+                concurrency,
+                ttftMs,
+                e2eMs,
+                tpotMs,
+                decodeTps,
+                promptTokens,
+                completionTokens,
+                tokensEstimated,
+                itlMs,
+                prompt,
+                text,
+                finishReason,
+                error,
+                item,
+                scores,
+                stagesMs);
+    }
+
+    /** This sample with the prompt text it answered. */
+    public Sample withPrompt(String prompt) {
+        return new Sample(
+                model,
+                group,
+                round,
+                warmup,
+                concurrency,
+                ttftMs,
+                e2eMs,
+                tpotMs,
+                decodeTps,
+                promptTokens,
+                completionTokens,
+                tokensEstimated,
+                itlMs,
+                prompt,
+                text,
+                finishReason,
+                error,
+                item,
+                scores,
+                stagesMs);
+    }
+
     public static Sample of(String group, int round, boolean warmup, int concurrency, String prompt, ChatResult r) {
         return new Sample(
                 r.model(),
