@@ -1,0 +1,154 @@
+package dev.edgeai.serve;
+
+import static dev.edgeai.serve.OpenAiServerTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgeai.engine.EmbeddedBackend;
+import dev.edgeai.openai.EmbeddingList;
+import dev.edgeai.openai.Wire;
+import dev.edgeai.retrieval.Embedder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /v1/embeddings} with the library's MiniLM over real HTTP: the vectors are the library's own. */
+class OpenAiServerEmbeddingsTest {
+    static final String LLAMA = OpenAiServerTest.LLAMA;
+    static final List<String> TEXTS = List.of("The NPU runs small models locally.", "Edge AI workshop", "naïve café ☕");
+
+    static EmbeddedBackend backend;
+    static OpenAiServer server;
+    static final AtomicInteger loads = new AtomicInteger();
+    static final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void start() {
+        backend = EmbeddedBackend.load(OpenAiServerTest.MODELS.resolve(LLAMA));
+        server = OpenAiServer.builder()
+                .port(0)
+                .log(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .embeddings(EmbeddingsRoutes.MINILM, () -> {
+                    loads.incrementAndGet();
+                    return Embedder.miniLm();
+                })
+                .start(backend);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        backend.close();
+    }
+
+    static OpenAiServerTest.Resp post(OpenAiServer s, String path, String body) throws Exception {
+        HttpResponse<String> r = OpenAiServerTest.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new OpenAiServerTest.Resp(r.statusCode(), r.headers().map(), r.body());
+    }
+
+    static String body(String input, String extra) {
+        return "{\"model\":\"" + EmbeddingsRoutes.MINILM + "\",\"input\":" + input + extra + "}";
+    }
+
+    @Test
+    void floatsAreTheLibrarysVectorsInInputOrder() throws Exception {
+        var r = post(server, "/v1/embeddings", body(Wire.toJson(TEXTS), ""));
+        assertEquals(200, r.status(), r::body);
+        EmbeddingList list = Wire.JSON.readValue(r.body(), EmbeddingList.class);
+        assertEquals("list", list.object());
+        assertEquals(EmbeddingsRoutes.MINILM, list.model());
+        List<float[]> expected = Embedder.miniLm().embedAll(TEXTS);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertEquals(i, list.data().get(i).index());
+            assertEquals("embedding", list.data().get(i).object());
+            float[] got = list.data().get(i).embedding().floats();
+            assertEquals(384, got.length);
+            assertArrayEquals(expected.get(i), got, "input " + i);
+        }
+        // the word pieces MiniLM read, [CLS] and [SEP] included: more than one per word, fewer than one per char
+        int tokens = list.usage().promptTokens();
+        assertTrue(tokens > 3 * 3 && tokens < String.join("", TEXTS).length(), "tokens " + tokens);
+        assertEquals(tokens, list.usage().totalTokens());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(" embeddings 200 3 inputs, " + tokens + " tokens"));
+    }
+
+    @Test
+    void base64IsTheSameVectorAsLittleEndianFloat32() throws Exception {
+        var r = post(server, "/v1/embeddings", body("\"Edge AI workshop\"", ",\"encoding_format\":\"base64\""));
+        assertEquals(200, r.status(), r::body);
+        JsonNode item = r.json().path("data").get(0);
+        assertTrue(item.path("embedding").isTextual(), r.body());
+        assertArrayEquals(
+                Embedder.miniLm().embed("Edge AI workshop"),
+                EmbeddingList.fromBase64(item.path("embedding").asText()));
+        assertEquals(
+                200,
+                post(server, "/v1/embeddings", body("\"x\"", ",\"dimensions\":384"))
+                        .status());
+    }
+
+    @Test
+    void theModelIsListedAndLoadedOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : OpenAiServerTest.get(server, "/v1/models").json().path("data"))
+            ids.add(m.path("id").asText());
+        assertEquals(List.of(LLAMA, EmbeddingsRoutes.MINILM), ids);
+        assertEquals(
+                EmbeddingsRoutes.MINILM,
+                OpenAiServerTest.get(server, "/v1/models/" + EmbeddingsRoutes.MINILM)
+                        .json()
+                        .path("id")
+                        .asText());
+        post(server, "/v1/embeddings", body("\"a\"", ""));
+        post(server, "/v1/embeddings", body("\"b\"", ""));
+        assertEquals(1, loads.get());
+    }
+
+    @Test
+    void badRequestsAreClearErrors() throws Exception {
+        assertError(post(server, "/v1/embeddings", body("[]", "")), 400, "input", "empty_array");
+        assertError(post(server, "/v1/embeddings", body("[[1,2]]", "")), 400, "input[0]", "unsupported_value");
+        assertError(
+                post(server, "/v1/embeddings", body("\"a\"", ",\"encoding_format\":\"int8\"")),
+                400,
+                "encoding_format",
+                "invalid_value");
+        var dims = post(server, "/v1/embeddings", body("\"a\"", ",\"dimensions\":128"));
+        assertError(dims, 400, "dimensions", "unsupported_value");
+        assertTrue(dims.json().path("error").path("message").asText().contains("384"), dims.body());
+        var chatModel = post(server, "/v1/embeddings", "{\"model\":\"" + LLAMA + "\",\"input\":\"a\"}");
+        assertError(chatModel, 404, null, "model_not_found");
+        assertTrue(chatModel.body().contains(EmbeddingsRoutes.MINILM), chatModel.body());
+        var embedChat = OpenAiServerTest.post(
+                server,
+                "{\"model\":\"" + EmbeddingsRoutes.MINILM + "\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}");
+        assertError(embedChat, 400, "model", "model_not_supported");
+        assertTrue(embedChat.body().contains("/v1/embeddings"), embedChat.body());
+        assertError(post(server, "/v1/embeddings", "[1]"), 400, null, "invalid_request_body");
+    }
+
+    @Test
+    void aServerWithoutAnEmbedderHasNoSuchRoute() throws Exception {
+        try (OpenAiServer plain = OpenAiServer.builder().port(0).start(backend)) {
+            assertEquals(404, post(plain, "/v1/embeddings", body("\"a\"", "")).status());
+            for (JsonNode m : OpenAiServerTest.get(plain, "/v1/models").json().path("data"))
+                assertEquals(LLAMA, m.path("id").asText());
+        }
+    }
+}
