@@ -73,6 +73,21 @@ class EmbeddingsWireTest {
                 assertThrows(InvalidRequest.class, () -> read(body)).code());
     }
 
+    /** Listed with {"type":"embeddings"}; a client of this kit does not offer it for chat. */
+    @Test
+    void anEmbeddingModelIsListedButNotChattedWith() throws Exception {
+        var list = ModelList.of(List.of(
+                ModelList.Model.of("chat", 1, "edgeai"), ModelList.Model.embeddings("all-minilm-l6-v2", 1, "edgeai")));
+        String json = Wire.toJson(list);
+        assertTrue(
+                json.endsWith("{\"id\":\"all-minilm-l6-v2\",\"object\":\"model\",\"created\":1,"
+                        + "\"owned_by\":\"edgeai\",\"type\":\"embeddings\"}]}"),
+                json);
+        assertEquals(
+                List.of(new dev.edgeai.chat.ModelInfo("chat", "edgeai")),
+                Wire.fromModelList(Wire.JSON.readValue(json, ModelList.class)));
+    }
+
     @Test
     void vectorsAsFloatsAsOpenAiWritesThem() {
         var list = EmbeddingList.of("e", List.of(new float[] {0.5f, -0.25f}, new float[] {1f, 0f}), false, 7);

@@ -449,7 +449,7 @@ public final class OpenAiServer implements AutoCloseable {
         List<ModelList.Model> data = new ArrayList<>();
         for (ModelInfo m : backendModels()) data.add(Wire.toModel(m, created, OWNER));
         config.aliases().forEach((alias, id) -> data.add(ModelList.Model.alias(alias, created, OWNER, id)));
-        if (embeddings != null) data.add(ModelList.Model.of(embeddings.id(), created, OWNER));
+        if (embeddings != null) data.add(ModelList.Model.embeddings(embeddings.id(), created, OWNER));
         ctx.json(ModelList.of(data));
     }
 
@@ -466,7 +466,7 @@ public final class OpenAiServer implements AutoCloseable {
             return;
         }
         if (embeddings != null && embeddings.id().equals(id)) {
-            ctx.json(ModelList.Model.of(id, created, OWNER));
+            ctx.json(ModelList.Model.embeddings(id, created, OWNER));
             return;
         }
         throw unknownModel(id);

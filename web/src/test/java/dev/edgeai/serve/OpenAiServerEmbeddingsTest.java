@@ -107,14 +107,18 @@ class OpenAiServerEmbeddingsTest {
     void theModelIsListedAndLoadedOnce() throws Exception {
         List<String> ids = new ArrayList<>();
         for (JsonNode m : OpenAiServerTest.get(server, "/v1/models").json().path("data"))
-            ids.add(m.path("id").asText());
-        assertEquals(List.of(LLAMA, EmbeddingsRoutes.MINILM), ids);
+            ids.add(m.path("id").asText() + ":" + m.path("type").asText("chat"));
+        assertEquals(List.of(LLAMA + ":chat", EmbeddingsRoutes.MINILM + ":embeddings"), ids);
+        JsonNode one = OpenAiServerTest.get(server, "/v1/models/" + EmbeddingsRoutes.MINILM)
+                .json();
+        assertEquals(EmbeddingsRoutes.MINILM, one.path("id").asText());
+        assertEquals("embeddings", one.path("type").asText());
+        // this kit's own client (discovery, model_compare) lists only what it can chat with
         assertEquals(
-                EmbeddingsRoutes.MINILM,
-                OpenAiServerTest.get(server, "/v1/models/" + EmbeddingsRoutes.MINILM)
-                        .json()
-                        .path("id")
-                        .asText());
+                List.of(LLAMA),
+                dev.edgeai.client.OpenAiClient.of(server.baseUrl()).models().stream()
+                        .map(dev.edgeai.chat.ModelInfo::id)
+                        .toList());
         post(server, "/v1/embeddings", body("\"a\"", ""));
         post(server, "/v1/embeddings", body("\"b\"", ""));
         assertEquals(1, loads.get());
