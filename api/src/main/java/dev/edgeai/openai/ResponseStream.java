@@ -1,14 +1,25 @@
 package dev.edgeai.openai;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.List;
 
 /**
  * Streams one response of the Responses API over an {@link SseWriter}, event by event as {@link ResponseEvent}
  * lists them, numbering them. The opening events go out with the first text (or {@link #begin()}); until then an
- * error can still be an HTTP status. One stream per instance, on one thread at a time.
+ * error can still be an HTTP status. A text delta, the one event per token, is built straight into the writer's
+ * buffer around the escaped text, like {@link ChunkStream}'s chunks (the tests hold it to the JSON of {@link
+ * ResponseEvent.TextDelta}, byte for byte); the other events are records written with Jackson. One stream per
+ * instance, on one thread at a time.
  */
 public final class ResponseStream {
+    private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+    private static final String DELTA = "response.output_text.delta";
+    private static final String DELTA_HEAD = "{\"type\":\"" + DELTA + "\",\"sequence_number\":";
+
     private final SseWriter sse;
+    /** From after the sequence number to the opening quote of the delta text. */
+    private final String deltaMiddle;
+
     private final ResponseObject created;
     private final String itemId;
     private final StringBuilder text = new StringBuilder();
@@ -20,6 +31,10 @@ public final class ResponseStream {
         this.sse = sse;
         this.created = created;
         this.itemId = itemId;
+        StringBuilder m = new StringBuilder(",\"item_id\":\"");
+        ESCAPE.quoteAsString(itemId, m);
+        this.deltaMiddle = m.append("\",\"output_index\":0,\"content_index\":0,\"delta\":\"")
+                .toString();
     }
 
     /** Sends the opening events if they were not sent yet. */
@@ -34,8 +49,11 @@ public final class ResponseStream {
         synchronized (sse) {
             if (!begun) appendOpening();
             text.append(piece);
-            append(new ResponseEvent.TextDelta(
-                    "response.output_text.delta", sequence++, itemId, 0, 0, piece, List.of()));
+            StringBuilder data =
+                    sse.beginData(DELTA).append(DELTA_HEAD).append(sequence++).append(deltaMiddle);
+            ESCAPE.quoteAsString(piece, data);
+            data.append("\",\"logprobs\":[]}");
+            sse.endEvent();
             return sse.flush();
         }
     }

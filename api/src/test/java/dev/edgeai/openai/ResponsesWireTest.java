@@ -205,6 +205,28 @@ class ResponsesWireTest {
         assertEquals(8, last.get("response").get("usage").get("total_tokens").asInt());
     }
 
+    /** The hand-built delta event is the record's JSON, byte for byte, whatever the text holds. */
+    @Test
+    void deltasAreTheRecordsJson() throws Exception {
+        var r = parse("{\"model\":\"m\",\"input\":\"hi\",\"stream\":true}");
+        List<String> pieces =
+                List.of("Hel", "\"quoted\"", "line\nbreak\r\n", "tab\t\u0001\u001f", "é ☕ 😀", "\\", "</script>", "");
+        var out = new ByteArrayOutputStream();
+        var s = new ResponseStream(new SseWriter(out), Responses.inProgress("resp_1", 100, "m1", r), "msg_\"1");
+        s.begin();
+        out.reset();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < pieces.size(); i++) {
+            s.delta(pieces.get(i));
+            expected.append("event: response.output_text.delta\ndata: ")
+                    .append(Wire.toJson(new ResponseEvent.TextDelta(
+                            "response.output_text.delta", 4 + i, "msg_\"1", 0, 0, pieces.get(i), List.of())))
+                    .append("\n\n");
+        }
+        assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
+        assertEquals(String.join("", pieces), s.text());
+    }
+
     @Test
     void aFailureMidStreamIsAnErrorEventThenResponseFailed() throws Exception {
         var r = parse("{\"model\":\"m\",\"input\":\"hi\",\"stream\":true}");
