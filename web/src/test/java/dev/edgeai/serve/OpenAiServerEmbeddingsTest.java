@@ -147,6 +147,44 @@ class OpenAiServerEmbeddingsTest {
         assertError(post(server, "/v1/embeddings", "[1]"), 400, null, "invalid_request_body");
     }
 
+    /** The new routes stand behind the same key and the same guard as chat completions. */
+    @Test
+    void theNewRoutesNeedTheKeyAndRefuseForeignPages() throws Exception {
+        try (OpenAiServer keyed = OpenAiServer.builder()
+                .port(0)
+                .apiKey("sk-local")
+                .errorLog(null)
+                .miniLmEmbeddings()
+                .start(backend)) {
+            for (String[] route : List.of(
+                    new String[] {"/v1/embeddings", body("\"a\"", "")},
+                    new String[] {"/v1/responses", "{\"model\":\"" + LLAMA + "\",\"input\":\"a\"}"})) {
+                var base = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + keyed.port() + route[0]))
+                        .POST(HttpRequest.BodyPublishers.ofString(route[1]));
+                assertEquals(401, send(base.copy().header("Content-Type", "application/json")), route[0]);
+                assertEquals(
+                        403,
+                        send(base.copy()
+                                .header("Content-Type", "text/plain")
+                                .header("Origin", "http://evil.example")
+                                .header("Authorization", "Bearer sk-local")),
+                        route[0]);
+                assertEquals(
+                        200,
+                        send(base.copy()
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer sk-local")),
+                        route[0]);
+            }
+        }
+    }
+
+    static int send(HttpRequest.Builder b) throws Exception {
+        return OpenAiServerTest.HTTP
+                .send(b.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     @Test
     void aServerWithoutAnEmbedderHasNoSuchRoute() throws Exception {
         try (OpenAiServer plain = OpenAiServer.builder().port(0).start(backend)) {
