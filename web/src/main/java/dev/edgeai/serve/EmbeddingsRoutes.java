@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * {@code POST /v1/embeddings} over one {@link Embedder} (serve.java: the library's MiniLM, the one the RAG index
  * uses), so Open WebUI's document RAG and LangChain / LlamaIndex pipelines can embed against the local endpoint.
- * The embedder is loaded on the first request (about a second and 100 MB for MiniLM), not at start-up.
+ * The embedder is loaded on the first request (about a second and 100 MB for MiniLM), not at start-up. Requests
+ * embed one at a time (the embedder spreads each batch over the cores itself); the others wait behind it first come,
+ * first served within the per-request timeout, and a full queue is a 429, as for chat.
  */
 final class EmbeddingsRoutes {
     /** The model id of {@link Embedder#miniLm()} in /v1/models. */
@@ -30,11 +32,13 @@ final class EmbeddingsRoutes {
 
     private final OpenAiServer server;
     private final Model model;
+    private final ModelGate gate;
     private volatile Embedder embedder;
 
     EmbeddingsRoutes(OpenAiServer server, Model model) {
         this.server = server;
         this.model = model;
+        this.gate = new ModelGate(1, server.config().maxQueue());
     }
 
     String id() {
@@ -65,18 +69,32 @@ final class EmbeddingsRoutes {
             server.refused(id, e, t0);
             throw e;
         }
-        Embedder e = embedder();
-        if (req.dimensions() != null && req.dimensions() != e.dimension())
-            throw ApiError.invalid(
-                    "dimensions",
-                    "unsupported_value",
-                    "'dimensions' " + req.dimensions() + " is not supported: " + model.id() + " makes " + e.dimension()
-                            + "-dimensional vectors; leave 'dimensions' out.");
-        Embedder.Counted out = e.embedCounted(req.input());
+        long deadline = t0 + server.config().requestTimeout().toNanos();
+        try {
+            if (!gate.enter(deadline - System.nanoTime()))
+                throw server.timeout("waiting for " + model.id() + " (" + gate.waiting() + " requests ahead)");
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
+        }
+        long admitted = System.nanoTime();
+        Embedder.Counted out;
+        try {
+            Embedder e = embedder();
+            if (req.dimensions() != null && req.dimensions() != e.dimension())
+                throw ApiError.invalid(
+                        "dimensions",
+                        "unsupported_value",
+                        "'dimensions' " + req.dimensions() + " is not supported: " + model.id() + " makes "
+                                + e.dimension() + "-dimensional vectors; leave 'dimensions' out.");
+            out = e.embedCounted(req.input());
+        } finally {
+            gate.leave((System.nanoTime() - admitted) / 1e9);
+        }
         ctx.json(EmbeddingList.of(model.id(), out.vectors(), req.base64(), out.tokens()));
         double ms = OpenAiServer.ms(System.nanoTime() - t0);
-        server.record(
-                new OpenAiServer.RequestRecord(id, model.id(), false, 200, null, out.tokens(), 0, 0, Double.NaN, ms));
+        server.record(new OpenAiServer.RequestRecord(
+                id, model.id(), false, 200, null, out.tokens(), 0, OpenAiServer.ms(admitted - t0), Double.NaN, ms));
         if (server.log() != null)
             server.log()
                     .printf(

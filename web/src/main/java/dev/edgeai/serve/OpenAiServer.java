@@ -353,6 +353,10 @@ public final class OpenAiServer implements AutoCloseable {
         return embeddings == null ? null : embeddings.id();
     }
 
+    Config config() {
+        return config;
+    }
+
     /** One line per served request, or null. */
     PrintStream log() {
         return config.log();
@@ -713,7 +717,7 @@ public final class OpenAiServer implements AutoCloseable {
                 : timeout("generating (ask for fewer max_tokens, or start the server with a longer --timeout)");
     }
 
-    private ApiError timeout(String while_) {
+    ApiError timeout(String while_) {
         double s = config.requestTimeout().toMillis() / 1000.0;
         String limit = s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
         return ApiError.unavailable(

@@ -185,6 +185,60 @@ class OpenAiServerEmbeddingsTest {
                 .statusCode();
     }
 
+    /** One request embeds at a time; with no room to wait, the next is a 429 with Retry-After, not a pile-up. */
+    @Test
+    void requestsEmbedOneAtATimeBehindABoundedQueue() throws Exception {
+        var started = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        Embedder slow = new Embedder() { // MiniLM's vectors, held back until the test lets it finish
+                    @Override
+                    public float[] embed(String text) {
+                        started.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Embedder.miniLm().embed(text);
+                    }
+
+                    @Override
+                    public int dimension() {
+                        return 384;
+                    }
+
+                    @Override
+                    public String modelName() {
+                        return "held";
+                    }
+                };
+        try (OpenAiServer s = OpenAiServer.builder()
+                .port(0)
+                .maxQueue(0)
+                .errorLog(null)
+                .embeddings("held", () -> slow)
+                .start(backend)) {
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(s, "/v1/embeddings", "{\"model\":\"held\",\"input\":\"a\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            var second = post(s, "/v1/embeddings", "{\"model\":\"held\",\"input\":\"b\"}");
+            assertError(second, 429, null, null);
+            assertTrue(second.header("Retry-After") != null, second::toString);
+            release.countDown();
+            assertEquals(
+                    200, first.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(
+                    200,
+                    post(s, "/v1/embeddings", "{\"model\":\"held\",\"input\":\"c\"}")
+                            .status());
+        }
+    }
+
     @Test
     void aServerWithoutAnEmbedderHasNoSuchRoute() throws Exception {
         try (OpenAiServer plain = OpenAiServer.builder().port(0).start(backend)) {
