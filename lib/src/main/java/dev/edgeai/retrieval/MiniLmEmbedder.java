@@ -48,7 +48,7 @@ final class MiniLmEmbedder implements Embedder {
                 .toList();
     }
 
-    /** langchain4j counts the word pieces it fed the model (with [CLS] and [SEP]) in the same pass. */
+    /** langchain4j counts the texts' word pieces (without [CLS] and [SEP]) in the same pass. */
     @Override
     public Counted embedCounted(List<String> texts) {
         if (texts.isEmpty()) return new Counted(List.of(), 0);
