@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION A local OpenAI-compatible endpoint (/v1/models, /v1/chat/completions) over the embedded engine, for Open WebUI and any SDK.
+//DESCRIPTION A local OpenAI-compatible endpoint (chat, responses, embeddings) over the embedded engine.
 //JAVA 21+
 //DEPS dev.edgeai:edgeai-cli:0.1.0 dev.edgeai:edgeai-web:0.1.0
 //RUNTIME_OPTIONS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn --enable-native-access=ALL-UNNAMED
@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serves models running in this JVM (the embedded ONNX Runtime engine) as an OpenAI-compatible endpoint: "
-                + "GET /v1/models, POST /v1/chat/completions (blocking and streamed), GET /health. Open WebUI, the official "
+                + "GET /v1/models, POST /v1/chat/completions and POST /v1/responses (blocking and streamed), "
+                + "POST /v1/embeddings (all-MiniLM-L6-v2, loaded on first use), GET /health. Open WebUI, the official "
                 + "OpenAI SDKs, curl and the other scripts of this kit can use it; they find it on its default port by "
                 + "themselves. Requests for one model queue first come, first served.",
         footer = {"", "Examples:",
@@ -94,7 +95,7 @@ public class serve implements Callable<Integer> {
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(server.host).port(port).apiKey(apiKey)
                 .allowedHosts(server.allowedHosts).cors(server.cors).maxQueue(maxQueue).requestTimeout(requestTimeout)
-                .log(verbose ? System.err : null).verbose(verbose);
+                .log(verbose ? System.err : null).verbose(verbose).miniLmEmbeddings();
         b.config();   // a bad --allowed-hosts or --cors fails here, before any model is loaded
         boolean defaults = models.isEmpty();
         List<String> specs = defaults ? List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO) : models;
@@ -114,6 +115,7 @@ public class serve implements Callable<Integer> {
             System.out.flush();
             System.err.println("  models:  " + String.join(", ", ids));
             http.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
+            System.err.println("  embeddings: " + http.embeddingModel() + " (loaded on the first /v1/embeddings)");
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
             String found = http.port() == ServePort.DEFAULT ? " by themselves"

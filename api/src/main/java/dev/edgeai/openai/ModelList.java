@@ -15,6 +15,8 @@ public record ModelList(String object, List<Model> data) {
      * One entry, also the answer of {@code GET /v1/models/{id}}.
      *
      * @param aliasOf this kit's servers list aliases as models of their own, naming the model they stand for
+     * @param type    {@value #EMBEDDINGS} for a model that embeds and cannot chat (LM Studio marks them so too);
+     *                null for a chat model
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Model(
@@ -22,13 +24,26 @@ public record ModelList(String object, List<Model> data) {
             String object,
             Long created,
             @JsonProperty("owned_by") String ownedBy,
-            @JsonProperty("alias_of") String aliasOf) {
+            @JsonProperty("alias_of") String aliasOf,
+            String type) {
+        public static final String EMBEDDINGS = "embeddings";
+
         public static Model of(String id, long created, String ownedBy) {
-            return new Model(id, "model", created, ownedBy, null);
+            return new Model(id, "model", created, ownedBy, null, null);
         }
 
         public static Model alias(String id, long created, String ownedBy, String aliasOf) {
-            return new Model(id, "model", created, ownedBy, aliasOf);
+            return new Model(id, "model", created, ownedBy, aliasOf, null);
+        }
+
+        /** A model for {@code POST /v1/embeddings} only. */
+        public static Model embeddings(String id, long created, String ownedBy) {
+            return new Model(id, "model", created, ownedBy, null, EMBEDDINGS);
+        }
+
+        /** Whether the server marked it as an embedding model (it cannot chat). */
+        public boolean embeds() {
+            return EMBEDDINGS.equals(type);
         }
     }
 }

@@ -70,7 +70,7 @@ final class RequestReader {
                 string(body, "user", "user"));
     }
 
-    private static String model(JsonNode body) {
+    static String model(JsonNode body) {
         JsonNode v = body.get("model");
         if (v == null || v.isNull())
             throw new InvalidRequest("model", "missing_required_parameter", "Missing required parameter: 'model'.");
@@ -180,12 +180,12 @@ final class RequestReader {
     }
 
     /** The field, or null when absent or JSON null. */
-    private static JsonNode present(JsonNode body, String field) {
+    static JsonNode present(JsonNode body, String field) {
         JsonNode v = body.get(field);
         return v == null || v.isNull() ? null : v;
     }
 
-    private static String string(JsonNode body, String field, String param) {
+    static String string(JsonNode body, String field, String param) {
         JsonNode v = present(body, field);
         if (v == null) return null;
         if (!v.isTextual()) throw wrongType(param, "a string", v);
@@ -209,7 +209,7 @@ final class RequestReader {
      * An integer: a JSON number without a fraction ({@code 1e3} and {@code 256.0} included). One beyond the int range
      * is named as such ({@code 1e12} is an integer, just too large), not as a wrong type.
      */
-    private static Integer integer(JsonNode body, String field) {
+    static Integer integer(JsonNode body, String field) {
         JsonNode v = present(body, field);
         if (v == null) return null;
         if (!v.isNumber()) throw wrongType(field, "an integer", v);
@@ -245,7 +245,7 @@ final class RequestReader {
         return s.precision() - s.scale() > 40 ? s.toString() : s.toPlainString();
     }
 
-    private static Integer positiveInt(JsonNode body, String field) {
+    static Integer positiveInt(JsonNode body, String field) {
         Integer v = integer(body, field);
         if (v != null && v < 1)
             throw new InvalidRequest(
@@ -256,7 +256,7 @@ final class RequestReader {
         return v;
     }
 
-    private static Double number(JsonNode body, String field, double min, double max) {
+    static Double number(JsonNode body, String field, double min, double max) {
         JsonNode v = present(body, field);
         if (v == null) return null;
         if (!v.isNumber()) throw wrongType(field, "a number", v);
@@ -270,7 +270,7 @@ final class RequestReader {
         return d;
     }
 
-    private static Boolean bool(JsonNode body, String field, String param) {
+    static Boolean bool(JsonNode body, String field, String param) {
         JsonNode v = present(body, field);
         if (v == null) return null;
         if (!v.isBoolean()) throw wrongType(param, "a boolean", v);

@@ -215,10 +215,17 @@ public final class Wire {
         return new ModelInfo(m.id(), m.ownedBy());
     }
 
-    /** @throws IllegalArgumentException when the list has no {@code data} array */
+    /**
+     * The models a client can chat with: those the server marked as embedding models are left out.
+     *
+     * @throws IllegalArgumentException when the list has no {@code data} array
+     */
     public static List<ModelInfo> fromModelList(ModelList list) {
         if (list == null || list.data() == null) throw new IllegalArgumentException("no \"data\" array");
-        return list.data().stream().map(Wire::fromModel).toList();
+        return list.data().stream()
+                .filter(m -> !m.embeds())
+                .map(Wire::fromModel)
+                .toList();
     }
 
     /** One line of JSON; the wire records always serialise, so a failure here is a bug, not bad input. */

@@ -20,6 +20,16 @@ public interface Embedder {
 
     int dimension();
 
+    /** Vectors and the number of tokens the model read for them (what an embeddings API reports as usage). */
+    record Counted(List<float[]> vectors, int tokens) {}
+
+    /** {@link #embedAll} with the tokens read; this default estimates them at four characters a token. */
+    default Counted embedCounted(List<String> texts) {
+        int chars = 0;
+        for (String t : texts) chars += t.length();
+        return new Counted(embedAll(texts), (chars + 3) / 4);
+    }
+
     /** Stored in the index cache: vectors from another model must never be reused. */
     String modelName();
 

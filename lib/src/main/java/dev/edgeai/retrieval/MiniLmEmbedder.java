@@ -48,6 +48,20 @@ final class MiniLmEmbedder implements Embedder {
                 .toList();
     }
 
+    /** langchain4j counts the texts' word pieces (without [CLS] and [SEP]) in the same pass. */
+    @Override
+    public Counted embedCounted(List<String> texts) {
+        if (texts.isEmpty()) return new Counted(List.of(), 0);
+        var response = model.embedAll(texts.stream().map(TextSegment::from).toList());
+        List<float[]> vectors = response.content().stream()
+                .map(e -> Embedder.normalize(e.vector()))
+                .toList();
+        Integer tokens =
+                response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        if (tokens == null) throw new IllegalStateException("langchain4j reported no token usage for the embeddings");
+        return new Counted(vectors, tokens);
+    }
+
     @Override
     public int dimension() {
         return DIMENSION;

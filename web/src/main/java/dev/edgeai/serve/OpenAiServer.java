@@ -24,6 +24,7 @@ import dev.edgeai.openai.ModelList;
 import dev.edgeai.openai.ServePort;
 import dev.edgeai.openai.SseWriter;
 import dev.edgeai.openai.Wire;
+import dev.edgeai.retrieval.Embedder;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -46,6 +47,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * An OpenAI-compatible HTTP endpoint over any {@link ChatBackend} (the embedded engine in serve.java), so Open
@@ -54,7 +56,8 @@ import java.util.function.Consumer;
  * checks, CORS only for {@code --cors} origins).
  *
  * <p>Routes: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/chat/completions} (blocking or
- * SSE), {@code GET /health} (only "ok" without the key or from a foreign Host). Requests for one model wait first
+ * SSE), {@code POST /v1/responses} (OpenAI's Responses API, text: {@link ResponsesRoutes}), {@code POST
+ * /v1/embeddings} (when {@link Builder#embeddings} names an embedder: {@link EmbeddingsRoutes}), {@code GET /health} (only "ok" without the key or from a foreign Host). Requests for one model wait first
  * come, first served behind each other (see {@link ModelGate}); a full queue answers 429 with Retry-After; a client
  * that goes away (streamed or blocking: {@link HangupWatch}), the per-request timeout and {@link #close()} stop
  * generation at the next token. Errors use OpenAI's JSON error shape, and are logged as one line each. More routes
@@ -68,7 +71,8 @@ public final class OpenAiServer implements AutoCloseable {
     /** The status recorded for a blocking request whose client left (nginx's "client closed request"). */
     static final int CLIENT_GONE = 499;
 
-    private static final String ROUTES = "GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions, GET /health";
+    private static final String ROUTES = "GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions, "
+            + "POST /v1/responses, POST /v1/embeddings, GET /health";
 
     /** Bodies parsed whole: a second JSON value (or anything) after the request object is an error. */
     private static final ObjectReader STRICT = Wire.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -82,6 +86,7 @@ public final class OpenAiServer implements AutoCloseable {
      * @param log            one line per completion request, or null
      * @param errorLog       one line per refused or failed request (stderr in serve.java), or null
      * @param verbose        stack traces of unexpected failures in {@code errorLog}
+     * @param embeddings     the model behind /v1/embeddings, or null (then that route answers 404)
      */
     public record Config(
             String host,
@@ -96,7 +101,8 @@ public final class OpenAiServer implements AutoCloseable {
             List<Consumer<JavalinConfig>> extensions,
             PrintStream log,
             PrintStream errorLog,
-            boolean verbose) {
+            boolean verbose,
+            EmbeddingsRoutes.Model embeddings) {
         public Config {
             aliases = Map.copyOf(aliases);
             extensions = List.copyOf(extensions);
@@ -127,6 +133,7 @@ public final class OpenAiServer implements AutoCloseable {
         private PrintStream log;
         private PrintStream errorLog = System.err;
         private boolean verbose;
+        private EmbeddingsRoutes.Model embeddings;
 
         public Builder host(String h) {
             host = h;
@@ -206,6 +213,20 @@ public final class OpenAiServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code POST /v1/embeddings} with {@code embedder} under {@code id} (listed in /v1/models); the
+         * embedder is loaded on the first request, so a server that never embeds never pays for it.
+         */
+        public Builder embeddings(String id, Supplier<Embedder> embedder) {
+            embeddings = new EmbeddingsRoutes.Model(id, embedder);
+            return this;
+        }
+
+        /** The library's MiniLM ({@link Embedder#miniLm()}) as {@value EmbeddingsRoutes#MINILM}. */
+        public Builder miniLmEmbeddings() {
+            return embeddings(EmbeddingsRoutes.MINILM, Embedder::miniLm);
+        }
+
         public Config config() {
             return new Config(
                     host,
@@ -220,7 +241,8 @@ public final class OpenAiServer implements AutoCloseable {
                     extensions,
                     log,
                     errorLog,
-                    verbose);
+                    verbose,
+                    embeddings);
         }
 
         public OpenAiServer start(ChatBackend backend) {
@@ -245,18 +267,20 @@ public final class OpenAiServer implements AutoCloseable {
             double ttftMs,
             double e2eMs) {}
 
-    private final ChatBackend backend;
+    final ChatBackend backend;
     private final Config config;
     private final Javalin server;
-    private final LocalGuard guard;
+    final LocalGuard guard;
     private final Map<String, ModelGate> gates = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<RequestRecord> recent = new ConcurrentLinkedDeque<>();
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final long created = System.currentTimeMillis() / 1000;
-    private volatile boolean closing;
+    volatile boolean closing;
     private volatile List<ModelInfo> models;
     private volatile long modelsAt;
+    private final ResponsesRoutes responses;
+    private final EmbeddingsRoutes embeddings;
 
     private OpenAiServer(ChatBackend backend, Config config) {
         this.backend = backend;
@@ -267,6 +291,8 @@ public final class OpenAiServer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "alias " + a.getKey() + "=" + a.getValue() + " names no served model; served: " + ids);
         }
+        this.responses = new ResponsesRoutes(this);
+        this.embeddings = config.embeddings() == null ? null : new EmbeddingsRoutes(this, config.embeddings());
         this.guard = LocalGuard.builder(Wire.SERVER_NAME)
                 .bindHost(config.host())
                 .access(config.access())
@@ -286,6 +312,8 @@ public final class OpenAiServer implements AutoCloseable {
             cfg.routes.get("/v1/models", this::listModels);
             cfg.routes.get("/v1/models/<id>", this::getModel);
             cfg.routes.post("/v1/chat/completions", this::chat);
+            cfg.routes.post("/v1/responses", responses::create);
+            if (embeddings != null) cfg.routes.post("/v1/embeddings", embeddings::create);
             cfg.routes.exception(ApiError.class, this::answer);
             config.extensions().forEach(e -> e.accept(cfg));
         });
@@ -318,6 +346,20 @@ public final class OpenAiServer implements AutoCloseable {
 
     public Map<String, String> aliases() {
         return config.aliases();
+    }
+
+    /** The id /v1/embeddings answers to, or null when this server does not embed. */
+    public String embeddingModel() {
+        return embeddings == null ? null : embeddings.id();
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** One line per served request, or null. */
+    PrintStream log() {
+        return config.log();
     }
 
     public List<RequestRecord> recent() {
@@ -411,6 +453,7 @@ public final class OpenAiServer implements AutoCloseable {
         List<ModelList.Model> data = new ArrayList<>();
         for (ModelInfo m : backendModels()) data.add(Wire.toModel(m, created, OWNER));
         config.aliases().forEach((alias, id) -> data.add(ModelList.Model.alias(alias, created, OWNER, id)));
+        if (embeddings != null) data.add(ModelList.Model.embeddings(embeddings.id(), created, OWNER));
         ctx.json(ModelList.of(data));
     }
 
@@ -424,6 +467,10 @@ public final class OpenAiServer implements AutoCloseable {
         String target = config.aliases().get(id);
         if (target != null) {
             ctx.json(ModelList.Model.alias(id, created, OWNER, target));
+            return;
+        }
+        if (embeddings != null && embeddings.id().equals(id)) {
+            ctx.json(ModelList.Model.embeddings(id, created, OWNER));
             return;
         }
         throw unknownModel(id);
@@ -448,21 +495,47 @@ public final class OpenAiServer implements AutoCloseable {
             }
             chat = chat.toBuilder().model(resolve(req.model())).build();
         } catch (ApiError e) {
-            record(new RequestRecord(
-                    id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
+            refused(id, e, t0);
             throw e;
         }
-        run(ctx, id, chat, req, t0);
+        ChatCompletionRequest request = req;
+        ChatRequest resolved = chat;
+        serve(
+                ctx,
+                id,
+                chat,
+                req.streaming(),
+                t0,
+                (deadline, firstToken, hangup) -> request.streaming()
+                        ? streamed(ctx, id, resolved, request, deadline, firstToken)
+                        : blocking(ctx, id, resolved, deadline, hangup));
     }
 
-    private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0) {
+    /** Writes one answer in a route's wire format: streamed, or blocking (then {@code hangup} watches the client). */
+    @FunctionalInterface
+    interface Answer {
+        /** @param firstToken set to System.nanoTime() when the first token goes out; null when nothing was made */
+        ChatResult write(long deadline, long[] firstToken, HangupWatch hangup);
+    }
+
+    /** A request refused before it was queued, in the request records. */
+    void refused(String id, ApiError e, long t0) {
+        record(new RequestRecord(
+                id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
+    }
+
+    /**
+     * Runs one generation for any route: waits for the model's turn, answers through {@code answer} within the
+     * per-request timeout, then records and logs it.
+     */
+    void serve(Context ctx, String id, ChatRequest chat, boolean stream, long t0, Answer answer) {
         // A blocking request's client may leave while it waits or generates: watched from here (the body is read).
-        try (HangupWatch hangup = req.streaming() ? HangupWatch.NONE : HangupWatch.start(ctx)) {
-            run(ctx, id, chat, req, t0, hangup);
+        try (HangupWatch hangup = stream ? HangupWatch.NONE : HangupWatch.start(ctx)) {
+            serve(id, chat, stream, t0, hangup, answer);
         }
     }
 
-    private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0, HangupWatch hangup) {
+    private void serve(String id, ChatRequest chat, boolean stream, long t0, HangupWatch hangup, Answer answer) {
         ModelGate gate = gates.computeIfAbsent(chat.model(), m -> new ModelGate(slots(m), config.maxQueue()));
         long deadline = t0 + config.requestTimeout().toNanos();
         long queued = System.nanoTime();
@@ -477,7 +550,7 @@ public final class OpenAiServer implements AutoCloseable {
             record(new RequestRecord(
                     id,
                     chat.model(),
-                    req.streaming(),
+                    stream,
                     e.status,
                     null,
                     0,
@@ -493,9 +566,7 @@ public final class OpenAiServer implements AutoCloseable {
         long[] firstToken = {0};
         try {
             if (closing) throw ApiError.unavailable("server_shutting_down", "the server is shutting down");
-            result = req.streaming()
-                    ? streamed(ctx, id, chat, req, deadline, firstToken)
-                    : blocking(ctx, id, chat, deadline, hangup);
+            result = answer.write(deadline, firstToken, hangup);
             if (hangup.gone()) status = CLIENT_GONE;
         } catch (ApiError e) {
             status = e.status;
@@ -507,7 +578,7 @@ public final class OpenAiServer implements AutoCloseable {
             record(new RequestRecord(
                     id,
                     chat.model(),
-                    req.streaming(),
+                    stream,
                     status,
                     result == null ? null : result.finishReason(),
                     result == null ? 0 : result.usage().promptTokens(),
@@ -522,7 +593,7 @@ public final class OpenAiServer implements AutoCloseable {
                                 "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n",
                                 id,
                                 chat.model(),
-                                req.streaming() ? "stream" : "blocking",
+                                stream ? "stream" : "blocking",
                                 status,
                                 result == null || result.finishReason() == null
                                         ? "-"
@@ -630,7 +701,7 @@ public final class OpenAiServer implements AutoCloseable {
         guard.log().refused(e.status, "POST", ctx.path(), ctx.ip(), "in-band error: " + e.getMessage());
     }
 
-    private static ApiError backendFailed() {
+    static ApiError backendFailed() {
         return new ApiError(
                 500,
                 "server_error",
@@ -640,13 +711,13 @@ public final class OpenAiServer implements AutoCloseable {
                 null);
     }
 
-    private ApiError cancelledBy() {
+    ApiError cancelledBy() {
         return closing
                 ? ApiError.unavailable("server_shutting_down", "the server is shutting down")
                 : timeout("generating (ask for fewer max_tokens, or start the server with a longer --timeout)");
     }
 
-    private ApiError timeout(String while_) {
+    ApiError timeout(String while_) {
         double s = config.requestTimeout().toMillis() / 1000.0;
         String limit = s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
         return ApiError.unavailable(
@@ -665,7 +736,13 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** Alias, then the backend's ids the way Foundry resolves names (exact, without :version, prefix). */
-    private String resolve(String requested) {
+    String resolve(String requested) {
+        if (embeddings != null && embeddings.answersTo(requested))
+            throw ApiError.invalid(
+                    "model",
+                    "model_not_supported",
+                    "'" + requested + "' is an embedding model: send it to POST /v1/embeddings, and chat with one of: "
+                            + String.join(", ", modelIds()) + ".");
         for (var a : config.aliases().entrySet()) if (a.getKey().equalsIgnoreCase(requested)) return a.getValue();
         List<String> ids = backendModels().stream().map(ModelInfo::id).toList();
         Optional<String> found = ModelResolver.find(requested, ids);
@@ -682,7 +759,7 @@ public final class OpenAiServer implements AutoCloseable {
                         + String.join(", ", modelIds()) + " (GET /v1/models lists them).");
     }
 
-    private JsonNode readJson(Context ctx) {
+    JsonNode readJson(Context ctx) {
         long limit = config.maxBodyBytes();
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
@@ -745,7 +822,7 @@ public final class OpenAiServer implements AutoCloseable {
         ctx.status(e.status).json(e.body());
     }
 
-    private void record(RequestRecord r) {
+    void record(RequestRecord r) {
         recent.addLast(r);
         while (recent.size() > 256) recent.pollFirst();
     }
@@ -756,7 +833,7 @@ public final class OpenAiServer implements AutoCloseable {
         return b;
     }
 
-    private static double ms(long nanos) {
+    static double ms(long nanos) {
         return nanos / 1e6;
     }
 }

@@ -93,7 +93,8 @@ async function loadModels() {
   try {
     const res = await fetch(`${API}/models`);
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${await errorText(res)}`);
-    ids = ((await res.json()).data ?? []).map(m => m.id);
+    // serve.java lists its embedding model too, marked type "embeddings": it cannot chat
+    ids = ((await res.json()).data ?? []).filter(m => m.type !== 'embeddings').map(m => m.id);
   } catch (e) {
     status('endpoint-status', `Cannot reach the model endpoint ${location.origin}${API} (${e.message}). Start it with `
       + '`./jbang scripts/serve.java` (or point serve.java at your Foundry Local / Ollama models), then reload.', 'error');
