@@ -3,6 +3,7 @@ package dev.edgeai.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /** {@code GET /v1/models}: {@code {"object":"list","data":[...]}}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,6 +16,8 @@ public record ModelList(String object, List<Model> data) {
      * One entry, also the answer of {@code GET /v1/models/{id}}.
      *
      * @param aliasOf this kit's servers list aliases as models of their own, naming the model they stand for
+     * @param generationDefaults this kit's serve.java: what a request that leaves sampling knobs out gets
+     *     (OpenAI-style names, e.g. temperature, top_p, max_tokens) and where those values come from
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Model(
@@ -22,13 +25,18 @@ public record ModelList(String object, List<Model> data) {
             String object,
             Long created,
             @JsonProperty("owned_by") String ownedBy,
-            @JsonProperty("alias_of") String aliasOf) {
+            @JsonProperty("alias_of") String aliasOf,
+            @JsonProperty("generation_defaults") Map<String, Object> generationDefaults) {
         public static Model of(String id, long created, String ownedBy) {
-            return new Model(id, "model", created, ownedBy, null);
+            return new Model(id, "model", created, ownedBy, null, null);
         }
 
         public static Model alias(String id, long created, String ownedBy, String aliasOf) {
-            return new Model(id, "model", created, ownedBy, aliasOf);
+            return new Model(id, "model", created, ownedBy, aliasOf, null);
+        }
+
+        public Model withDefaults(Map<String, Object> defaults) {
+            return new Model(id, object, created, ownedBy, aliasOf, defaults);
         }
     }
 }
