@@ -119,7 +119,7 @@ public class serve implements Callable<Integer> {
             System.out.flush();
             System.err.println("  models:  " + String.join(", ", ids));
             http.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
-            for (String id : ids) System.err.println("  defaults " + id + ": " + http.defaults(id));
+            for (String id : ids) System.err.println("  defaults " + id + ": " + http.defaultsLine(id));
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");
             String found = http.port() == ServePort.DEFAULT ? " by themselves"

@@ -521,6 +521,17 @@ public final class OpenAiServer implements AutoCloseable {
         return m;
     }
 
+    /** {@link #defaults} in one line for a start-up banner, e.g. "temperature 0.7, top_p 0.8 (generation_config.json)". */
+    public String defaultsLine(String modelId) {
+        Map<String, Object> d = defaults(modelId);
+        List<String> knobs = new ArrayList<>();
+        d.forEach((k, v) -> {
+            if (!k.equals("source") && !k.equals("max_tokens")) knobs.add(k + " " + v);
+        });
+        return (knobs.isEmpty() ? "no sampling defaults" : String.join(", ", knobs)) + " (" + d.get("source")
+                + "); max_tokens " + d.get("max_tokens");
+    }
+
     private void run(Context ctx, String id, ChatRequest chat, ChatCompletionRequest req, long t0) {
         // A blocking request's client may leave while it waits or generates: watched from here (the body is read).
         try (HangupWatch hangup = req.streaming() ? HangupWatch.NONE : HangupWatch.start(ctx)) {
