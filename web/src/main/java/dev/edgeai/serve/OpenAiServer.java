@@ -463,7 +463,7 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (InvalidRequest e) {
                 throw ApiError.from(e);
             }
-            chat = generated(chat.toBuilder().model(resolve(req.model())).build(), req);
+            chat = generated(chat.toBuilder().model(resolve(req.model())).build());
         } catch (ApiError e) {
             record(new RequestRecord(
                     id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0), null));
@@ -476,7 +476,7 @@ public final class OpenAiServer implements AutoCloseable {
      * What to generate: the model's defaults for the knobs the request left out (so the log says what was used), the
      * cap on max tokens, and logit-bias ids checked against the model's vocabulary.
      */
-    private ChatRequest generated(ChatRequest chat, ChatCompletionRequest req) {
+    ChatRequest generated(ChatRequest chat) {
         GenerationDefaults d = backend.defaults(chat.model());
         if (d.vocabSize() != null)
             for (int tokenId : chat.logitBias().keySet())
