@@ -179,4 +179,59 @@ class SamplingKnobsTest {
                                 .build(),
                         new int[] {1}));
     }
+
+    /**
+     * The sampler's primitive-key sort and top-k heap pick exactly what sorting every candidate by (logit descending,
+     * id ascending) picks, ties and -0.0 included: seeded answers (and the demo page's port of this sampler) stay the
+     * same.
+     */
+    @Test
+    void fastOrderingPicksWhatTheFullSortPicks() {
+        var rnd = new java.util.SplittableRandom(3);
+        float[] logits = new float[3000];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) Math.round(rnd.nextGaussian() * 8) / 2f;
+        logits[10] = -0.0f;
+        logits[11] = 0.0f;
+        for (int[] k : new int[][] {{0}, {1}, {7}, {50}, {5000}})
+            for (double topP : new double[] {1.0, 0.9}) {
+                Sampler fast = Sampler.of(0.8, k[0], topP, 0.0, 99L);
+                java.util.SplittableRandom same = new java.util.SplittableRandom(99L);
+                for (int i = 0; i < 300; i++)
+                    assertEquals(
+                            reference(logits, 0.8, k[0], topP, same),
+                            fast.sample(logits.clone()),
+                            "top_k " + k[0] + " top_p " + topP + " draw " + i);
+            }
+    }
+
+    /** The sampler as it was: every candidate boxed and sorted with a comparator. */
+    static int reference(float[] logits, double t, int topK, double topP, java.util.SplittableRandom random) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) max = Math.max(max, l);
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < logits.length; i++) if ((logits[i] - max) / t > -30) ids.add(i);
+        ids.sort((a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        int n = topK > 0 ? Math.min(ids.size(), topK) : ids.size();
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += p[i] = Math.exp((logits[ids.get(i)] - max) / t);
+        if (topP < 1.0) {
+            double acc = 0;
+            for (int i = 0; i < n; i++) {
+                acc += p[i] / sum;
+                if (acc >= topP) {
+                    n = i + 1;
+                    break;
+                }
+            }
+            sum = 0;
+            for (int i = 0; i < n; i++) sum += p[i];
+        }
+        double r = random.nextDouble() * sum;
+        for (int i = 0; i < n; i++) {
+            r -= p[i];
+            if (r <= 0) return ids.get(i);
+        }
+        return ids.get(n - 1);
+    }
 }
