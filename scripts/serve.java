@@ -72,6 +72,11 @@ public class serve implements Callable<Integer> {
                     + "(env EDGEAI_REQUEST_TIMEOUT; default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
+    @Option(names = "--max-tokens-cap", paramLabel = "N",
+            description = "At most N tokens per answer, also when a request leaves max_tokens out (default: no cap; "
+                    + "an answer then ends at the model's end of text or a full context).")
+    Integer maxTokensCap;
+
     @Option(names = {"-v", "--verbose"}, description = "Log one line per request and show full errors (stack traces).")
     boolean verbose;
 
@@ -95,7 +100,7 @@ public class serve implements Callable<Integer> {
         }
         OpenAiServer.Builder b = OpenAiServer.builder().host(server.host).port(port).apiKey(apiKey)
                 .allowedHosts(server.allowedHosts).cors(server.cors).maxQueue(maxQueue).requestTimeout(requestTimeout)
-                .log(verbose ? System.err : null).verbose(verbose).miniLmEmbeddings();
+                .log(verbose ? System.err : null).verbose(verbose).maxTokensCap(maxTokensCap).miniLmEmbeddings();
         b.config();   // a bad --allowed-hosts or --cors fails here, before any model is loaded
         boolean defaults = models.isEmpty();
         List<String> specs = defaults ? List.of(ModelStore.DEFAULT_SLM_REPO, ModelStore.DEFAULT_LLM_REPO) : models;
@@ -115,6 +120,7 @@ public class serve implements Callable<Integer> {
             System.out.flush();
             System.err.println("  models:  " + String.join(", ", ids));
             http.aliases().forEach((n, id) -> System.err.println("  alias:   " + n + " -> " + id));
+            for (String id : ids) System.err.println("  defaults " + id + ": " + http.defaultsLine(id));
             System.err.println("  embeddings: " + http.embeddingModel() + " (loaded on the first /v1/embeddings)");
             System.err.println("  Open WebUI: Settings > Connections > OpenAI API, URL " + url + ", key " + (apiKey == null ? "anything" : "your --api-key"));
             System.err.println("  SDKs and other tools: base URL " + url + " (or FOUNDRY_LOCAL_ENDPOINT=" + url + ")");

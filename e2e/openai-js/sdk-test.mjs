@@ -86,3 +86,18 @@ for await (const chunk of aborting) {
   if (chunk.choices[0]?.delta?.content) { console.log('aborted ' + chunk.id); aborting.controller.abort(); break; }
 }
 ok('abort');
+
+// An error part-way through a stream (FAILING_BASE_URL: a server whose backend fails after a few tokens) reaches
+// the caller as the SDK's APIError, after the text that came before it.
+const failing = new OpenAI({ baseURL: process.env.FAILING_BASE_URL, maxRetries: 0, timeout: 60_000 });
+let before = '';
+try {
+  const s = await failing.chat.completions.create({ model, messages, max_tokens: 64, temperature: 0, stream: true });
+  for await (const chunk of s) before += chunk.choices[0]?.delta?.content ?? '';
+  assert.fail('a stream that fails must throw');
+} catch (e) {
+  assert.ok(e instanceof OpenAI.APIError, 'APIError, got ' + e?.constructor?.name + ': ' + e);
+  assert.match(String(e.message), /failed part-way/);
+  assert.ok(before.length > 0, 'text before the error arrived');
+  ok('error mid-stream: ' + e.message);
+}

@@ -29,6 +29,11 @@ public interface ChatBackend extends AutoCloseable {
         return 1;
     }
 
+    /** What this backend uses for sampling knobs a request leaves out, for {@code model}; none by default. */
+    default GenerationDefaults defaults(String model) {
+        return GenerationDefaults.NONE;
+    }
+
     @Override
     default void close() {}
 }

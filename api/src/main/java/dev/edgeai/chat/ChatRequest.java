@@ -1,6 +1,7 @@
 package dev.edgeai.chat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,12 @@ import java.util.Objects;
  * @param temperature 0 means greedy
  * @param seed        makes sampling repeatable where the backend supports it
  * @param stop        stop strings; generation ends before any of them
+ * @param minP        drop tokens less likely than minP times the most likely one (0 or null: off)
+ * @param frequencyPenalty subtracted from a token's logit once per time it was generated (OpenAI's -2..2)
+ * @param presencePenalty  subtracted from a token's logit once it was generated at all (OpenAI's -2..2)
+ * @param repetitionPenalty a logit of a token in the prompt or the answer is divided by it when positive, multiplied
+ *                    when negative (Hugging Face's; 1 or null: off)
+ * @param logitBias   token id to a value added to its logit (OpenAI's -100..100); empty when none
  */
 public record ChatRequest(
         String model,
@@ -20,7 +27,12 @@ public record ChatRequest(
         Double topP,
         Integer topK,
         Long seed,
-        List<String> stop) {
+        List<String> stop,
+        Double minP,
+        Double frequencyPenalty,
+        Double presencePenalty,
+        Double repetitionPenalty,
+        Map<Integer, Double> logitBias) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
@@ -30,6 +42,24 @@ public record ChatRequest(
             throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
         if (temperature != null && temperature < 0)
             throw new IllegalArgumentException("temperature must be >= 0, was " + temperature);
+        if (repetitionPenalty != null && !(repetitionPenalty > 0))
+            throw new IllegalArgumentException("repetitionPenalty must be > 0, was " + repetitionPenalty);
+        if (minP != null && !(minP >= 0 && minP <= 1))
+            throw new IllegalArgumentException("minP must be between 0 and 1, was " + minP);
+        logitBias = logitBias == null ? Map.of() : Map.copyOf(logitBias);
+    }
+
+    /** The knobs every chat request had before penalties and biases existed. */
+    public ChatRequest(
+            String model,
+            List<ChatMessage> messages,
+            Integer maxTokens,
+            Double temperature,
+            Double topP,
+            Integer topK,
+            Long seed,
+            List<String> stop) {
+        this(model, messages, maxTokens, temperature, topP, topK, seed, stop, null, null, null, null, null);
     }
 
     public static ChatRequest of(String model, String userPrompt) {
@@ -49,6 +79,11 @@ public record ChatRequest(
         b.topK = topK;
         b.seed = seed;
         b.stop = stop;
+        b.minP = minP;
+        b.frequencyPenalty = frequencyPenalty;
+        b.presencePenalty = presencePenalty;
+        b.repetitionPenalty = repetitionPenalty;
+        b.logitBias = logitBias;
         return b;
     }
 
@@ -61,6 +96,11 @@ public record ChatRequest(
         private Integer topK;
         private Long seed;
         private List<String> stop = List.of();
+        private Double minP;
+        private Double frequencyPenalty;
+        private Double presencePenalty;
+        private Double repetitionPenalty;
+        private Map<Integer, Double> logitBias = Map.of();
 
         private Builder(String model) {
             this.model = model;
@@ -121,8 +161,46 @@ public record ChatRequest(
             return this;
         }
 
+        public Builder minP(Double v) {
+            minP = v;
+            return this;
+        }
+
+        public Builder frequencyPenalty(Double v) {
+            frequencyPenalty = v;
+            return this;
+        }
+
+        public Builder presencePenalty(Double v) {
+            presencePenalty = v;
+            return this;
+        }
+
+        public Builder repetitionPenalty(Double v) {
+            repetitionPenalty = v;
+            return this;
+        }
+
+        public Builder logitBias(Map<Integer, Double> v) {
+            logitBias = v;
+            return this;
+        }
+
         public ChatRequest build() {
-            return new ChatRequest(model, messages, maxTokens, temperature, topP, topK, seed, stop);
+            return new ChatRequest(
+                    model,
+                    messages,
+                    maxTokens,
+                    temperature,
+                    topP,
+                    topK,
+                    seed,
+                    stop,
+                    minP,
+                    frequencyPenalty,
+                    presencePenalty,
+                    repetitionPenalty,
+                    logitBias);
         }
     }
 }

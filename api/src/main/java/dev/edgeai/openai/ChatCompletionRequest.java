@@ -16,9 +16,10 @@ import java.util.Map;
  * choices, images) is refused later, by {@link Wire#fromCompletionRequest}.
  *
  * @param stop             a string or a list on the wire; always a list here
- * @param frequencyPenalty read and range-checked, then ignored: the embedded engine has no penalties, and clients
- *                         send their defaults (0) on every request
- * @param logitBias        read and type-checked, then ignored like the penalties
+ * @param topK             vLLM's, llama.cpp's and Ollama's extension (Open WebUI sends it); -1 and 0 mean off
+ * @param logitBias        token id (a string of digits, as OpenAI has it) to a bias between -100 and 100
+ * @param minP             vLLM's and llama.cpp's extension: 0 means off
+ * @param repetitionPenalty vLLM's extension (Hugging Face's penalty): 1 means off
  * @param tools            kept as JSON: a server of this kit only needs to know they were sent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +44,9 @@ public record ChatCompletionRequest(
         @JsonProperty("tool_choice") JsonNode toolChoice,
         List<JsonNode> functions,
         @JsonProperty("response_format") ResponseFormat responseFormat,
-        String user) {
+        String user,
+        @JsonProperty("min_p") Double minP,
+        @JsonProperty("repetition_penalty") Double repetitionPenalty) {
 
     /** At most this many stop strings, as OpenAI allows. */
     public static final int MAX_STOP = 16;

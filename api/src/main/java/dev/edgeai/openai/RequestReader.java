@@ -38,6 +38,7 @@ final class RequestReader {
             if (!s.isIntegralNumber() || !s.canConvertToLong()) throw wrongType("seed", "an integer", s);
             seed = s.asLong();
         }
+        refuseUnimplemented(body);
         Boolean stream = bool(body, "stream", "stream");
         ChatCompletionRequest.StreamOptions streamOptions = null;
         JsonNode so = present(body, "stream_options");
@@ -67,7 +68,75 @@ final class RequestReader {
                 present(body, "tool_choice"),
                 array(body, "functions"),
                 responseFormat(body),
-                string(body, "user", "user"));
+                string(body, "user", "user"),
+                number(body, "min_p", 0, 1),
+                repetitionPenalty(body));
+    }
+
+    private static Double repetitionPenalty(JsonNode body) {
+        Double p = number(body, "repetition_penalty", 0, 2);
+        if (p != null && p == 0)
+            throw new InvalidRequest(
+                    "repetition_penalty",
+                    "invalid_value",
+                    "Invalid 'repetition_penalty': must be greater than 0 (1 means no penalty).");
+        return p;
+    }
+
+    /**
+     * Parameters some client or server knows and this one does not implement: a non-neutral value is refused naming
+     * it, never silently ignored. Neutral values (null, 0, false, {}, [], or the listed one) pass, since clients
+     * such as Open WebUI send their defaults on every request.
+     */
+    private record Unimplemented(String field, JsonNode neutral, String advice) {}
+
+    private static final List<Unimplemented> UNIMPLEMENTED = List.of(
+            new Unimplemented("top_logprobs", null, "log probabilities are not returned by this server"),
+            new Unimplemented("audio", null, "the models served here have no audio output"),
+            new Unimplemented("prediction", null, "predicted outputs are not implemented"),
+            new Unimplemented("web_search_options", null, "this server has no web search"),
+            new Unimplemented("reasoning_effort", null, "the models served here take no reasoning effort"),
+            new Unimplemented(
+                    "modalities",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                            .arrayNode()
+                            .add("text"),
+                    "only text is generated here (send [\"text\"] or leave it out)"),
+            new Unimplemented("best_of", one(), "one sequence is generated per request"),
+            new Unimplemented("use_beam_search", null, "only sampling and greedy decoding are implemented"),
+            new Unimplemented("typical_p", one(), "use top_p, top_k or min_p"),
+            new Unimplemented("tfs_z", one(), "use top_p, top_k or min_p"),
+            new Unimplemented("mirostat", null, "use top_p, top_k or min_p"),
+            new Unimplemented("min_tokens", null, "generation always stops at the model's end-of-sequence token"),
+            new Unimplemented("ignore_eos", null, "generation always stops at the model's end-of-sequence token"),
+            new Unimplemented("repeat_penalty", one(), "this server reads it as 'repetition_penalty'"));
+
+    private static JsonNode one() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(1);
+    }
+
+    private static void refuseUnimplemented(JsonNode body) {
+        for (Unimplemented u : UNIMPLEMENTED) {
+            JsonNode v = present(body, u.field());
+            if (v == null || neutral(v) || (u.neutral() != null && sameValue(v, u.neutral()))) continue;
+            throw new InvalidRequest(
+                    u.field(),
+                    "unsupported_parameter",
+                    "Unsupported parameter: '" + u.field() + "' is not implemented by this server (" + u.advice()
+                            + "); leave it out" + (u.neutral() == null ? "" : " or send " + u.neutral()) + ".");
+        }
+    }
+
+    private static boolean neutral(JsonNode v) {
+        if (v.isNumber()) return v.asDouble() == 0;
+        if (v.isBoolean()) return !v.asBoolean();
+        if (v.isContainerNode()) return v.isEmpty();
+        return false;
+    }
+
+    private static boolean sameValue(JsonNode v, JsonNode neutral) {
+        if (v.isNumber() && neutral.isNumber()) return v.asDouble() == neutral.asDouble();
+        return v.equals(neutral);
     }
 
     static String model(JsonNode body) {

@@ -58,15 +58,23 @@ public final class Wire {
                 r.seed(),
                 r.stop().isEmpty() ? null : r.stop(),
                 null,
+                r.frequencyPenalty(),
+                r.presencePenalty(),
+                r.logitBias().isEmpty() ? null : toLogitBias(r.logitBias()),
                 null,
                 null,
                 null,
                 null,
                 null,
                 null,
-                null,
-                null,
-                null);
+                r.minP(),
+                r.repetitionPenalty());
+    }
+
+    private static java.util.Map<String, Double> toLogitBias(java.util.Map<Integer, Double> bias) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        bias.forEach((id, b) -> out.put(String.valueOf(id), b));
+        return out;
     }
 
     /** A server's whole answer. */
@@ -147,7 +155,45 @@ public final class Wire {
                 .topK(r.topK() == null || r.topK() <= 0 ? null : r.topK()) // vLLM's -1 and 0 mean "off"
                 .seed(r.seed())
                 .stop(r.stop())
+                .minP(r.minP())
+                .frequencyPenalty(r.frequencyPenalty())
+                .presencePenalty(r.presencePenalty())
+                .repetitionPenalty(r.repetitionPenalty())
+                .logitBias(fromLogitBias(r.logitBias()))
                 .build();
+    }
+
+    /**
+     * OpenAI's token-id strings as ids. Whether an id is in the model's vocabulary is for the server to check: only
+     * it knows the model.
+     */
+    private static java.util.Map<Integer, Double> fromLogitBias(java.util.Map<String, Double> bias) {
+        if (bias == null || bias.isEmpty()) return java.util.Map.of();
+        java.util.Map<Integer, Double> out = new java.util.LinkedHashMap<>();
+        for (var e : bias.entrySet()) {
+            String key = e.getKey().strip();
+            int id;
+            try {
+                id = Integer.parseInt(key);
+            } catch (NumberFormatException x) {
+                id = -1;
+            }
+            if (id < 0 || !key.chars().allMatch(Character::isDigit))
+                throw new InvalidRequest(
+                        "logit_bias",
+                        "invalid_value",
+                        "Invalid 'logit_bias': key '" + e.getKey()
+                                + "' is not a token id; keys are token ids as strings, e.g. {\"1234\": -100}.");
+            double b = e.getValue();
+            if (!(b >= -100 && b <= 100))
+                throw new InvalidRequest(
+                        "logit_bias",
+                        b < -100 ? "decimal_below_min_value" : "decimal_above_max_value",
+                        "Invalid 'logit_bias': the bias of token " + id + " is " + b
+                                + "; expected a value between -100 and 100.");
+            if (b != 0) out.put(id, b);
+        }
+        return out;
     }
 
     private static void refuseTools(String field, List<JsonNode> tools) {

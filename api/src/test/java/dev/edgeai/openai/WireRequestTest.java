@@ -61,7 +61,26 @@ class WireRequestTest {
                                 .user("hi")
                                 .maxTokens(5)
                                 .stop(List.of("a", "b"))
-                                .build()));
+                                .frequencyPenalty(0.5)
+                                .presencePenalty(0.0)
+                                .logitBias(java.util.Map.of(50256, -100.0))
+                                .build()),
+                // vLLM's and llama.cpp's knobs; a zero bias is no bias
+                Arguments.of(
+                        "{\"model\":\"m\"," + HI + ",\"min_p\":0.05,\"repetition_penalty\":1.1,"
+                                + "\"logit_bias\":{\"7\":2.5,\"8\":0}}",
+                        ChatRequest.builder("m")
+                                .user("hi")
+                                .minP(0.05)
+                                .repetitionPenalty(1.1)
+                                .logitBias(java.util.Map.of(7, 2.5))
+                                .build()),
+                // what Open WebUI and others send when nothing is set: neutral values of what is not implemented
+                Arguments.of(
+                        "{\"model\":\"m\"," + HI + ",\"top_logprobs\":0,\"logit_bias\":{},\"modalities\":[\"text\"],"
+                                + "\"audio\":null,\"best_of\":1,\"typical_p\":1,\"use_beam_search\":false,"
+                                + "\"min_tokens\":0,\"repeat_penalty\":1.0,\"reasoning_effort\":null,\"mirostat\":0}",
+                        ChatRequest.of("m", "hi")));
     }
 
     @ParameterizedTest
@@ -137,7 +156,22 @@ class WireRequestTest {
                 "{\"model\":\"m\"," + HI + ",\"logprobs\":true}|logprobs|unsupported_value",
                 "{\"model\":\"m\"," + HI + ",\"frequency_penalty\":3}|frequency_penalty|decimal_above_max_value",
                 "{\"model\":\"m\"," + HI + ",\"logit_bias\":{\"1\":\"x\"}}|logit_bias.1|invalid_type",
-                "{\"model\":\"m\"," + HI + ",\"user\":7}|user|invalid_type"
+                "{\"model\":\"m\"," + HI + ",\"user\":7}|user|invalid_type",
+                "{\"model\":\"m\"," + HI + ",\"logit_bias\":{\"hello\":1}}|logit_bias|invalid_value",
+                "{\"model\":\"m\"," + HI + ",\"logit_bias\":{\"-5\":1}}|logit_bias|invalid_value",
+                "{\"model\":\"m\"," + HI + ",\"logit_bias\":{\"5\":101}}|logit_bias|decimal_above_max_value",
+                "{\"model\":\"m\"," + HI + ",\"min_p\":1.5}|min_p|decimal_above_max_value",
+                "{\"model\":\"m\"," + HI + ",\"repetition_penalty\":0}|repetition_penalty|invalid_value",
+                "{\"model\":\"m\"," + HI + ",\"repetition_penalty\":\"1\"}|repetition_penalty|invalid_type",
+                "{\"model\":\"m\"," + HI + ",\"top_logprobs\":3}|top_logprobs|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"modalities\":[\"text\",\"audio\"]}|modalities|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"audio\":{\"voice\":\"alloy\"}}|audio|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"prediction\":{\"type\":\"content\"}}|prediction|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"reasoning_effort\":\"low\"}|reasoning_effort|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"best_of\":3}|best_of|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"typical_p\":0.9}|typical_p|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"repeat_penalty\":1.2}|repeat_penalty|unsupported_parameter",
+                "{\"model\":\"m\"," + HI + ",\"ignore_eos\":true}|ignore_eos|unsupported_parameter"
             })
     void refusesWithTheFieldAndACode(String json, String param, String code) throws Exception {
         JsonNode body = Wire.JSON.readTree(json);
@@ -255,7 +289,20 @@ class WireRequestTest {
                         ChatRequest.builder("m").user("hi").topP(0.9).topK(40).build(),
                         true,
                         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,"
-                                + "\"stream_options\":{\"include_usage\":true},\"top_p\":0.9,\"top_k\":40}"));
+                                + "\"stream_options\":{\"include_usage\":true},\"top_p\":0.9,\"top_k\":40}"),
+                Arguments.of(
+                        ChatRequest.builder("m")
+                                .user("hi")
+                                .minP(0.05)
+                                .frequencyPenalty(0.5)
+                                .presencePenalty(-0.5)
+                                .repetitionPenalty(1.1)
+                                .logitBias(java.util.Map.of(12, 3.0, 5, -100.0))
+                                .build(),
+                        false,
+                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false,"
+                                + "\"frequency_penalty\":0.5,\"presence_penalty\":-0.5,"
+                                + "\"logit_bias\":{\"12\":3.0,\"5\":-100.0},\"min_p\":0.05,\"repetition_penalty\":1.1}"));
     }
 
     @ParameterizedTest

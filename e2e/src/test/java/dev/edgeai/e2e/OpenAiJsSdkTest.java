@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The official OpenAI JS SDK (npm "openai", pinned in e2e/openai-js/package-lock.json) against the server over the
  * embedded engine with a fixture model: e2e/openai-js/sdk-test.mjs checks models, blocking and streamed chat with
- * usage, stop strings, errors as the SDK's own exception classes, and an aborted stream.
+ * usage, stop strings, errors as the SDK's own exception classes, an aborted stream, and an error in the middle of
+ * a stream (a second server whose backend fails after three tokens).
  */
 class OpenAiJsSdkTest {
     static final Path JS = ScriptRunner.ROOT.resolve("e2e/openai-js");
@@ -29,9 +30,23 @@ class OpenAiJsSdkTest {
                         .port(0)
                         .apiKey("sk-local")
                         .alias("phi-4-mini", LLAMA)
-                        .start(backend)) {
+                        .start(backend);
+                OpenAiServer failing = OpenAiServer.builder()
+                        .port(0)
+                        .apiKey("sk-local")
+                        .alias("phi-4-mini", LLAMA)
+                        .errorLog(null)
+                        .start(new FailsAfterThreeTokens(backend))) {
             var r = ScriptRunner.run(
-                    Map.of("OPENAI_BASE_URL", server.baseUrl(), "OPENAI_API_KEY", "sk-local", "MODEL", "phi-4-mini"),
+                    Map.of(
+                            "OPENAI_BASE_URL",
+                            server.baseUrl(),
+                            "FAILING_BASE_URL",
+                            failing.baseUrl(),
+                            "OPENAI_API_KEY",
+                            "sk-local",
+                            "MODEL",
+                            "phi-4-mini"),
                     120,
                     List.of("node", JS.resolve("sdk-test.mjs").toString()));
             assertEquals(0, r.exitCode(), r::toString);
@@ -44,7 +59,8 @@ class OpenAiJsSdkTest {
                     "ok n=2",
                     "ok max_tokens 1 -> length",
                     "ok wrong key",
-                    "ok abort")) {
+                    "ok abort",
+                    "ok error mid-stream")) {
                 assertTrue(r.stdout().contains(check), () -> check + " missing\n" + r);
             }
             String aborted = r.stdout()
@@ -64,6 +80,39 @@ class OpenAiJsSdkTest {
             assertTrue(
                     rec != null && rec.finishReason() == FinishReason.CANCELLED && rec.completionTokens() < 1500,
                     String.valueOf(rec));
+        }
+    }
+
+    /** The engine's answer, cut after three pieces and ended with a backend failure, as a remote backend can fail. */
+    record FailsAfterThreeTokens(EmbeddedBackend inner) implements dev.edgeai.chat.ChatBackend {
+        @Override
+        public dev.edgeai.chat.BackendInfo info() {
+            return inner.info();
+        }
+
+        @Override
+        public List<dev.edgeai.chat.ModelInfo> models() {
+            return inner.models();
+        }
+
+        @Override
+        public dev.edgeai.chat.ChatResult stream(
+                dev.edgeai.chat.ChatRequest request, dev.edgeai.chat.StreamListener listener) {
+            int[] pieces = {0};
+            inner.stream(request, new dev.edgeai.chat.StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    pieces[0]++;
+                    listener.onToken(text);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return pieces[0] >= 3 || listener.isCancelled();
+                }
+            });
+            throw new dev.edgeai.chat.ChatException(
+                    dev.edgeai.chat.ChatException.Kind.SERVER, "the backend failed part-way through the answer");
         }
     }
 

@@ -42,11 +42,17 @@ class ServeScriptTest {
                 "--alias",
                 "phi-4-mini=" + LLAMA,
                 "--alias",
-                "gpt-oss-20b=" + GQA));
+                "gpt-oss-20b=" + GQA,
+                "--max-tokens-cap",
+                "900"));
         if (!defaultPort) args.addAll(List.of("--port", "0"));
         try (ServeProcess p = ServeProcess.start(tmp, args)) {
             String url = p.awaitUrl();
             assertTrue(url.startsWith("http://127.0.0.1:") && url.endsWith("/v1"), url);
+            // the banner says what a request that leaves sampling knobs and max_tokens out gets
+            String banner = "  defaults " + LLAMA + ": no sampling defaults (engine defaults (greedy)); max_tokens 900";
+            for (int i = 0; i < 100 && !p.err().contains(banner); i++) Thread.sleep(50);
+            assertTrue(p.err().contains(banner), p::err);
             // Discovery (EDGEAI_SERVE_PORT empty = its default 5273) or --endpoint when 5273 was taken by someone else.
             Map<String, String> env = defaultPort ? Map.of("EDGEAI_SERVE_PORT", "") : Map.of();
             List<String> where = defaultPort ? List.of("--verbose") : List.of("--endpoint", url);

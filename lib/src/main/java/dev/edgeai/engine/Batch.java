@@ -195,11 +195,11 @@ final class Batch implements AutoCloseable {
         if (share) {
             int longest = 0;
             for (int r = 0; r < b; r++) longest = Math.max(longest, lens[r]);
-            for (int r = 0; r < b; r++)
-                if (lens[r] + 1 > cap)
-                    throw new ChatException(
-                            ChatException.Kind.INVALID_INPUT,
-                            "sequence of " + (lens[r] + 1) + " tokens exceeds the buffer of " + cap);
+            // A row sized for a short answer that goes on (max_tokens left out) grows the buffer by half, up to the
+            // model's context: a full-context buffer per row up front would cost gigabytes on a 128k-context model.
+            if (longest + 1 > cap)
+                ensureShare(b, (int)
+                        Math.min(Math.max(longest + 1L, cap * 3L / 2), Math.max(longest + 1, model.contextLength())));
             width = longest + 1;
         } else {
             ensureConcat(b, pastLength + 1);

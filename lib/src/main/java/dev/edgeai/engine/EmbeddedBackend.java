@@ -6,6 +6,7 @@ import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
+import dev.edgeai.chat.GenerationDefaults;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Timings;
@@ -25,13 +26,22 @@ import java.util.Set;
  * {@link #maxBatch} rows per step, the rest wait first come first served); different models run in parallel.
  */
 public final class EmbeddedBackend implements ChatBackend {
-    /** Used when a request says nothing about max tokens. */
-    static final int DEFAULT_MAX_TOKENS = Integer.getInteger("edgeai.engine.maxTokens", 512);
+    /**
+     * Used when a request says nothing about max tokens: null (the default) generates until the end-of-sequence
+     * token or a full context, as OpenAI and Ollama do.
+     */
+    static final Integer DEFAULT_MAX_TOKENS = Integer.getInteger("edgeai.engine.maxTokens");
 
     private final Map<String, LoadedModel> models;
+    private final Map<String, GenerationDefaults> defaults = new LinkedHashMap<>();
 
     private EmbeddedBackend(Map<String, LoadedModel> models) {
         this.models = models;
+        for (LoadedModel m : models.values())
+            defaults.put(
+                    m.id(),
+                    GenerationConfig.read(
+                            m.descriptor().folder(), m.descriptor().vocabSize()));
     }
 
     /** Opens each folder (genai or optimum layout); the model id is the folder name. */
@@ -89,21 +99,27 @@ public final class EmbeddedBackend implements ChatBackend {
         return m;
     }
 
+    /** The model folder's generation_config.json, else the engine's defaults (greedy); see {@link GenerationConfig}. */
+    @Override
+    public GenerationDefaults defaults(String model) {
+        return defaults.get(model(model).id());
+    }
+
     @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {
         LoadedModel m = model(request.model());
+        request = defaults.get(m.id()).applyTo(request);
+        checkLogitBias(request, m.descriptor().vocabSize());
         long t0 = System.nanoTime();
         TimedListener timed = new TimedListener(listener, t0);
         int[] prompt = m.promptIds(request.messages());
         long tokenized = System.nanoTime();
-        int room = m.descriptor().contextLength() - prompt.length;
-        int max = request.maxTokens() != null ? request.maxTokens() : Math.min(DEFAULT_MAX_TOKENS, Math.max(1, room));
+        int room = Math.max(1, m.descriptor().contextLength() - prompt.length);
+        int max = request.maxTokens() != null
+                ? request.maxTokens()
+                : DEFAULT_MAX_TOKENS != null ? Math.min(DEFAULT_MAX_TOKENS, room) : room;
         Set<Integer> eos = new HashSet<>(m.descriptor().eosIds());
-        var settings = new Generator.Settings(
-                max,
-                Sampler.of(request.temperature(), request.topK(), request.topP(), request.seed()),
-                eos,
-                request.stop());
+        var settings = new Generator.Settings(max, Sampler.of(request, prompt), eos, request.stop());
         Generator.Outcome out = m.generator().generate(prompt, settings, timed);
         double e2e = (System.nanoTime() - t0) / 1e6;
         double prefillMs = (tokenized - t0 + out.prefillNanos()) / 1e6;
@@ -114,6 +130,16 @@ public final class EmbeddedBackend implements ChatBackend {
                 out.finishReason(),
                 new Usage(out.promptTokens(), out.tokens().length, false),
                 timings);
+    }
+
+    /** Token ids must name a row of the logits; the message avoids the word the server reads as a length error. */
+    private static void checkLogitBias(ChatRequest r, int vocab) {
+        for (int id : r.logitBias().keySet())
+            if (id < 0 || id >= vocab)
+                throw new ChatException(
+                        ChatException.Kind.INVALID_INPUT,
+                        "logit_bias names token id " + id + ", but this model's vocabulary has ids 0 to "
+                                + (vocab - 1));
     }
 
     /** Requests model {@code id} decodes together at most (concurrent callers beyond it wait their turn). */

@@ -32,6 +32,9 @@ public final class Generator {
     /** How often a waiting caller checks its listener for cancellation. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** Tokens of room a new row's KV buffers start with when its answer may be longer (tests make it small). */
+    static volatile int initialRoom = 1024;
+
     private final Batch batch;
     private final TextTokenizer tokenizer;
     private final int contextLength;
@@ -223,7 +226,9 @@ public final class Generator {
             int reuse = hit == null ? 0 : hit.reuse();
             float[] logits;
             try {
-                logits = batch.add(seq.prompt, hit == null ? null : hit.entry(), reuse, seq.capacity);
+                // Buffers start at room for initialRoom tokens and grow if the answer goes on (see Batch.step).
+                int room = (int) Math.min(seq.capacity, (long) seq.prompt.length + initialRoom);
+                logits = batch.add(seq.prompt, hit == null ? null : hit.entry(), reuse, room);
             } catch (RuntimeException e) {
                 // This request's own input (an id outside the vocabulary) or its prefill failed; the rows already
                 // decoding are untouched (it prefilled alone), so they go on.

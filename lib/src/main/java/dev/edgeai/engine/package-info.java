@@ -14,7 +14,9 @@
  * accuracy level 0 to 4 (int8 compute) in memory, weights referenced in place; {@code Batch} holds the KV cache of the
  * rows decoded together (one {@code session.run} per step, pinned, double-buffered); {@link dev.edgeai.engine.Generator}
  * is the loop, driven by the callers' own threads; {@code PrefixCache} keeps finished sequences' KV so a request that
- * starts the same way runs only its new tokens; {@link dev.edgeai.engine.Sampler} picks tokens;
+ * starts the same way runs only its new tokens; {@link dev.edgeai.engine.Sampler} picks tokens (logit bias, penalties,
+ * then greedy or temperature/top-k/top-p/min-p), with what a request leaves out taken from the folder's
+ * generation_config.json ({@code GenerationConfig});
  * {@link dev.edgeai.engine.TextTokenizer} (short windows decoded in Java by {@code PieceDecoder} when verified),
  * {@link dev.edgeai.engine.IncrementalDetokenizer} and {@link dev.edgeai.engine.ChatTemplates} handle text. A model's
  * Jinja chat template renders byte-identically to transformers' {@code apply_chat_template}
@@ -24,7 +26,7 @@
  * {@code EDGEAI_ACCURACY_LEVEL}), {@code -Dedgeai.engine.prefixCacheMB} (256, 0 = off; env
  * {@code EDGEAI_PREFIX_CACHE_MB}), {@code -Dedgeai.engine.batch} (4, 1 = one request at a time; env {@code EDGEAI_ENGINE_BATCH}),
  * {@code -Dedgeai.engine.threads}, {@code -Dedgeai.engine.spinning}, {@code -Dedgeai.engine.optLevel},
- * {@code -Dedgeai.engine.javaPieces}, {@code -Dedgeai.engine.maxTokens}, {@code -Dedgeai.onnx.variant},
- * {@code -Dedgeai.download.attempts}.
+ * {@code -Dedgeai.engine.javaPieces}, {@code -Dedgeai.engine.maxTokens} (default: until the end of the text or a
+ * full context), {@code -Dedgeai.onnx.variant}, {@code -Dedgeai.download.attempts}.
  */
 package dev.edgeai.engine;

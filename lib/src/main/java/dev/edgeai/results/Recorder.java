@@ -180,6 +180,11 @@ public final class Recorder implements ChatBackend {
         return backend.concurrency(model);
     }
 
+    @Override
+    public dev.edgeai.chat.GenerationDefaults defaults(String model) {
+        return backend.defaults(model);
+    }
+
     /** A call recorded under the stage "chat". */
     @Override
     public ChatResult stream(ChatRequest request, StreamListener listener) {

@@ -2,6 +2,7 @@ package dev.edgeai.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.chat.FinishReason;
@@ -100,6 +101,108 @@ class BatchedDecodeTest {
             assertTrue(n >= 3 && n < lengths[2], "cancelled after " + n + " tokens");
             assertArrayEquals(Arrays.copyOf(solo[2], n), cancelled.tokens(), m.id() + ": tokens before the cancel");
             assertEquals(0, g.waiting());
+        }
+    }
+
+    /**
+     * Every sampling knob is per request: four requests with different knobs (seeded sampling with top-k, min-p and
+     * top-p; a repetition penalty; frequency and presence penalties; a logit bias), decoded in one batch, each give
+     * what they give alone.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void everySamplingKnobActsPerRowInABatch(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(4);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            // The bias bans the token greedy decoding picks first (the fixtures hold most logits at -100, so a +100
+            // bias on an arbitrary id would not force it).
+            int first = m.generator()
+                    .generate(prompts[3], greedy(1), StreamListener.NONE)
+                    .tokens()[0];
+            List<dev.edgeai.chat.ChatRequest> knobs = List.of(
+                    knobs().temperature(0.9)
+                            .topK(40)
+                            .minP(0.01)
+                            .topP(0.95)
+                            .seed(11L)
+                            .build(),
+                    knobs().repetitionPenalty(1.3).build(),
+                    knobs().temperature(1.2)
+                            .frequencyPenalty(1.5)
+                            .presencePenalty(0.5)
+                            .seed(12L)
+                            .build(),
+                    knobs().logitBias(java.util.Map.of(first, -100.0)).build());
+            int tokens = 20;
+            int[][] solo = new int[prompts.length][];
+            for (int p = 0; p < prompts.length; p++)
+                solo[p] = m.generator()
+                        .generate(prompts[p], settings(knobs.get(p), prompts[p], tokens), StreamListener.NONE)
+                        .tokens();
+            for (int t : solo[3]) assertNotEquals(first, t, "a -100 bias bans its token");
+
+            Generator g = m.generator();
+            var outcomes = new ConcurrentHashMap<Integer, Generator.Outcome>();
+            List<CompletableFuture<Object>> others = new ArrayList<>();
+            CountDownLatch started = new CountDownLatch(1);
+            StreamListener starter = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (started.getCount() == 0) return;
+                    started.countDown();
+                    for (int p = 1; p < prompts.length; p++) {
+                        int k = p;
+                        others.add(async(() -> outcomes.put(
+                                k,
+                                g.generate(
+                                        prompts[k], settings(knobs.get(k), prompts[k], tokens), StreamListener.NONE))));
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                }
+            };
+            outcomes.put(0, g.generate(prompts[0], settings(knobs.get(0), prompts[0], tokens), starter));
+            for (var f : others) f.get(30, TimeUnit.SECONDS);
+            assertEquals(4, g.peakRows(), "all four requests were decoded in one batch");
+            for (int p = 0; p < prompts.length; p++)
+                assertArrayEquals(solo[p], outcomes.get(p).tokens(), m.id() + ": request " + p + " batched vs alone");
+        }
+    }
+
+    static dev.edgeai.chat.ChatRequest.Builder knobs() {
+        return dev.edgeai.chat.ChatRequest.builder("m").user("ids are given directly");
+    }
+
+    static Generator.Settings settings(dev.edgeai.chat.ChatRequest r, int[] prompt, int tokens) {
+        return new Generator.Settings(tokens, Sampler.of(r, prompt), Set.of(), List.of());
+    }
+
+    /**
+     * A row whose answer outgrows the KV room it started with (max_tokens left out) gets a larger buffer mid-answer,
+     * alone and beside another row, and decodes exactly as with the room given up front.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void buffersGrowWhenAnAnswerOutlastsItsInitialRoom(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings().prefixCacheBytes(0).maxBatch(2);
+        int before = Generator.initialRoom;
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[] roomy = m.generator()
+                    .generate(prompts[0], greedy(40), StreamListener.NONE)
+                    .tokens();
+            Generator.initialRoom = 4;
+            int[] grown = m.generator()
+                    .generate(prompts[0], greedy(40), StreamListener.NONE)
+                    .tokens();
+            assertArrayEquals(roomy, grown, m.id() + ": alone");
+            var a = async(() -> m.generator().generate(prompts[0], greedy(40), StreamListener.NONE));
+            var b = async(() -> m.generator().generate(prompts[1], greedy(30), StreamListener.NONE));
+            assertArrayEquals(roomy, ((Generator.Outcome) a.get(30, TimeUnit.SECONDS)).tokens(), m.id() + ": batched");
+            b.get(30, TimeUnit.SECONDS);
+        } finally {
+            Generator.initialRoom = before;
         }
     }
 

@@ -165,6 +165,7 @@ class RealModelFixturesTest {
                 .system("You are terse.")
                 .user("Hello, my name is Ada. What is ONNX?")
                 .maxTokens(40)
+                .temperature(0.0) // the optimum folder's generation_config.json samples; the genai folder has none
                 .build();
         ChatResult a = qwenQ4.chat(req);
         ChatResult b = qwenGenai.chat(req.toBuilder().model(QWEN_GENAI_ID).build());

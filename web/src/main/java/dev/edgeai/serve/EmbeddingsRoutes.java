@@ -94,7 +94,17 @@ final class EmbeddingsRoutes {
         ctx.json(EmbeddingList.of(model.id(), out.vectors(), req.base64(), out.tokens()));
         double ms = OpenAiServer.ms(System.nanoTime() - t0);
         server.record(new OpenAiServer.RequestRecord(
-                id, model.id(), false, 200, null, out.tokens(), 0, OpenAiServer.ms(admitted - t0), Double.NaN, ms));
+                id,
+                model.id(),
+                false,
+                200,
+                null,
+                out.tokens(),
+                0,
+                OpenAiServer.ms(admitted - t0),
+                Double.NaN,
+                ms,
+                null));
         if (server.log() != null)
             server.log()
                     .printf(

@@ -10,6 +10,7 @@ import dev.edgeai.chat.ChatException;
 import dev.edgeai.chat.ChatRequest;
 import dev.edgeai.chat.ChatResult;
 import dev.edgeai.chat.FinishReason;
+import dev.edgeai.chat.GenerationDefaults;
 import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.ModelResolver;
 import dev.edgeai.chat.StreamListener;
@@ -87,6 +88,8 @@ public final class OpenAiServer implements AutoCloseable {
      * @param errorLog       one line per refused or failed request (stderr in serve.java), or null
      * @param verbose        stack traces of unexpected failures in {@code errorLog}
      * @param embeddings     the model behind /v1/embeddings, or null (then that route answers 404)
+     * @param maxTokensCap   the most tokens one answer may have, also when a request leaves max_tokens out (which
+     *                       otherwise means: until the end of the text or a full context); null: no cap
      */
     public record Config(
             String host,
@@ -102,8 +105,11 @@ public final class OpenAiServer implements AutoCloseable {
             PrintStream log,
             PrintStream errorLog,
             boolean verbose,
-            EmbeddingsRoutes.Model embeddings) {
+            EmbeddingsRoutes.Model embeddings,
+            Integer maxTokensCap) {
         public Config {
+            if (maxTokensCap != null && maxTokensCap < 1)
+                throw new IllegalArgumentException("max tokens cap must be >= 1, was " + maxTokensCap);
             aliases = Map.copyOf(aliases);
             extensions = List.copyOf(extensions);
             if (slotsPerModel < 1)
@@ -134,6 +140,7 @@ public final class OpenAiServer implements AutoCloseable {
         private PrintStream errorLog = System.err;
         private boolean verbose;
         private EmbeddingsRoutes.Model embeddings;
+        private Integer maxTokensCap;
 
         public Builder host(String h) {
             host = h;
@@ -227,6 +234,12 @@ public final class OpenAiServer implements AutoCloseable {
             return embeddings(EmbeddingsRoutes.MINILM, Embedder::miniLm);
         }
 
+        /** At most this many tokens per answer, whatever a request asks; null: no cap. */
+        public Builder maxTokensCap(Integer n) {
+            maxTokensCap = n;
+            return this;
+        }
+
         public Config config() {
             return new Config(
                     host,
@@ -242,7 +255,8 @@ public final class OpenAiServer implements AutoCloseable {
                     log,
                     errorLog,
                     verbose,
-                    embeddings);
+                    embeddings,
+                    maxTokensCap);
         }
 
         public OpenAiServer start(ChatBackend backend) {
@@ -253,7 +267,8 @@ public final class OpenAiServer implements AutoCloseable {
     /**
      * One completion request as the server saw it, newest last (the last 256 are kept, for tests and benchmarks).
      * Times are from the request's arrival in the handler; {@code ttftMs} is when the first token was handed to
-     * the socket (NaN for blocking requests and failures).
+     * the socket (NaN for blocking requests and failures). {@code generated} is what was generated with: the
+     * request with the model's defaults filled in and the cap applied (null when refused before that).
      */
     public record RequestRecord(
             String id,
@@ -265,7 +280,8 @@ public final class OpenAiServer implements AutoCloseable {
             int completionTokens,
             double queueMs,
             double ttftMs,
-            double e2eMs) {}
+            double e2eMs,
+            ChatRequest generated) {}
 
     final ChatBackend backend;
     private final Config config;
@@ -451,7 +467,8 @@ public final class OpenAiServer implements AutoCloseable {
     /** The backend's models, then the aliases, each naming the model it stands for. */
     private void listModels(Context ctx) {
         List<ModelList.Model> data = new ArrayList<>();
-        for (ModelInfo m : backendModels()) data.add(Wire.toModel(m, created, OWNER));
+        for (ModelInfo m : backendModels())
+            data.add(Wire.toModel(m, created, OWNER).withDefaults(defaults(m.id())));
         config.aliases().forEach((alias, id) -> data.add(ModelList.Model.alias(alias, created, OWNER, id)));
         if (embeddings != null) data.add(ModelList.Model.embeddings(embeddings.id(), created, OWNER));
         ctx.json(ModelList.of(data));
@@ -461,7 +478,7 @@ public final class OpenAiServer implements AutoCloseable {
         String id = ctx.pathParam("id");
         for (ModelInfo m : backendModels())
             if (m.id().equals(id)) {
-                ctx.json(Wire.toModel(m, created, OWNER));
+                ctx.json(Wire.toModel(m, created, OWNER).withDefaults(defaults(m.id())));
                 return;
             }
         String target = config.aliases().get(id);
@@ -493,7 +510,7 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (InvalidRequest e) {
                 throw ApiError.from(e);
             }
-            chat = chat.toBuilder().model(resolve(req.model())).build();
+            chat = generated(chat.toBuilder().model(resolve(req.model())).build());
         } catch (ApiError e) {
             refused(id, e, t0);
             throw e;
@@ -511,6 +528,66 @@ public final class OpenAiServer implements AutoCloseable {
                         : blocking(ctx, id, resolved, deadline, hangup));
     }
 
+    /**
+     * What to generate: the model's defaults for the knobs the request left out (so the log says what was used), the
+     * cap on max tokens, and logit-bias ids checked against the model's vocabulary.
+     */
+    ChatRequest generated(ChatRequest chat) {
+        GenerationDefaults d = backend.defaults(chat.model());
+        if (d.vocabSize() != null)
+            for (int tokenId : chat.logitBias().keySet())
+                if (tokenId >= d.vocabSize())
+                    throw ApiError.invalid(
+                            "logit_bias",
+                            "invalid_value",
+                            "Invalid 'logit_bias': token id " + tokenId + " is not in the vocabulary of " + chat.model()
+                                    + " (ids 0 to " + (d.vocabSize() - 1) + ").");
+        ChatRequest r = d.applyTo(chat);
+        Integer cap = config.maxTokensCap();
+        if (cap != null && (r.maxTokens() == null || r.maxTokens() > cap))
+            r = r.toBuilder().maxTokens(cap).build();
+        return r;
+    }
+
+    /** The sampling a request ran with, for the request log: every knob, "-" for the backend's own. */
+    static String sampling(ChatRequest r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("temperature ").append(knob(r.temperature()));
+        sb.append(" top_p ").append(knob(r.topP()));
+        sb.append(" top_k ").append(knob(r.topK()));
+        if (r.minP() != null) sb.append(" min_p ").append(knob(r.minP()));
+        sb.append(" repetition_penalty ").append(knob(r.repetitionPenalty()));
+        if (r.frequencyPenalty() != null) sb.append(" frequency_penalty ").append(knob(r.frequencyPenalty()));
+        if (r.presencePenalty() != null) sb.append(" presence_penalty ").append(knob(r.presencePenalty()));
+        if (!r.logitBias().isEmpty())
+            sb.append(" logit_bias ").append(r.logitBias().size()).append(" ids");
+        if (r.seed() != null) sb.append(" seed ").append(r.seed());
+        sb.append(" max_tokens ").append(r.maxTokens() == null ? "until end" : r.maxTokens());
+        return sb.toString();
+    }
+
+    private static String knob(Number n) {
+        return n == null ? "-" : String.valueOf(n);
+    }
+
+    /** The defaults a model's requests get, as listed in /v1/models and the start-up banner. */
+    public Map<String, Object> defaults(String modelId) {
+        Map<String, Object> m = new LinkedHashMap<>(backend.defaults(modelId).asMap());
+        m.put("max_tokens", config.maxTokensCap() == null ? "until end of text or context" : config.maxTokensCap());
+        return m;
+    }
+
+    /** {@link #defaults} in one line for a start-up banner, e.g. "temperature 0.7, top_p 0.8 (generation_config.json)". */
+    public String defaultsLine(String modelId) {
+        Map<String, Object> d = defaults(modelId);
+        List<String> knobs = new ArrayList<>();
+        d.forEach((k, v) -> {
+            if (!k.equals("source") && !k.equals("max_tokens")) knobs.add(k + " " + v);
+        });
+        return (knobs.isEmpty() ? "no sampling defaults" : String.join(", ", knobs)) + " (" + d.get("source")
+                + "); max_tokens " + d.get("max_tokens");
+    }
+
     /** Writes one answer in a route's wire format: streamed, or blocking (then {@code hangup} watches the client). */
     @FunctionalInterface
     interface Answer {
@@ -521,7 +598,7 @@ public final class OpenAiServer implements AutoCloseable {
     /** A request refused before it was queued, in the request records. */
     void refused(String id, ApiError e, long t0) {
         record(new RequestRecord(
-                id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0)));
+                id, null, false, e.status, null, 0, 0, Double.NaN, Double.NaN, ms(System.nanoTime() - t0), null));
     }
 
     /**
@@ -557,7 +634,8 @@ public final class OpenAiServer implements AutoCloseable {
                     0,
                     Double.NaN,
                     Double.NaN,
-                    ms(System.nanoTime() - t0)));
+                    ms(System.nanoTime() - t0),
+                    chat));
             throw e;
         }
         long admitted = System.nanoTime();
@@ -585,12 +663,13 @@ public final class OpenAiServer implements AutoCloseable {
                     result == null ? 0 : result.usage().completionTokens(),
                     ms(admitted - queued),
                     firstToken[0] == 0 ? Double.NaN : ms(firstToken[0] - t0),
-                    ms(end - t0)));
+                    ms(end - t0),
+                    chat));
             if (config.log() != null) {
                 config.log()
                         .printf(
                                 Locale.ROOT,
-                                "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms%n",
+                                "%s %s %s %d %s %d tokens, queued %.0f ms, total %.0f ms, %s%n",
                                 id,
                                 chat.model(),
                                 stream ? "stream" : "blocking",
@@ -600,7 +679,8 @@ public final class OpenAiServer implements AutoCloseable {
                                         : result.finishReason().wireName(),
                                 result == null ? 0 : result.usage().completionTokens(),
                                 ms(admitted - queued),
-                                ms(end - t0));
+                                ms(end - t0),
+                                sampling(chat));
             }
         }
     }

@@ -58,9 +58,10 @@ final class ResponsesRoutes {
                 throw ApiError.from(e);
             }
             previous = previous(req.previousResponseId());
-            chat = Responses.fromRequest(req, previous).toBuilder()
+            // The model's defaults and the server's max-tokens cap apply here as on chat completions.
+            chat = server.generated(Responses.fromRequest(req, previous).toBuilder()
                     .model(server.resolve(req.model()))
-                    .build();
+                    .build());
         } catch (ApiError e) {
             server.refused(id, e, t0);
             throw e;
