@@ -17,6 +17,17 @@ final class ScriptRunner {
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     record Result(int exitCode, String stdout, String stderr, long millis) {
+        /**
+         * Without JBang's own "[jbang] Resolving dependencies / Building jar" lines, which appear only when a script
+         * is (re)compiled: whether that happens depends on which test ran the script first, not on the script.
+         */
+        Result withoutJbangChatter() {
+            String err = stderr.lines()
+                    .filter(l -> !l.startsWith("[jbang] "))
+                    .collect(java.util.stream.Collectors.joining("\n", "", stderr.endsWith("\n") ? "\n" : ""));
+            return new Result(exitCode, stdout, err, millis);
+        }
+
         @Override
         public String toString() {
             return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
@@ -41,7 +52,7 @@ final class ScriptRunner {
         e.put("HF_ENDPOINT", "http://127.0.0.1:" + deadPort());
         e.put("EDGEAI_MODEL_CACHE", ROOT.resolve("e2e/target/model-cache").toString());
         e.putAll(env);
-        return run(e, timeoutS, cmd);
+        return run(e, timeoutS, cmd).withoutJbangChatter();
     }
 
     /** Runs a command from the repository root, isolated from whatever model servers the developer runs. */
