@@ -21,7 +21,12 @@ import java.util.concurrent.Executors;
  * median inter-token gap; per burst: aggregate decode tok/s = Σ(tokens − 1) over the decode window (first first token
  * to last last token). Ratios are against the lone request of the same rep. Not a test: prints figures.
  *
- * <pre>java -cp ... dev.edgeai.engine.ServeBatchBench [--tokens 64] [--reps 5] [--clients 4] [--off true] folder</pre>
+ * <p>{@code --prompts docs} (default) asks to summarize paragraphs of data/docs, hundreds of tokens each, so the
+ * joiners' prefills weigh heavily; {@code --prompts short} uses the benchmark's short questions
+ * (data/prompts/short.jsonl), where decoding dominates.
+ *
+ * <pre>java -cp ... dev.edgeai.engine.ServeBatchBench [--tokens 64] [--reps 5] [--clients 4] [--off true]
+ *     [--prompts docs|short|long] folder</pre>
  */
 public final class ServeBatchBench {
     record Sample(ChatResult result, long sentNanos) {
@@ -37,6 +42,13 @@ public final class ServeBatchBench {
             return result.usage().completionTokens();
         }
 
+        double maxGap() {
+            return result.timings().chunkGapsMs().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(Double.NaN);
+        }
+
         double itlP50() {
             double[] g = result.timings().chunkGapsMs().stream()
                     .mapToDouble(Double::doubleValue)
@@ -48,6 +60,7 @@ public final class ServeBatchBench {
     public static void main(String[] args) throws Exception {
         int tokens = 64, reps = 5, clients = 4;
         boolean off = true;
+        String promptSet = "docs";
         Path folder = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,20 +68,26 @@ public final class ServeBatchBench {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--off" -> off = Boolean.parseBoolean(args[++i]);
+                case "--prompts" -> promptSet = args[++i];
                 default -> folder = Path.of(args[i]);
             }
         }
         if (folder == null) {
-            System.err.println("usage: ServeBatchBench [--tokens 64] [--reps 5] [--clients 4] [--off true] folder");
+            System.err.println(
+                    "usage: ServeBatchBench [--tokens 64] [--reps 5] [--clients 4] [--off true] [--prompts docs|short|long] folder");
             System.exit(2);
         }
         List<String> questions = new ArrayList<>();
-        try (var files = Files.list(Path.of("data/docs"))) {
-            for (Path p :
-                    files.filter(p -> p.toString().endsWith(".md")).sorted().toList())
-                for (String para : Files.readString(p).split("\n\n"))
-                    if (para.strip().length() > 200) questions.add("Summarize: " + para.strip());
-        }
+        if (promptSet.equals("docs")) {
+            try (var files = Files.list(Path.of("data/docs"))) {
+                for (Path p :
+                        files.filter(p -> p.toString().endsWith(".md")).sorted().toList())
+                    for (String para : Files.readString(p).split("\n\n"))
+                        if (para.strip().length() > 200) questions.add("Summarize: " + para.strip());
+            }
+        } else
+            for (var p : dev.edgeai.bench.PromptSet.load(Path.of("data/prompts/" + promptSet + ".jsonl"))
+                    .prompts()) questions.add(p.prompt());
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         var options = LoadedModel.Options.fromSettings();
         try (EmbeddedBackend batched = EmbeddedBackend.load(List.of(folder), options);
@@ -78,15 +97,18 @@ public final class ServeBatchBench {
             String id = batched.models().getFirst().id();
             System.out.printf(
                     "ServeBatchBench: %s through serve.java (loopback HTTP, streamed), ONNX Runtime %s, %d cores, load"
-                            + " average %s; %d greedy tokens per request, prompts from data/docs; engine batch %d; %d"
-                            + " reps%n%n",
+                            + " average %s; %d greedy tokens per request; engine batch %d; %d"
+                            + " reps; prompts: %s%n%n",
                     id,
                     ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
                     Runtime.getRuntime().availableProcessors(),
                     RealSizeBench.loadAverage(),
                     tokens,
                     batched.maxBatch(id),
-                    reps);
+                    reps,
+                    promptSet.equals("docs")
+                            ? "paragraphs of data/docs (hundreds of tokens)"
+                            : "data/prompts/" + promptSet + ".jsonl");
             // warm-up
             burst(on, id, questions, 0, 1, tokens, pool);
             burst(on, id, questions, 1, clients, tokens, pool);
@@ -98,6 +120,7 @@ public final class ServeBatchBench {
                     itl = new double[reps],
                     itlRatio = new double[reps];
             double[] tpot = new double[reps], tpotRatio = new double[reps], ttft = new double[reps];
+            double[] singleMax = new double[reps], maxGap = new double[reps];
             double[] offAgg = new double[reps];
             for (int r = 0; r < reps; r++) {
                 List<Sample> one = null, many = null, serialMany = null;
@@ -117,6 +140,8 @@ public final class ServeBatchBench {
                 single[r] = (s.tokens() - 1) / ((s.endMs() - s.firstMs()) / 1000);
                 singleItl[r] = s.itlP50();
                 singleTpot[r] = s.result().tpotMs();
+                singleMax[r] = s.maxGap();
+                maxGap[r] = many.stream().mapToDouble(Sample::maxGap).max().orElseThrow();
                 agg[r] = aggregate(many);
                 aggRatio[r] = agg[r] / single[r];
                 itl[r] = EngineBench.median(
@@ -135,12 +160,14 @@ public final class ServeBatchBench {
             row("1 request: decode tok/s", single);
             row("1 request: p50 inter-token gap ms", singleItl);
             row("1 request: TPOT ms", singleTpot);
+            row("1 request: longest inter-token gap ms", singleMax);
             row(clients + " requests batched: aggregate decode tok/s", agg);
             row("  aggregate / 1 request (per rep)", aggRatio);
             row("  p50 inter-token gap ms (median over requests)", itl);
             row("  p50 gap / 1 request's (per rep)", itlRatio);
             row("  TPOT ms (median over requests; includes joiners' prefills)", tpot);
             row("  TPOT / 1 request's (per rep)", tpotRatio);
+            row("  longest inter-token gap ms (over all requests)", maxGap);
             row("  TTFT ms (median over requests)", ttft);
             if (off) row(clients + " requests, batching off (one at a time): aggregate decode tok/s", offAgg);
             System.out.printf("%npeak rows decoded together: %d%n", batched.peakBatch(id));

@@ -24,13 +24,14 @@ import java.util.Set;
  *
  * <p>Growing-cache layouts (optimum {@code past_key_values.N}, GPT-2 {@code past_N}): the rows share one past length
  * L; a shorter row is left-padded (attention mask 0, its own position ids), and present outputs are pinned into the
- * "back" buffers that become the next step's past (double buffering). A row joins after its prompt was prefilled
- * alone (into staging buffers when others are decoding) and leaves at a step boundary; both re-lay the cache out once
- * (a copy of the rows kept, trimmed to the longest). One row is exactly the single-sequence loop: no padding.
+ * "back" buffers that become the next step's past (double buffering). A row joins once its prompt is in (fed in
+ * chunks between the others' steps, into staging buffers when others are decoding; see {@link Joining}) and leaves
+ * at a step boundary; both re-lay the cache out once (a copy of the rows kept, trimmed to the longest). One row is
+ * exactly the single-sequence loop: no padding.
  *
  * <p>Share-buffer layouts (GroupQueryAttention): one max-length buffer per tensor holds every row at its own length;
  * GQA reads each row's length from its attention-mask sum, so rows are right-padded, computed row by row inside the
- * operator, and a row prefills in place in its slot. Leaving moves the last row into the freed slot.
+ * operator, and a row prefills in place in the next free slot. Leaving moves the last row into the freed slot.
  *
  * <p>Not thread-safe: the {@link Generator}'s leader thread drives it.
  */
@@ -148,44 +149,113 @@ final class Batch implements AutoCloseable {
 
     /** Drops every row (after a failed run the cache contents are unknown). */
     void clear() {
+        joining = null;
         rows = 0;
         pastLength = 0;
     }
 
     /**
-     * Adds a row: copies the first {@code reuse} positions of a cached prefix into it, feeds the rest of the prompt,
-     * and returns the logits after its last token (valid until the next call). {@code capacity} is how long the row
-     * may grow (prompt + tokens to generate), so buffers are sized once.
+     * A row on its way in: its prompt is fed a chunk at a time ({@link #feed}) while the rows already in the batch go
+     * on decoding between chunks, so a long prompt no longer stalls them for its whole prefill. At most one at a time.
+     *
+     * <p>Where its KV goes meanwhile: growing layouts with no row decoding write the main buffers directly
+     * ({@code direct}, fed whole: there is nothing to interleave with); with rows decoding, the staging pair, laid into
+     * the batch when it is complete. Share-buffer layouts fill the next free slot in place; rows leaving meanwhile
+     * may leave a gap below it, closed when it joins.
+     */
+    static final class Joining {
+        final int[] prompt;
+        final int slot;
+        final boolean staged, direct;
+        /** Prompt positions already in its cache. */
+        int done;
+
+        private Joining(int[] prompt, int slot, boolean staged, boolean direct, int done) {
+            this.prompt = prompt;
+            this.slot = slot;
+            this.staged = staged;
+            this.direct = direct;
+            this.done = done;
+        }
+    }
+
+    private Joining joining;
+
+    /**
+     * Adds a row at once: {@link #begin} then {@link #feed} of the whole prompt; returns the logits after its last
+     * token (valid until the next call).
      */
     float[] add(int[] prompt, PrefixCache.Entry prefix, int reuse, int capacity) {
+        return feed(begin(prompt, prefix, reuse, capacity), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Starts a row: copies the first {@code reuse} positions of a cached prefix into its cache; nothing is run yet.
+     * {@code capacity} is how long the row may grow (prompt + tokens to generate), so buffers are sized once.
+     */
+    Joining begin(int[] prompt, PrefixCache.Entry prefix, int reuse, int capacity) {
+        if (joining != null) throw new IllegalStateException("a row is already joining");
         if (rows == maxRows) throw new IllegalStateException("batch full");
         if (prompt.length - reuse < 1) throw new IllegalArgumentException("nothing left to run");
         checkVocabulary(prompt);
         if (share) {
             ensureShare(rows + 1, capacity);
+            joining = new Joining(prompt, rows, false, false, reuse);
             long base = slotOffset(rows);
             if (reuse > 0) for (int t = 0; t < tensors; t++) restore(prefix, t, front[t], 1, cap, 0, reuse, base);
-            prefill(prompt, reuse, base, false);
-            lens[rows++] = prompt.length;
-            return logits[0];
-        }
-        if (rows == 0) {
+        } else if (rows == 0) {
             ensureConcat(1, Math.max(capacity, prompt.length + 1));
+            joining = new Joining(prompt, 0, false, true, reuse);
             if (reuse > 0) for (int t = 0; t < tensors; t++) restore(prefix, t, front[t], 1, reuse, 0, reuse, 0);
-            prefill(prompt, reuse, 0, false);
-            lens[0] = prompt.length;
-            pastLength = prompt.length;
-            rows = 1;
-            return logits[0];
+        } else {
+            stageFront = ensure(stageFront, (long) outer * heads * dim * bpe * (prompt.length + 1));
+            stageBack = ensure(stageBack, stageFront[0].capacity());
+            joining = new Joining(prompt, 0, true, false, reuse);
+            if (reuse > 0) for (int t = 0; t < tensors; t++) restore(prefix, t, stageFront[t], 1, reuse, 0, reuse, 0);
         }
-        stageFront = ensure(stageFront, (long) outer * heads * dim * bpe * (prompt.length + 1));
-        stageBack = ensure(stageBack, stageFront[0].capacity());
-        if (reuse > 0) for (int t = 0; t < tensors; t++) restore(prefix, t, stageFront[t], 1, reuse, 0, reuse, 0);
-        prefill(prompt, reuse, 0, true);
-        int[] keep = new int[rows];
-        for (int r = 0; r < rows; r++) keep[r] = r;
-        relayout(keep, prompt.length);
+        return joining;
+    }
+
+    /**
+     * Runs up to {@code budget} more prompt tokens of the joining row (all of them when it is {@code direct}). Once
+     * the whole prompt is in, the row joins the batch as its last row and its logits after the last prompt token are
+     * returned (valid until the next call); null while some of the prompt is left.
+     */
+    float[] feed(Joining j, int budget) {
+        if (j != joining) throw new IllegalStateException("not the joining row");
+        int n = j.prompt.length;
+        if (j.direct) budget = Integer.MAX_VALUE;
+        // All but the last token without asking for logits: ORT then skips the lm_head, and no [n, vocab] block
+        // (hundreds of MB for long prompts and large vocabularies) is ever allocated.
+        if (j.done < n - 1) {
+            int run = Math.min(budget, n - 1 - j.done);
+            runOne(j.prompt, j.done, run, j.done, share ? slotOffset(j.slot) : 0, false, j.staged);
+            j.done += run;
+            if (j.done < n - 1 || run == budget) return null;
+        }
+        runOne(j.prompt, n - 1, 1, n - 1, share ? slotOffset(j.slot) : 0, true, j.staged);
+        joining = null;
+        if (share) {
+            if (j.slot != rows)
+                for (int t = 0; t < tensors; t++)
+                    copy(front[t], cap, slotOffset(j.slot), 0, front[t], cap, slotOffset(rows), 0, n);
+            lens[rows++] = n;
+        } else if (j.direct) {
+            lens[0] = n;
+            pastLength = n;
+            rows = 1;
+        } else {
+            int[] keep = new int[rows];
+            for (int r = 0; r < rows; r++) keep[r] = r;
+            relayout(keep, n);
+        }
         return logits[0];
+    }
+
+    /** Drops the joining row (cancelled, or its prefill failed); the rows in the batch are untouched. */
+    void abandon() {
+        joining = null;
+        if (rows == 0) releaseIfLarge();
     }
 
     /** Feeds one token per row and returns each row's next logits (valid until the next call). */
@@ -281,6 +351,7 @@ final class Batch implements AutoCloseable {
      * not when several long rows made them large: those go back to the garbage collector.
      */
     private void releaseIfLarge() {
+        if (joining != null) return; // its prompt is half-way into these buffers
         stageFront = stageBack = new ByteBuffer[0];
         if (front.length > 0 && (long) front[0].capacity() * tensors * 2 > IDLE_BYTES) {
             front = back = new ByteBuffer[0];
@@ -307,18 +378,6 @@ final class Batch implements AutoCloseable {
     }
 
     // ---- prefill
-
-    /**
-     * Feeds prompt[reuse, n) to one row: row 0 of the main buffers (growing layouts, no other row), the staging pair
-     * ({@code staged}), or a share-buffer slot at {@code base}.
-     */
-    private void prefill(int[] prompt, int reuse, long base, boolean staged) {
-        int n = prompt.length;
-        // All but the last token without asking for logits: ORT then skips the lm_head, and no [n, vocab] block
-        // (hundreds of MB for long prompts and large vocabularies) is ever allocated.
-        if (n - reuse > 1) runOne(prompt, reuse, n - 1 - reuse, reuse, base, false, staged);
-        runOne(prompt, n - 1, 1, n - 1, base, true, staged);
-    }
 
     /**
      * Runs tokens[from, from + n) for one row whose cache holds {@code len} positions: growing layouts read front and
@@ -497,6 +556,17 @@ final class Batch implements AutoCloseable {
             f[t] = direct(bytes);
             for (int r = 0; r < rows; r++)
                 copy(front[t], cap, slotOffset(r), 0, f[t], newCap, (long) r * heads * newCap * dim * bpe, 0, lens[r]);
+            if (joining != null && joining.done > 0)
+                copy(
+                        front[t],
+                        cap,
+                        slotOffset(joining.slot),
+                        0,
+                        f[t],
+                        newCap,
+                        (long) joining.slot * heads * newCap * dim * bpe,
+                        0,
+                        joining.done);
         }
         front = f;
         cap = newCap;

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The generation loop of one model, for any number of callers at once: prefill, then sample → stream text → feed
  * back, until a stop condition. Concurrent requests are decoded together (one {@code session.run} per step for all
  * of them, see {@link Batch}): a request joins or leaves at a step boundary, first come first served, at most
- * {@link Batch#maxRows()} at a time.
+ * {@link Batch#maxRows()} at a time. A joining request's prompt runs in chunks between the others' steps, so a long
+ * prompt delays their next token by one chunk instead of its whole prefill.
  *
  * <p>No thread of its own: the first caller drives the loop (leader) for everyone until its own sequence ends, then
  * hands the loop to another caller that is still waiting. A lone caller therefore runs exactly the single-sequence
@@ -45,11 +46,19 @@ public final class Generator {
     private final ArrayDeque<Sequence> pending = new ArrayDeque<>();
     /** Rows of the batch, in row order; touched by the leader only. */
     private final List<Sequence> active = new ArrayList<>();
+    /** The request being prefilled into the batch, and its place there (leader only; see admit). */
+    private Sequence joining;
+
+    private Batch.Joining join;
+    /** Prompt tokens a joining request runs between two decode steps of the others. */
+    private final int prefillChunk;
 
     private boolean leading;
     private volatile int peakRows;
 
-    Generator(Batch batch, TextTokenizer tokenizer, int contextLength, PrefixCache cache) {
+    Generator(Batch batch, TextTokenizer tokenizer, int contextLength, PrefixCache cache, int prefillChunk) {
+        if (prefillChunk < 1) throw new IllegalArgumentException("prefill chunk " + prefillChunk);
+        this.prefillChunk = prefillChunk;
         this.batch = batch;
         this.tokenizer = tokenizer;
         this.contextLength = contextLength;
@@ -183,6 +192,8 @@ public final class Generator {
             // An ORT failure mid-step leaves the batch in an unknown state: every row fails with it.
             for (Sequence q : active) q.fail(e instanceof RuntimeException re ? re : new RuntimeException(e));
             active.clear();
+            if (joining != null) joining.fail(e instanceof RuntimeException re ? re : new RuntimeException(e));
+            joining = null;
             batch.clear();
             if (!own.done) own.fail(e instanceof RuntimeException re ? re : new RuntimeException(e));
         } finally {
@@ -194,7 +205,8 @@ public final class Generator {
         lock.lock();
         try {
             own.lead = false;
-            Sequence next = !active.isEmpty() ? active.get(0) : pending.peekFirst();
+            // The joining request is in neither list: with no row decoding it is next, or its prefill would stall.
+            Sequence next = !active.isEmpty() ? active.get(0) : joining != null ? joining : pending.peekFirst();
             if (next != null) {
                 next.lead = true;
                 LockSupport.unpark(next.owner);
@@ -207,8 +219,49 @@ public final class Generator {
         }
     }
 
-    /** Moves waiting requests into free rows, prefilling each (from its cached prefix when there is one). */
+    /**
+     * Moves waiting requests into free rows, one at a time: each is prefilled (from its cached prefix when there is
+     * one) at most {@code prefillChunk} prompt tokens per decode step of the rows already decoding, so they keep
+     * streaming while it joins (short prompts share one step's budget); with no row decoding, a prompt runs whole.
+     */
     private void admit() {
+        int budget = prefillChunk;
+        while (true) {
+            if (joining == null && !startJoining()) return;
+            Sequence seq = joining;
+            if (seq.cancelled || seq.pollCancel()) {
+                joining = null;
+                batch.abandon();
+                seq.finish(FinishReason.CANCELLED);
+                continue;
+            }
+            boolean chunked = !active.isEmpty();
+            int before = join.done;
+            float[] logits;
+            try {
+                logits = batch.feed(join, chunked ? budget : Integer.MAX_VALUE);
+            } catch (RuntimeException e) {
+                // This request's own input (an id outside the vocabulary) or its prefill failed; the rows already
+                // decoding are untouched (its KV has its own buffers or slot), so they go on.
+                joining = null;
+                batch.abandon();
+                seq.fail(e);
+                continue;
+            }
+            if (chunked) budget -= (logits == null ? join.done : seq.prompt.length) - before;
+            if (logits == null) return; // the decoding rows take a step before the next chunk
+            joining = null;
+            seq.prefillNanos = System.nanoTime() - seq.start;
+            seq.row = active.size();
+            active.add(seq);
+            if (active.size() > peakRows) peakRows = active.size();
+            if (!seq.advance(logits)) retire(seq);
+            if (chunked && budget <= 0) return;
+        }
+    }
+
+    /** Takes the next waiting request that is still wanted, if a row is free, and starts its prefill. */
+    private boolean startJoining() {
         while (active.size() < batch.maxRows()) {
             Sequence seq;
             lock.lock();
@@ -217,31 +270,26 @@ public final class Generator {
             } finally {
                 lock.unlock();
             }
-            if (seq == null) return;
+            if (seq == null) return false;
             if (seq.cancelled || seq.pollCancel()) {
                 seq.finish(FinishReason.CANCELLED);
                 continue;
             }
             PrefixCache.Hit hit = cache.lookup(seq.prompt);
             int reuse = hit == null ? 0 : hit.reuse();
-            float[] logits;
             try {
                 // Buffers start at room for initialRoom tokens and grow if the answer goes on (see Batch.step).
                 int room = (int) Math.min(seq.capacity, (long) seq.prompt.length + initialRoom);
-                logits = batch.add(seq.prompt, hit == null ? null : hit.entry(), reuse, room);
+                join = batch.begin(seq.prompt, hit == null ? null : hit.entry(), reuse, room);
             } catch (RuntimeException e) {
-                // This request's own input (an id outside the vocabulary) or its prefill failed; the rows already
-                // decoding are untouched (it prefilled alone), so they go on.
                 seq.fail(e);
                 continue;
             }
             seq.reused = reuse;
-            seq.prefillNanos = System.nanoTime() - seq.start;
-            seq.row = active.size();
-            active.add(seq);
-            if (active.size() > peakRows) peakRows = active.size();
-            if (!seq.advance(logits)) retire(seq);
+            joining = seq;
+            return true;
         }
+        return false;
     }
 
     private void decodeStep() {

@@ -34,6 +34,13 @@ public final class LoadedModel implements AutoCloseable {
     static final String MAX_BATCH =
             System.getProperty("edgeai.engine.batch", System.getenv().getOrDefault("EDGEAI_ENGINE_BATCH", "4"));
     /**
+     * Prompt tokens a request joining a batch runs between two decode steps of the requests already decoding
+     * (-Dedgeai.engine.prefillChunk or EDGEAI_PREFILL_CHUNK): smaller keeps their tokens flowing more evenly while a
+     * long prompt comes in, larger prefills it with fewer runs. A prompt with nothing else decoding runs whole.
+     */
+    static final String PREFILL_CHUNK = System.getProperty(
+            "edgeai.engine.prefillChunk", System.getenv().getOrDefault("EDGEAI_PREFILL_CHUNK", "64"));
+    /**
      * The accuracy level int4 {@code MatMulNBits} nodes that leave it unset (0, fp32 compute) run at: 4 (default) is
      * int8 compute, as Microsoft's own CPU int4 exports use; {@code keep} runs the file as it is
      * ({@code -Dedgeai.engine.accuracyLevel=keep} or {@code EDGEAI_ACCURACY_LEVEL=keep}). See {@link GraphRewrite}.
@@ -54,25 +61,31 @@ public final class LoadedModel implements AutoCloseable {
      * @param accuracyLevel    the level MatMulNBits nodes that leave it unset run at; 0 runs the file as it is
      * @param maxBatch         requests decoded together at most
      * @param prefixCacheBytes prefix cache budget; 0 turns reuse off
+     * @param prefillChunk     prompt tokens a joining request runs per decode step of the others
      */
-    record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes) {
+    record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes, int prefillChunk) {
         static Options fromSettings() {
             return new Options(
                     LoadedModel.accuracyLevel(ACCURACY_LEVEL),
                     LoadedModel.maxBatch(MAX_BATCH),
-                    PrefixCache.budgetFromSettings());
+                    PrefixCache.budgetFromSettings(),
+                    LoadedModel.prefillChunk(PREFILL_CHUNK));
         }
 
         Options accuracyLevel(int level) {
-            return new Options(level, maxBatch, prefixCacheBytes);
+            return new Options(level, maxBatch, prefixCacheBytes, prefillChunk);
         }
 
         Options maxBatch(int n) {
-            return new Options(accuracyLevel, n, prefixCacheBytes);
+            return new Options(accuracyLevel, n, prefixCacheBytes, prefillChunk);
         }
 
         Options prefixCacheBytes(long bytes) {
-            return new Options(accuracyLevel, maxBatch, bytes);
+            return new Options(accuracyLevel, maxBatch, bytes, prefillChunk);
+        }
+
+        Options prefillChunk(int tokens) {
+            return new Options(accuracyLevel, maxBatch, prefixCacheBytes, tokens);
         }
     }
 
@@ -83,8 +96,8 @@ public final class LoadedModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.format = format;
         this.batch = new Batch(session, descriptor, o.maxBatch());
-        this.generator =
-                new Generator(batch, tokenizer, descriptor.contextLength(), new PrefixCache(o.prefixCacheBytes()));
+        this.generator = new Generator(
+                batch, tokenizer, descriptor.contextLength(), new PrefixCache(o.prefixCacheBytes()), o.prefillChunk());
     }
 
     public static LoadedModel load(Path folder) {
@@ -181,6 +194,19 @@ public final class LoadedModel implements AutoCloseable {
                 ChatException.Kind.INVALID_INPUT,
                 "edgeai.engine.batch (EDGEAI_ENGINE_BATCH) must be a whole number >= 1 (1 = one request at a time), not '"
                         + value + "'");
+    }
+
+    static int prefillChunk(String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ChatException(
+                ChatException.Kind.INVALID_INPUT,
+                "edgeai.engine.prefillChunk (EDGEAI_PREFILL_CHUNK) must be a whole number of tokens >= 1, not '" + value
+                        + "'");
     }
 
     static int accuracyLevel(String value) {

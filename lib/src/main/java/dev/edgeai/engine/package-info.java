@@ -25,6 +25,8 @@
  * with one warning per model. Settings: {@code -Dedgeai.engine.accuracyLevel} (4, or keep; env
  * {@code EDGEAI_ACCURACY_LEVEL}), {@code -Dedgeai.engine.prefixCacheMB} (256, 0 = off; env
  * {@code EDGEAI_PREFIX_CACHE_MB}), {@code -Dedgeai.engine.batch} (4, 1 = one request at a time; env {@code EDGEAI_ENGINE_BATCH}),
+ * {@code -Dedgeai.engine.prefillChunk} (64 prompt tokens of a joining request per decode step of the others; env
+ * {@code EDGEAI_PREFILL_CHUNK}),
  * {@code -Dedgeai.engine.threads}, {@code -Dedgeai.engine.spinning}, {@code -Dedgeai.engine.optLevel},
  * {@code -Dedgeai.engine.javaPieces}, {@code -Dedgeai.engine.maxTokens} (default: until the end of the text or a
  * full context), {@code -Dedgeai.onnx.variant}, {@code -Dedgeai.download.attempts}.

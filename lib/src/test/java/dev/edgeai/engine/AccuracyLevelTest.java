@@ -94,6 +94,11 @@ class AccuracyLevelTest {
         assertEquals(2, LoadedModel.maxBatch("2"));
         var b = assertThrows(ChatException.class, () -> LoadedModel.maxBatch("0"));
         assertTrue(b.getMessage().contains("EDGEAI_ENGINE_BATCH) must be a whole number >= 1"), b.getMessage());
+        assertEquals(128, LoadedModel.prefillChunk(" 128"));
+        var c = assertThrows(ChatException.class, () -> LoadedModel.prefillChunk("lots"));
+        assertTrue(
+                c.getMessage().contains("EDGEAI_PREFILL_CHUNK) must be a whole number of tokens >= 1, not 'lots'"),
+                c.getMessage());
     }
 
     /** Fixture text, repeated to {@code n} tokens. */

@@ -206,6 +206,118 @@ class BatchedDecodeTest {
         }
     }
 
+    /**
+     * A request whose prompt takes several chunks joins while another decodes: the one decoding keeps taking steps
+     * between the chunks instead of waiting for the whole prefill, and both give what they give alone.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aLongPromptJoinsInChunksBetweenTheOthersSteps(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings()
+                .prefixCacheBytes(0)
+                .maxBatch(4)
+                .prefillChunk(3);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[] soloA = m.generator()
+                    .generate(prompts[0], greedy(60), StreamListener.NONE)
+                    .tokens();
+            int[] soloB = m.generator()
+                    .generate(prompts[1], greedy(10), StreamListener.NONE)
+                    .tokens();
+            Generator g = m.generator();
+            long[] sent = new long[1];
+            List<CompletableFuture<Object>> joiner = new ArrayList<>();
+            StreamListener a = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (!joiner.isEmpty()) return;
+                    joiner.add(async(() -> {
+                        sent[0] = System.nanoTime();
+                        return g.generate(prompts[1], greedy(10), StreamListener.NONE);
+                    }));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                }
+            };
+            Generator.Outcome outA = g.generate(prompts[0], greedy(60), a);
+            Generator.Outcome outB = (Generator.Outcome) joiner.getFirst().get(30, TimeUnit.SECONDS);
+            assertArrayEquals(soloA, outA.tokens(), m.id() + ": the decoding request");
+            assertArrayEquals(soloB, outB.tokens(), m.id() + ": the request that joined in chunks");
+            assertEquals(2, g.peakRows());
+            // 19 prompt tokens in chunks of 3: the first request steps between them (about six times).
+            long from = sent[0], to = sent[0] + outB.prefillNanos();
+            long during = Arrays.stream(outA.stepNanos())
+                    .filter(t -> t > from && t < to)
+                    .count();
+            assertTrue(during >= 3, m.id() + ": the decoding request took " + during + " steps during the prefill");
+        }
+    }
+
+    /** A request cancelled half-way through its chunked prefill never joins; the batch goes on undisturbed. */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aRequestCancelledDuringItsChunkedPrefillLeavesTheBatchIntact(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings()
+                .prefixCacheBytes(0)
+                .maxBatch(4)
+                .prefillChunk(1);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            int[] soloA = m.generator()
+                    .generate(prompts[0], greedy(40), StreamListener.NONE)
+                    .tokens();
+            int[] soloC = m.generator()
+                    .generate(prompts[3], greedy(8), StreamListener.NONE)
+                    .tokens();
+            Generator g = m.generator();
+            AtomicInteger aTokens = new AtomicInteger();
+            int[] joinedAt = {-1};
+            List<CompletableFuture<Object>> joiner = new ArrayList<>();
+            // B cancels once the first request has taken two steps beside its prefill; the first request's listener
+            // is slow (20 ms a token, on the leader's thread), so B's 19 one-token chunks take long enough for B's
+            // owner to notice before the prefill ends.
+            StreamListener cancelSoon = new StreamListener() {
+                @Override
+                public boolean isCancelled() {
+                    return joinedAt[0] >= 0 && aTokens.get() >= joinedAt[0] + 2;
+                }
+            };
+            StreamListener a = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    int n = aTokens.incrementAndGet();
+                    if (joiner.isEmpty()) {
+                        joinedAt[0] = n;
+                        joiner.add(async(() -> g.generate(prompts[1], greedy(10), cancelSoon)));
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    } else if (n < joinedAt[0] + 25) sleep(20);
+                }
+            };
+            Generator.Outcome outA = g.generate(prompts[0], greedy(40), a);
+            Generator.Outcome outB = (Generator.Outcome) joiner.getFirst().get(30, TimeUnit.SECONDS);
+            assertEquals(FinishReason.CANCELLED, outB.finishReason());
+            assertEquals(0, outB.tokens().length);
+            assertEquals(1, g.peakRows(), m.id() + ": the cancelled request never joined the batch");
+            assertArrayEquals(soloA, outA.tokens(), m.id() + ": the decoding request");
+            assertArrayEquals(
+                    soloC,
+                    m.generator()
+                            .generate(prompts[3], greedy(8), StreamListener.NONE)
+                            .tokens(),
+                    m.id() + ": the next request");
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** On a platform thread of its own: the common pool may have one thread here, and generate() blocks. */
     static CompletableFuture<Object> async(java.util.function.Supplier<Object> work) {
         CompletableFuture<Object> f = new CompletableFuture<>();
