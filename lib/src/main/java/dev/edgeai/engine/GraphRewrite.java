@@ -86,118 +86,63 @@ final class GraphRewrite {
     // ---- scanning: does any node need a change? (touches only message headers, not weight bytes)
 
     private boolean scanModel(int from, int to) {
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 7 && wire == 2) {
-                int len = (int) varint(p);
-                p += varintSize(p);
-                if (scanGraph(p, p + len)) return true;
-                p += len;
-            } else p = skip(p, wire);
-        }
+        for (Field f : fields(from, to)) if (f.is(7, 2) && scanGraph(f.at, f.end)) return true;
         return false;
     }
 
     private boolean scanGraph(int from, int to) {
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 1 && wire == 2) {
-                int len = (int) varint(p);
-                p += varintSize(p);
-                if (scanNode(p, p + len)) return true;
-                p += len;
-            } else p = skip(p, wire);
-        }
+        for (Field f : fields(from, to)) if (f.is(1, 2) && scanNode(f.at, f.end)) return true;
         return false;
     }
 
     private boolean scanNode(int from, int to) {
         Node n = node(from, to);
         if (n.target() && (force ? n.level != level : n.level == 0)) return true;
-        for (int[] a : n.attributes) for (int[] g : subgraphs(a[0], a[1])) if (scanGraph(g[0], g[1])) return true;
+        for (Field a : n.attributes)
+            for (Field g : fields(a.at, a.end)) if (g.isGraph() && scanGraph(g.at, g.end)) return true;
         return false;
     }
 
-    // ---- writing
+    // ---- writing: every field copied byte for byte except the messages on the way to the nodes and initializers
 
     private byte[] model(int from, int to) {
         Out out = new Out();
-        for (int p = from; p < to; ) {
-            int start = p;
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 7 && wire == 2) {
-                int len = (int) varint(p);
-                p += varintSize(p);
-                out.message(7, graph(p, p + len));
-                p += len;
-            } else {
-                p = skip(p, wire);
-                out.copy(in, start, p);
-            }
-        }
+        for (Field f : fields(from, to))
+            if (f.is(7, 2)) out.message(7, graph(f.at, f.end));
+            else out.copy(in, f.start, f.end);
         return out.toByteArray();
     }
 
     private byte[] graph(int from, int to) {
         Out out = new Out();
-        for (int p = from; p < to; ) {
-            int start = p;
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (wire == 2 && (field == 1 || field == 5)) {
-                int len = (int) varint(p);
-                p += varintSize(p);
-                out.message(field, field == 1 ? node(p, p + len).write() : tensor(p, p + len));
-                p += len;
-            } else {
-                p = skip(p, wire);
-                out.copy(in, start, p);
-            }
-        }
+        for (Field f : fields(from, to))
+            if (f.is(1, 2)) out.message(1, node(f.at, f.end).write());
+            else if (f.is(5, 2)) out.message(5, tensor(f.at, f.end));
+            else out.copy(in, f.start, f.end);
         return out.toByteArray();
     }
 
     /** An initializer (TensorProto) whose raw_data moves out: data_location EXTERNAL, location/offset/length. */
     private byte[] tensor(int from, int to) {
-        int rawAt = -1, rawLen = 0;
+        java.util.List<Field> fields = fields(from, to);
+        Field raw = null;
         boolean external = false;
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (field == 9 && wire == 2) {
-                rawLen = (int) varint(p);
-                rawAt = p + varintSize(p);
-            }
-            if (field == 14 && wire == 0 && varint(p) == 1) external = true;
-            p = skip(p, wire);
+        for (Field f : fields) {
+            if (f.is(9, 2)) raw = f;
+            if (f.is(14, 0) && varint(f.at) == 1) external = true;
         }
         Out out = new Out();
-        if (fileName == null || external || rawAt < 0 || rawLen < EXTERNALIZE_BYTES) {
+        if (fileName == null || external || raw == null || raw.length() < EXTERNALIZE_BYTES) {
             out.copy(in, from, to);
             return out.toByteArray();
         }
-        for (int p = from; p < to; ) {
-            int start = p;
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            p = skip(p, wire);
-            if (field != 9 && field != 14) out.copy(in, start, p);
-        }
+        for (Field f : fields) if (f.number != 9 && f.number != 14) out.copy(in, f.start, f.end);
         out.message(13, entry("location", fileName));
-        out.message(13, entry("offset", Long.toString(rawAt)));
-        out.message(13, entry("length", Long.toString(rawLen)));
+        out.message(13, entry("offset", Long.toString(raw.at)));
+        out.message(13, entry("length", Long.toString(raw.length())));
         out.tag(14, 0);
         out.varint(1);
-        referenced += rawLen;
+        referenced += raw.length();
         return out.toByteArray();
     }
 
@@ -208,13 +153,13 @@ final class GraphRewrite {
         return e.toByteArray();
     }
 
-    /** A NodeProto read once: its op, domain, level and where its attributes lie. */
+    /** A NodeProto read once: its op, domain, level and its attributes. */
     private final class Node {
         final int from, to;
         String op = "", domain = "";
         long level; // 0 when the attribute is absent, as ORT reads it
-        int levelAttr = -1;
-        final java.util.List<int[]> attributes = new java.util.ArrayList<>();
+        Field levelAttr;
+        final java.util.List<Field> attributes = new java.util.ArrayList<>();
 
         Node(int from, int to) {
             this.from = from;
@@ -228,24 +173,12 @@ final class GraphRewrite {
         byte[] write() {
             boolean change = target() && (force ? level != GraphRewrite.this.level : level == 0);
             Out out = new Out();
-            for (int p = from; p < to; ) {
-                int start = p;
-                long tag = varint(p);
-                p += varintSize(p);
-                int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-                if (field == 5 && wire == 2) {
-                    int len = (int) varint(p);
-                    p += varintSize(p);
-                    if (change && start == levelAttr) out.message(5, levelAttribute());
-                    else out.message(5, attribute(p, p + len));
-                    p += len;
-                } else {
-                    p = skip(p, wire);
-                    out.copy(in, start, p);
-                }
-            }
+            for (Field f : fields(from, to))
+                if (!f.is(5, 2)) out.copy(in, f.start, f.end);
+                else if (change && f.equals(levelAttr)) out.message(5, levelAttribute());
+                else out.message(5, attribute(f.at, f.end));
             if (change) {
-                if (levelAttr < 0) out.message(5, levelAttribute());
+                if (levelAttr == null) out.message(5, levelAttribute());
                 changed++;
             }
             return out.toByteArray();
@@ -254,25 +187,21 @@ final class GraphRewrite {
 
     private Node node(int from, int to) {
         Node n = new Node(from, to);
-        for (int p = from; p < to; ) {
-            int start = p;
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (wire == 2 && (field == 4 || field == 7)) {
-                String s = string(p);
-                if (field == 4) n.op = s;
-                else n.domain = s;
-            } else if (wire == 2 && field == 5) {
-                int len = (int) varint(p);
-                int at = p + varintSize(p);
-                n.attributes.add(new int[] {at, at + len});
-                if (ATTR.equals(attributeName(at, at + len))) {
-                    n.levelAttr = start;
-                    n.level = attributeInt(at, at + len);
+        for (Field f : fields(from, to)) {
+            if (f.is(4, 2)) n.op = text(f);
+            else if (f.is(7, 2)) n.domain = text(f);
+            else if (f.is(5, 2)) {
+                n.attributes.add(f);
+                java.util.List<Field> attr = fields(f.at, f.end); // AttributeProto: name = 1, i = 3
+                if (attr.stream().anyMatch(a -> a.is(1, 2) && ATTR.equals(text(a)))) {
+                    n.levelAttr = f;
+                    n.level = attr.stream()
+                            .filter(a -> a.is(3, 0))
+                            .mapToLong(a -> varint(a.at))
+                            .findFirst()
+                            .orElse(0);
                 }
             }
-            p = skip(p, wire);
         }
         return n;
     }
@@ -290,66 +219,51 @@ final class GraphRewrite {
     /** An attribute copied as is, except that subgraphs (g = 6, graphs = 11) are rewritten too. */
     private byte[] attribute(int from, int to) {
         Out out = new Out();
-        for (int p = from; p < to; ) {
-            int start = p;
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (wire == 2 && (field == 6 || field == 11)) {
-                int len = (int) varint(p);
-                p += varintSize(p);
-                out.message(field, graph(p, p + len));
-                p += len;
-            } else {
-                p = skip(p, wire);
-                out.copy(in, start, p);
-            }
-        }
+        for (Field f : fields(from, to))
+            if (f.isGraph()) out.message(f.number, graph(f.at, f.end));
+            else out.copy(in, f.start, f.end);
         return out.toByteArray();
-    }
-
-    private java.util.List<int[]> subgraphs(int from, int to) {
-        java.util.List<int[]> out = new java.util.ArrayList<>();
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            int field = (int) (tag >>> 3), wire = (int) (tag & 7);
-            if (wire == 2 && (field == 6 || field == 11)) {
-                int len = (int) varint(p);
-                int at = p + varintSize(p);
-                out.add(new int[] {at, at + len});
-            }
-            p = skip(p, wire);
-        }
-        return out;
-    }
-
-    private String attributeName(int from, int to) {
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            if (tag == ((1 << 3) | 2)) return string(p);
-            p = skip(p, (int) (tag & 7));
-        }
-        return "";
-    }
-
-    private long attributeInt(int from, int to) {
-        for (int p = from; p < to; ) {
-            long tag = varint(p);
-            p += varintSize(p);
-            if (tag == (3 << 3)) return varint(p);
-            p = skip(p, (int) (tag & 7));
-        }
-        return 0;
     }
 
     // ---- protobuf wire format
 
-    private String string(int p) {
-        int len = (int) varint(p);
-        byte[] b = new byte[len];
-        in.get(p + varintSize(p), b);
+    /**
+     * One field of a message: its number and wire type, where it starts (its tag) and ends, and where its value lies
+     * ({@code at}: a varint's first byte, or a length-delimited field's payload, which then ends at {@code end}).
+     */
+    private record Field(int number, int wire, int start, int at, int end) {
+        boolean is(int n, int w) {
+            return number == n && wire == w;
+        }
+
+        /** A subgraph attribute: AttributeProto.g (6) or .graphs (11). */
+        boolean isGraph() {
+            return wire == 2 && (number == 6 || number == 11);
+        }
+
+        int length() {
+            return end - at;
+        }
+    }
+
+    /** The fields of the message in [from, to), in order; values are not read. */
+    private java.util.List<Field> fields(int from, int to) {
+        java.util.List<Field> out = new java.util.ArrayList<>();
+        for (int p = from; p < to; ) {
+            int start = p;
+            long tag = varint(p);
+            p += varintSize(p);
+            int number = (int) (tag >>> 3), wire = (int) (tag & 7);
+            int end = skip(p, wire);
+            out.add(new Field(number, wire, start, wire == 2 ? p + varintSize(p) : p, end));
+            p = end;
+        }
+        return out;
+    }
+
+    private String text(Field f) {
+        byte[] b = new byte[f.length()];
+        in.get(f.at, b);
         return new String(b, StandardCharsets.UTF_8);
     }
 

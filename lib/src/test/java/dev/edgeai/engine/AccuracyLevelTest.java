@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.edgeai.chat.ChatException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,9 +38,9 @@ class AccuracyLevelTest {
                 LoadedModel raised = LoadedModel.load(zero, LEVEL4);
                 LoadedModel kept = LoadedModel.load(zero, KEEP)) {
             int[] seq = sequence(native4, 300);
-            Comparison same = compare(native4, raised, seq);
+            TeacherForced.Comparison same = TeacherForced.compare(native4, raised, seq);
             assertEquals(0.0, same.maxAbsDiff(), "level 0 raised to 4 vs a level-4 file: " + same);
-            Comparison quality = compare(kept, native4, seq);
+            TeacherForced.Comparison quality = TeacherForced.compare(kept, native4, seq);
             System.out.println("accuracy level 0 vs 4, Qwen int4 fixture, " + seq.length + " teacher-forced positions: "
                     + quality);
             assertTrue(quality.maxAbsDiff() > 0, "levels 0 and 4 must differ (else this test cannot tell them apart)");
@@ -72,8 +64,8 @@ class AccuracyLevelTest {
                 LoadedModel raised = LoadedModel.load(m, LEVEL4);
                 LoadedModel kept = LoadedModel.load(m, KEEP)) {
             int[] seq = sequence(native4, 64);
-            assertEquals(0.0, compare(native4, raised, seq).maxAbsDiff());
-            assertTrue(compare(native4, kept, seq).maxAbsDiff() > 0);
+            assertEquals(0.0, TeacherForced.compare(native4, raised, seq).maxAbsDiff());
+            assertTrue(TeacherForced.compare(native4, kept, seq).maxAbsDiff() > 0);
         }
     }
 
@@ -112,81 +104,5 @@ class AccuracyLevelTest {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = text[i % text.length];
         return out;
-    }
-
-    /**
-     * @param top1       share of positions whose argmax agrees
-     * @param top5       mean share of the top-5 ids both have
-     * @param maxAbsDiff largest |logit difference| anywhere
-     */
-    record Comparison(double top1, double top5, double maxAbsDiff) {
-        @Override
-        public String toString() {
-            return String.format(
-                    "top-1 agreement %.4f, top-5 overlap %.4f, max |Δ logit| %.3g", top1, top5, maxAbsDiff);
-        }
-    }
-
-    /** Teacher-forced: the whole sequence in one run with an empty cache; logits at every position compared. */
-    static Comparison compare(LoadedModel a, LoadedModel b, int[] seq) throws Exception {
-        try (OrtSession.Result ra = run(a, seq);
-                OrtSession.Result rb = run(b, seq)) {
-            FloatBuffer la = ((OnnxTensor) ra.get(0)).getFloatBuffer(), lb = ((OnnxTensor) rb.get(0)).getFloatBuffer();
-            int v = a.descriptor().vocabSize();
-            float[] x = new float[v], y = new float[v];
-            int agree = 0;
-            double overlap = 0, max = 0;
-            for (int p = 0; p < seq.length; p++) {
-                la.get(p * v, x);
-                lb.get(p * v, y);
-                for (int i = 0; i < v; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
-                int[] tx = top(x, 5), ty = top(y, 5);
-                if (tx[0] == ty[0]) agree++;
-                overlap += Arrays.stream(tx)
-                                .filter(t -> Arrays.stream(ty).anyMatch(u -> u == t))
-                                .count()
-                        / 5.0;
-            }
-            return new Comparison((double) agree / seq.length, overlap / seq.length, max);
-        }
-    }
-
-    static int[] top(float[] x, int k) {
-        int[] best = new int[k];
-        Arrays.fill(best, -1);
-        for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < k; j++) {
-                if (best[j] < 0 || x[i] > x[best[j]]) {
-                    System.arraycopy(best, j, best, j + 1, k - j - 1);
-                    best[j] = i;
-                    break;
-                }
-            }
-        }
-        return best;
-    }
-
-    static OrtSession.Result run(LoadedModel m, int[] seq) throws Exception {
-        ModelDescriptor d = m.descriptor();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Map<String, OnnxTensor> in = new HashMap<>();
-        try {
-            int n = seq.length;
-            long[] ids = new long[n], ones = new long[n], pos = new long[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = seq[i];
-                ones[i] = 1;
-                pos[i] = i;
-            }
-            in.put(d.inputIds(), OnnxTensor.createTensor(env, new long[][] {ids}));
-            in.put(d.attentionMask(), OnnxTensor.createTensor(env, new long[][] {ones}));
-            in.put(d.positionIds(), OnnxTensor.createTensor(env, new long[][] {pos}));
-            KvCacheSpec kv = d.kv();
-            for (String name : kv.pastNames())
-                in.put(name, OnnxTensor.createTensor(env, FloatBuffer.allocate(0), kv.shapeFor(0)));
-            return m.session().run(in, Set.of(d.logits()));
-        } finally {
-            in.values().forEach(OnnxTensor::close);
-        }
     }
 }
