@@ -47,7 +47,11 @@ public final class SamplerBench {
                 "t 0.7, top-k 20, top-p 0.8, min-p 0.05",
                 req().temperature(0.7).topK(20).topP(0.8).minP(0.05).build());
         configs.put(
-                "t 1.0 only (every candidate sorted)", req().temperature(1.0).build());
+                "t 1.0 only (no top-k: best candidates taken from a heap)",
+                req().temperature(1.0).build());
+        configs.put(
+                "t 1.0, top-p 0.95 (no top-k)",
+                req().temperature(1.0).topP(0.95).build());
         Map<String, List<Double>> us = new java.util.LinkedHashMap<>(), ratio = new java.util.LinkedHashMap<>();
         List<Double> greedyUs = new ArrayList<>(), boxedUs = new ArrayList<>(), boxedRatio = new ArrayList<>();
         float[] l = new float[vocab];
@@ -62,6 +66,17 @@ public final class SamplerBench {
                 us.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(t);
                 ratio.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(t / g);
             }
+            // The previous no-top-k path, every candidate sorted before the pick, against the heap in the same round.
+            Sampler.Stochastic.sortAll = true;
+            for (var c : configs.entrySet())
+                if (c.getKey().contains("no top-k")) {
+                    double t = time(Sampler.of(c.getValue(), prompt), base, l, tokens);
+                    if (r < 0) continue;
+                    String k = c.getKey() + ", every candidate sorted";
+                    us.computeIfAbsent(k, x -> new ArrayList<>()).add(t);
+                    ratio.computeIfAbsent(k, x -> new ArrayList<>()).add(t / g);
+                }
+            Sampler.Stochastic.sortAll = false;
             double boxed = time(boxedSort(0.7, 20, 0.8, new SplittableRandom(1)), base, l, Math.max(5, tokens / 20));
             if (r >= 0) {
                 boxedUs.add(boxed);

@@ -131,6 +131,9 @@ public interface Sampler {
         // Tokens below max - CUTOFF (in temperature-scaled logits) have probability < e^-30 of the best one: dropping
         // them before sorting keeps a 150k vocabulary cheap without changing the distribution measurably.
         private static final double CUTOFF = 30;
+        /** Sort every candidate before picking (the previous path), so SamplerBench can time both in one run. */
+        static volatile boolean sortAll;
+
         private final double temperature;
         private final int topK;
         private final double topP;
@@ -166,7 +169,13 @@ public interface Sampler {
             // Primitive keys, and with top-k only the k best kept (a heap) before sorting: sorting every candidate
             // of a 150k vocabulary as boxed ids cost ~50 ms a token when the logits are spread out.
             if (topK > 0 && n > topK) n = keepSmallest(keys, n, topK);
+            else if (!sortAll) return pickInOrder(logits, max, n);
             Arrays.sort(keys, 0, n);
+            return pickSorted(logits, max, n);
+        }
+
+        /** keys[0, n) sorted: top-p, then min-p, then a draw, walking the candidates best first. */
+        private int pickSorted(float[] logits, float max, int n) {
             for (int i = 0; i < n; i++) order[i] = (int) keys[i];
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -196,6 +205,48 @@ public interface Sampler {
                     for (int i = 0; i < n; i++) sum += probs[i];
                 }
             }
+            return draw(n, sum);
+        }
+
+        /**
+         * The same pick as {@link #pickSorted} without sorting every candidate: keys[0, n) become a heap and are taken
+         * best first only as far as the draw (or the top-p / min-p cut) reaches, usually a few dozen of 150k. Sorting
+         * them all cost 15 ms a token for a request with a temperature and no top-k.
+         */
+        private int pickInOrder(float[] logits, float max, int n) {
+            double total = 0;
+            for (int i = 0; i < n; i++) total += Math.exp((logits[(int) keys[i]] - max) / temperature);
+            for (int i = n / 2 - 1; i >= 0; i--) siftUp(keys, i, n);
+            int size = n, taken = 0;
+            double acc = 0, r = -1;
+            // Nothing cut: the sum is every candidate's, so the draw can be made before taking any.
+            if (topP >= 1.0 && minP <= 0) r = random.nextDouble() * total;
+            double floor = 0;
+            while (size > 0) {
+                int id = (int) keys[0];
+                double p = Math.exp((logits[id] - max) / temperature);
+                if (taken == 0) floor = minP * p;
+                else if (minP > 0 && p < floor) break;
+                keys[0] = keys[--size];
+                siftUp(keys, 0, size);
+                order[taken] = id;
+                probs[taken++] = p;
+                if (r >= 0) {
+                    r -= p;
+                    if (r <= 0) return id;
+                } else {
+                    acc += p / total;
+                    if (topP < 1.0 && acc >= topP) break;
+                }
+            }
+            if (r >= 0) return order[taken - 1];
+            // Cut by top-p or min-p: the kept candidates' own sum, accumulated best first as pickSorted does.
+            double sum = 0;
+            for (int i = 0; i < taken; i++) sum += probs[i];
+            return draw(taken, sum);
+        }
+
+        private int draw(int n, double sum) {
             double r = random.nextDouble() * sum;
             for (int i = 0; i < n; i++) {
                 r -= probs[i];
@@ -220,6 +271,20 @@ public interface Sampler {
                     siftDown(keys, 0, k);
                 }
             return k;
+        }
+
+        /** Min-heap sift (the smallest key, the best candidate, on top). */
+        private static void siftUp(long[] heap, int i, int size) {
+            long v = heap[i];
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= size) break;
+                if (c + 1 < size && heap[c + 1] < heap[c]) c++;
+                if (heap[c] >= v) break;
+                heap[i] = heap[c];
+                i = c;
+            }
+            heap[i] = v;
         }
 
         private static void siftDown(long[] heap, int i, int size) {

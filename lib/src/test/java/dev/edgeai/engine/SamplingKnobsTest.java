@@ -193,19 +193,21 @@ class SamplingKnobsTest {
         logits[10] = -0.0f;
         logits[11] = 0.0f;
         for (int[] k : new int[][] {{0}, {1}, {7}, {50}, {5000}})
-            for (double topP : new double[] {1.0, 0.9}) {
-                Sampler fast = Sampler.of(0.8, k[0], topP, 0.0, 99L);
-                java.util.SplittableRandom same = new java.util.SplittableRandom(99L);
-                for (int i = 0; i < 300; i++)
-                    assertEquals(
-                            reference(logits, 0.8, k[0], topP, same),
-                            fast.sample(logits.clone()),
-                            "top_k " + k[0] + " top_p " + topP + " draw " + i);
-            }
+            for (double topP : new double[] {1.0, 0.9, 0.3})
+                for (double minP : new double[] {0.0, 0.02, 0.5}) {
+                    Sampler fast = Sampler.of(0.8, k[0], topP, minP, 99L);
+                    java.util.SplittableRandom same = new java.util.SplittableRandom(99L);
+                    for (int i = 0; i < 300; i++)
+                        assertEquals(
+                                reference(logits, 0.8, k[0], topP, minP, same),
+                                fast.sample(logits.clone()),
+                                "top_k " + k[0] + " top_p " + topP + " min_p " + minP + " draw " + i);
+                }
     }
 
     /** The sampler as it was: every candidate boxed and sorted with a comparator. */
-    static int reference(float[] logits, double t, int topK, double topP, java.util.SplittableRandom random) {
+    static int reference(
+            float[] logits, double t, int topK, double topP, double minP, java.util.SplittableRandom random) {
         float max = Float.NEGATIVE_INFINITY;
         for (float l : logits) max = Math.max(max, l);
         java.util.List<Integer> ids = new java.util.ArrayList<>();
@@ -224,6 +226,13 @@ class SamplingKnobsTest {
                     break;
                 }
             }
+            sum = 0;
+            for (int i = 0; i < n; i++) sum += p[i];
+        }
+        if (minP > 0) {
+            int keep = 1;
+            while (keep < n && p[keep] >= minP * p[0]) keep++;
+            n = keep;
             sum = 0;
             for (int i = 0; i < n; i++) sum += p[i];
         }
