@@ -184,29 +184,25 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     static int maxBatch(String value) {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1) return n;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ChatException(
-                ChatException.Kind.INVALID_INPUT,
-                "edgeai.engine.batch (EDGEAI_ENGINE_BATCH) must be a whole number >= 1 (1 = one request at a time), not '"
-                        + value + "'");
+        return atLeastOne(
+                value,
+                "edgeai.engine.batch (EDGEAI_ENGINE_BATCH) must be a whole number >= 1 (1 = one request"
+                        + " at a time)");
     }
 
     static int prefillChunk(String value) {
+        return atLeastOne(
+                value, "edgeai.engine.prefillChunk (EDGEAI_PREFILL_CHUNK) must be a whole number of tokens >= 1");
+    }
+
+    private static int atLeastOne(String value, String rule) {
         try {
             int n = Integer.parseInt(value.strip());
             if (n >= 1) return n;
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ChatException(
-                ChatException.Kind.INVALID_INPUT,
-                "edgeai.engine.prefillChunk (EDGEAI_PREFILL_CHUNK) must be a whole number of tokens >= 1, not '" + value
-                        + "'");
+        throw new ChatException(ChatException.Kind.INVALID_INPUT, rule + ", not '" + value + "'");
     }
 
     static int accuracyLevel(String value) {
