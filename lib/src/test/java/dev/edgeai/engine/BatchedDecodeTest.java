@@ -254,6 +254,54 @@ class BatchedDecodeTest {
         }
     }
 
+    /**
+     * A row leaves while another is still being prefilled in chunks: the newcomer's KV (staging buffers, or its own
+     * slot above the gap the leaver leaves in share-buffer layouts) joins intact, and every request equals its solo run.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aRowLeavingDuringAChunkedPrefillLeavesTheNewcomerIntact(Path fixture) throws Exception {
+        var options = LoadedModel.Options.fromSettings()
+                .prefixCacheBytes(0)
+                .maxBatch(4)
+                .prefillChunk(1);
+        try (LoadedModel m = LoadedModel.load(fixture, options)) {
+            int[][] prompts = prompts(m);
+            Generator g = m.generator();
+            int[] soloA =
+                    g.generate(prompts[0], greedy(60), StreamListener.NONE).tokens();
+            int[] soloB = g.generate(prompts[2], greedy(6), StreamListener.NONE).tokens();
+            int[] soloC = g.generate(prompts[1], greedy(5), StreamListener.NONE).tokens();
+            List<CompletableFuture<Object>> b = new ArrayList<>(), c = new ArrayList<>();
+            int[] rowsWhenCArrived = {-1};
+            // B (3-token prompt, 6 tokens) joins within a few steps of A's first token; once it decodes beside A, C
+            // (19-token prompt, one token per step) arrives, and B ends long before C's prefill does.
+            StreamListener a = new StreamListener() {
+                @Override
+                public void onToken(String text) {
+                    if (b.isEmpty()) {
+                        b.add(async(() -> g.generate(prompts[2], greedy(6), StreamListener.NONE)));
+                        awaitQueued(g);
+                    } else if (c.isEmpty() && m.batch().rows() == 2) {
+                        rowsWhenCArrived[0] = m.batch().rows();
+                        c.add(async(() -> g.generate(prompts[1], greedy(5), StreamListener.NONE)));
+                        awaitQueued(g);
+                    }
+                }
+            };
+            Generator.Outcome outA = g.generate(prompts[0], greedy(60), a);
+            assertEquals(2, rowsWhenCArrived[0], m.id() + ": C arrived while B was decoding");
+            assertArrayEquals(soloA, outA.tokens(), m.id() + ": A");
+            assertArrayEquals(soloB, ((Generator.Outcome) b.getFirst().get(30, TimeUnit.SECONDS)).tokens(), "B");
+            assertArrayEquals(soloC, ((Generator.Outcome) c.getFirst().get(30, TimeUnit.SECONDS)).tokens(), "C");
+        }
+    }
+
+    static void awaitQueued(Generator g) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+    }
+
     /** A request cancelled half-way through its chunked prefill never joins; the batch goes on undisturbed. */
     @ParameterizedTest
     @MethodSource("fixtures")
