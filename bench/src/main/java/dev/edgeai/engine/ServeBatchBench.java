@@ -42,6 +42,15 @@ public final class ServeBatchBench {
             return result.usage().completionTokens();
         }
 
+        /** When each content chunk arrived, ms on the nanoTime clock. */
+        double[] chunkTimesMs() {
+            List<Double> gaps = result.timings().chunkGapsMs();
+            double[] t = new double[gaps.size() + 1];
+            t[0] = firstMs();
+            for (int i = 0; i < gaps.size(); i++) t[i + 1] = t[i] + gaps.get(i);
+            return t;
+        }
+
         double maxGap() {
             return result.timings().chunkGapsMs().stream()
                     .mapToDouble(Double::doubleValue)
@@ -121,6 +130,7 @@ public final class ServeBatchBench {
                     itlRatio = new double[reps];
             double[] tpot = new double[reps], tpotRatio = new double[reps], ttft = new double[reps];
             double[] singleMax = new double[reps], maxGap = new double[reps];
+            double[] steady = new double[reps], steadyRatio = new double[reps];
             double[] offAgg = new double[reps];
             for (int r = 0; r < reps; r++) {
                 List<Sample> one = null, many = null, serialMany = null;
@@ -142,6 +152,8 @@ public final class ServeBatchBench {
                 singleTpot[r] = s.result().tpotMs();
                 singleMax[r] = s.maxGap();
                 maxGap[r] = many.stream().mapToDouble(Sample::maxGap).max().orElseThrow();
+                steady[r] = allDecoding(many);
+                steadyRatio[r] = steady[r] / single[r];
                 agg[r] = aggregate(many);
                 aggRatio[r] = agg[r] / single[r];
                 itl[r] = EngineBench.median(
@@ -163,6 +175,8 @@ public final class ServeBatchBench {
             row("1 request: longest inter-token gap ms", singleMax);
             row(clients + " requests batched: aggregate decode tok/s", agg);
             row("  aggregate / 1 request (per rep)", aggRatio);
+            row("  while all " + clients + " decode: aggregate tok/s", steady);
+            row("  while all decode / 1 request (per rep)", steadyRatio);
             row("  p50 inter-token gap ms (median over requests)", itl);
             row("  p50 gap / 1 request's (per rep)", itlRatio);
             row("  TPOT ms (median over requests; includes joiners' prefills)", tpot);
@@ -180,6 +194,30 @@ public final class ServeBatchBench {
         System.out.printf(
                 "| %s | %.2f | %.2f-%.2f |%n",
                 what, EngineBench.median(v), PrefixReuseBench.min(v), PrefixReuseBench.max(v));
+    }
+
+    /**
+     * Tokens per second while every request of the burst is decoding: chunks arrived between the last first token and
+     * the first last chunk, scaled by each request's tokens per chunk. The batch's steady state, without the joiners'
+     * prefills before it or the stragglers after it.
+     */
+    static double allDecoding(List<Sample> burst) {
+        double from = burst.stream().mapToDouble(Sample::firstMs).max().orElseThrow();
+        double to = burst.stream()
+                .mapToDouble(s -> {
+                    double[] t = s.chunkTimesMs();
+                    return t[t.length - 1];
+                })
+                .min()
+                .orElseThrow();
+        if (to <= from) return Double.NaN;
+        double tokens = 0;
+        for (Sample s : burst) {
+            double[] t = s.chunkTimesMs();
+            double perChunk = (double) s.tokens() / t.length;
+            for (int i = 1; i < t.length; i++) if (t[i] > from && t[i] <= to) tokens += perChunk;
+        }
+        return tokens / ((to - from) / 1000);
     }
 
     /** Σ(tokens − 1) over the window from the first first token to the last last token, per second. */
