@@ -1,10 +1,7 @@
 package dev.edgeai.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.chat.BackendInfo;
 import dev.edgeai.chat.ChatBackend;
 import dev.edgeai.chat.ChatRequest;
@@ -14,10 +11,7 @@ import dev.edgeai.chat.ModelInfo;
 import dev.edgeai.chat.StreamListener;
 import dev.edgeai.chat.Usage;
 import dev.edgeai.engine.EmbeddedBackend;
-import dev.edgeai.retrieval.Embedder;
 import dev.edgeai.serve.OpenAiServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,9 +24,8 @@ import org.junit.jupiter.api.Test;
  * through a stream that fails part-way. The vectors it received must be the library's MiniLM vectors.
  */
 class AiSdkTest {
-    static final Path JS = ScriptRunner.ROOT.resolve("e2e/ai-sdk");
+    static final NodeProject JS = NodeProject.at("e2e/ai-sdk");
     static final String LLAMA = OpenAiJsSdkTest.LLAMA;
-    static final List<String> TEXTS = List.of("The NPU runs small models locally.", "Edge AI workshop");
 
     /** Answers "a", "b", then reports an error: the stream has begun, so the error must go in-band. */
     static final class FailsAfterTwoTokens implements ChatBackend {
@@ -56,7 +49,7 @@ class AiSdkTest {
 
     @Test
     void aiSdkTalksToTheServer() throws Exception {
-        installSdk();
+        JS.install("ai", "@ai-sdk/openai", "@ai-sdk/openai-compatible");
         try (EmbeddedBackend backend = EmbeddedBackend.load(ScriptRunner.fixture(LLAMA));
                 OpenAiServer server = OpenAiServer.builder()
                         .port(0)
@@ -69,72 +62,33 @@ class AiSdkTest {
                         .apiKey("sk-local")
                         .errorLog(null)
                         .start(new FailsAfterTwoTokens())) {
-            var r = ScriptRunner.run(
+            var r = JS.node(
+                    "sdk-test.mjs",
                     Map.of(
                             "OPENAI_BASE_URL", server.baseUrl(),
                             "OPENAI_API_KEY", "sk-local",
                             "MODEL", "phi-4-mini",
                             "EMBED_MODEL", server.embeddingModel(),
                             "FAILING_BASE_URL", failing.baseUrl()),
-                    180,
-                    List.of("node", JS.resolve("sdk-test.mjs").toString()));
-            assertEquals(0, r.exitCode(), r::toString);
-            r.stdout().lines().filter(l -> l.startsWith("ok ")).forEach(System.out::println);
-            for (String check : List.of(
-                    "ok responses generateText",
-                    "ok responses streamText",
-                    "ok responses previousResponseId",
-                    "ok responses system",
-                    "ok responses unknown model",
-                    "ok responses tools -> 400",
-                    "ok compatible generateText",
-                    "ok compatible streamText",
-                    "ok embeddings",
-                    "ok responses mid-stream error",
-                    "ok compatible mid-stream error")) {
-                assertTrue(r.stdout().contains(check), () -> check + " missing\n" + r);
-            }
-            List<float[]> expected = Embedder.miniLm().embedAll(TEXTS);
-            var json = new ObjectMapper();
-            for (int i = 0; i < TEXTS.size(); i++) {
-                String prefix = "vector " + i + " ";
-                String line = r.stdout()
-                        .lines()
-                        .filter(l -> l.startsWith(prefix))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError(prefix + "missing\n" + r));
-                float[] got = json.readValue(line.substring(prefix.length()), float[].class);
-                assertArrayEquals(expected.get(i), got, "vector " + i);
-            }
+                    180);
+            NodeProject.assertReported(
+                    r,
+                    List.of(
+                            "ok responses generateText",
+                            "ok responses streamText",
+                            "ok responses previousResponseId",
+                            "ok responses system",
+                            "ok responses unknown model",
+                            "ok responses tools -> 400",
+                            "ok compatible generateText",
+                            "ok compatible streamText",
+                            "ok embeddings",
+                            "ok responses mid-stream error",
+                            "ok compatible mid-stream error"));
+            NodeProject.assertMiniLmVectors(r);
             assertTrue(
                     server.recent().stream().anyMatch(x -> x.id().startsWith("resp_") && x.stream()),
                     "a streamed /v1/responses request was served: " + server.recent());
         }
-    }
-
-    /** `npm ci` from the committed lock file when node_modules lacks the locked version (node_modules is git-ignored). */
-    static void installSdk() throws Exception {
-        var json = new ObjectMapper();
-        var lock = json.readTree(JS.resolve("package-lock.json").toFile()).path("packages");
-        boolean current = true;
-        for (String pkg : List.of("ai", "@ai-sdk/openai", "@ai-sdk/openai-compatible")) {
-            Path installed = JS.resolve("node_modules/" + pkg + "/package.json");
-            current &= Files.isRegularFile(installed)
-                    && lock.path("node_modules/" + pkg)
-                            .path("version")
-                            .asText()
-                            .equals(json.readTree(installed.toFile())
-                                    .path("version")
-                                    .asText());
-        }
-        if (current) return;
-        var r = ScriptRunner.run(
-                Map.of(),
-                300,
-                List.of("npm", "--prefix", JS.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"));
-        assertEquals(
-                0,
-                r.exitCode(),
-                () -> "npm ci in e2e/ai-sdk failed (node + npm and the npm registry are needed):\n" + r);
     }
 }

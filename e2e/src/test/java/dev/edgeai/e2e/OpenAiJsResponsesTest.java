@@ -1,12 +1,6 @@
 package dev.edgeai.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeai.engine.EmbeddedBackend;
-import dev.edgeai.retrieval.Embedder;
 import dev.edgeai.serve.OpenAiServer;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +13,6 @@ import org.junit.jupiter.api.Test;
  * The vectors it received must be the library's MiniLM vectors.
  */
 class OpenAiJsResponsesTest {
-    static final List<String> TEXTS = List.of("The NPU runs small models locally.", "Edge AI workshop");
-
     @Test
     void officialSdkUsesResponsesAndEmbeddings() throws Exception {
         OpenAiJsSdkTest.installSdk();
@@ -31,7 +23,8 @@ class OpenAiJsResponsesTest {
                         .alias("phi-4-mini", OpenAiJsSdkTest.LLAMA)
                         .miniLmEmbeddings()
                         .start(backend)) {
-            var r = ScriptRunner.run(
+            var r = OpenAiJsSdkTest.JS.node(
+                    "responses-embeddings-test.mjs",
                     Map.of(
                             "OPENAI_BASE_URL",
                             server.baseUrl(),
@@ -41,35 +34,17 @@ class OpenAiJsResponsesTest {
                             "phi-4-mini",
                             "EMBED_MODEL",
                             server.embeddingModel()),
-                    120,
+                    120);
+            NodeProject.assertReported(
+                    r,
                     List.of(
-                            "node",
-                            OpenAiJsSdkTest.JS
-                                    .resolve("responses-embeddings-test.mjs")
-                                    .toString()));
-            assertEquals(0, r.exitCode(), r::toString);
-            r.stdout().lines().filter(l -> l.startsWith("ok ")).forEach(System.out::println);
-            for (String check : List.of(
-                    "ok responses.create",
-                    "ok responses stream",
-                    "ok responses.stream helper",
-                    "ok previous_response_id",
-                    "ok image -> 400",
-                    "ok embeddings")) {
-                assertTrue(r.stdout().contains(check), () -> check + " missing\n" + r);
-            }
-            List<float[]> expected = Embedder.miniLm().embedAll(TEXTS);
-            var json = new ObjectMapper();
-            for (int i = 0; i < TEXTS.size(); i++) {
-                String prefix = "vector " + i + " ";
-                String line = r.stdout()
-                        .lines()
-                        .filter(l -> l.startsWith(prefix))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError(prefix + "missing\n" + r));
-                assertArrayEquals(
-                        expected.get(i), json.readValue(line.substring(prefix.length()), float[].class), "vector " + i);
-            }
+                            "ok responses.create",
+                            "ok responses stream",
+                            "ok responses.stream helper",
+                            "ok previous_response_id",
+                            "ok image -> 400",
+                            "ok embeddings"));
+            NodeProject.assertMiniLmVectors(r);
         }
     }
 }

@@ -1,13 +1,10 @@
 package dev.edgeai.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgeai.chat.FinishReason;
 import dev.edgeai.engine.EmbeddedBackend;
 import dev.edgeai.serve.OpenAiServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * a stream (a second server whose backend fails after three tokens).
  */
 class OpenAiJsSdkTest {
-    static final Path JS = ScriptRunner.ROOT.resolve("e2e/openai-js");
+    static final NodeProject JS = NodeProject.at("e2e/openai-js");
     static final String LLAMA = "tiny-random-LlamaForCausalLM-fp16";
 
     @Test
@@ -37,7 +34,8 @@ class OpenAiJsSdkTest {
                         .alias("phi-4-mini", LLAMA)
                         .errorLog(null)
                         .start(new FailsAfterThreeTokens(backend))) {
-            var r = ScriptRunner.run(
+            var r = JS.node(
+                    "sdk-test.mjs",
                     Map.of(
                             "OPENAI_BASE_URL",
                             server.baseUrl(),
@@ -47,22 +45,20 @@ class OpenAiJsSdkTest {
                             "sk-local",
                             "MODEL",
                             "phi-4-mini"),
-                    120,
-                    List.of("node", JS.resolve("sdk-test.mjs").toString()));
-            assertEquals(0, r.exitCode(), r::toString);
-            for (String check : List.of(
-                    "ok models",
-                    "ok blocking",
-                    "ok stream",
-                    "ok stop",
-                    "ok unknown model",
-                    "ok n=2",
-                    "ok max_tokens 1 -> length",
-                    "ok wrong key",
-                    "ok abort",
-                    "ok error mid-stream")) {
-                assertTrue(r.stdout().contains(check), () -> check + " missing\n" + r);
-            }
+                    120);
+            NodeProject.assertReported(
+                    r,
+                    List.of(
+                            "ok models",
+                            "ok blocking",
+                            "ok stream",
+                            "ok stop",
+                            "ok unknown model",
+                            "ok n=2",
+                            "ok max_tokens 1 -> length",
+                            "ok wrong key",
+                            "ok abort",
+                            "ok error mid-stream"));
             String aborted = r.stdout()
                     .lines()
                     .filter(l -> l.startsWith("aborted "))
@@ -116,25 +112,7 @@ class OpenAiJsSdkTest {
         }
     }
 
-    /** `npm ci` from the committed lock file when node_modules lacks the locked version (node_modules is git-ignored). */
     static void installSdk() throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        String locked = json.readTree(JS.resolve("package-lock.json").toFile())
-                .path("packages")
-                .path("node_modules/openai")
-                .path("version")
-                .asText();
-        Path installed = JS.resolve("node_modules/openai/package.json");
-        if (Files.isRegularFile(installed)
-                && locked.equals(
-                        json.readTree(installed.toFile()).path("version").asText())) return;
-        var r = ScriptRunner.run(
-                Map.of(),
-                300,
-                List.of("npm", "--prefix", JS.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"));
-        assertEquals(
-                0,
-                r.exitCode(),
-                () -> "npm ci in e2e/openai-js failed (node + npm and the npm registry are needed):\n" + r);
+        JS.install("openai");
     }
 }

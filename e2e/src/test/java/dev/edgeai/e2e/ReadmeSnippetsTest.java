@@ -51,7 +51,7 @@ class ReadmeSnippetsTest {
                                 .build())
                 .start()) {
             // the same file, pointed at this test's server instead of serve.java's default port
-            Path file = OpenAiJsSdkTest.JS.resolve("readme-snippet.mjs"); // beside node_modules, git-ignored
+            Path file = OpenAiJsSdkTest.JS.dir().resolve("readme-snippet.mjs"); // beside node_modules, git-ignored
             Files.writeString(file, js.replace("http://127.0.0.1:5273/v1", server.baseUrl()));
             try {
                 var r = ScriptRunner.run(Map.of(), 120, List.of("node", file.toString()));
