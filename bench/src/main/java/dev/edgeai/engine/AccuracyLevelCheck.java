@@ -11,20 +11,37 @@ import java.util.Arrays;
  * level-4 twin of the same weights (make_fixtures.py --bench writes one), also checks that the raised file computes
  * exactly what the twin computes. Not a test: prints figures.
  *
- * <pre>java -cp ... dev.edgeai.engine.AccuracyLevelCheck [--positions 300] level0-folder [level4-twin-folder]</pre>
+ * With {@code --shared-kv} it compares the grouped-query attention rewrite instead ({@link GraphRewrite.SharedKv}):
+ * the folder's graph with its per-head key/value copies vs reading the shared heads.
+ *
+ * <pre>java -cp ... dev.edgeai.engine.AccuracyLevelCheck [--positions 300] [--shared-kv] level0-folder
+ *     [level4-twin-folder]</pre>
  */
 public final class AccuracyLevelCheck {
     public static void main(String[] args) throws Exception {
         int positions = 300;
         Path zero = null, twin = null;
+        boolean sharedKv = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--positions")) positions = Integer.parseInt(args[++i]);
+            else if (args[i].equals("--shared-kv")) sharedKv = true;
             else if (zero == null) zero = Path.of(args[i]);
             else twin = Path.of(args[i]);
         }
         if (zero == null) {
             System.err.println("usage: AccuracyLevelCheck [--positions 300] level0-folder [level4-twin-folder]");
             System.exit(2);
+        }
+        if (sharedKv) {
+            // The attention rewrite alone: the graph's own per-head key/value copies vs the shared heads.
+            var copies = LoadedModel.Options.fromSettings().sharedKv(false);
+            try (LoadedModel a = LoadedModel.load(zero, copies);
+                    LoadedModel b = LoadedModel.load(zero, copies.sharedKv(true))) {
+                System.out.printf(
+                        "%s: %d teacher-forced positions, attention as exported vs on the shared key/value heads: %s%n",
+                        a.id(), positions, TeacherForced.compare(a, b, text(a, positions)));
+            }
+            return;
         }
         var keep = LoadedModel.Options.fromSettings().accuracyLevel(0);
         var raise = LoadedModel.Options.fromSettings().accuracyLevel(4);

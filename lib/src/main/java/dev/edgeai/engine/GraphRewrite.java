@@ -9,6 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Sets the {@code accuracy_level} of every com.microsoft {@code MatMulNBits} node of an ONNX model, in memory, without
@@ -36,8 +42,24 @@ final class GraphRewrite {
      * @param model      the rewritten ModelProto
      * @param nodes      MatMulNBits nodes whose level changed
      * @param referenced initializer bytes left in the original file
+     * @param attention  attention MatMuls that now read the shared key/value heads directly
      */
-    record Result(byte[] model, int nodes, long referenced) {}
+    record Result(byte[] model, int nodes, long referenced, int attention) {
+        Result(byte[] model, int nodes, long referenced) {
+            this(model, nodes, referenced, 0);
+        }
+    }
+
+    /**
+     * What to change: MatMulNBits to {@code level} (0 = leave; {@code force}: every node, not just level 0), and with
+     * {@code heads > kvHeads > 0} grouped-query attention without the copied key/value heads (see
+     * {@link SharedKv}).
+     */
+    record Plan(int level, boolean force, int heads, int kvHeads) {
+        boolean attention() {
+            return kvHeads > 0 && heads > kvHeads && heads % kvHeads == 0;
+        }
+    }
 
     private final ByteBuffer in;
     private final String fileName;
@@ -45,6 +67,8 @@ final class GraphRewrite {
     private final boolean force;
     private int changed;
     private long referenced;
+    /** The main graph's attention rewrite, or null (only the main graph's nodes are planned; subgraphs are not). */
+    private SharedKv shared;
 
     private GraphRewrite(ByteBuffer in, String fileName, int level, boolean force) {
         this.in = in;
@@ -60,6 +84,11 @@ final class GraphRewrite {
      * self-contained model, for tests and tools that write it out).
      */
     static Result accuracyLevel(Path file, int level, boolean force, boolean inline) {
+        return rewrite(file, new Plan(level, force, 0, 0), inline);
+    }
+
+    /** The model as {@code plan} says, or null when nothing would change. */
+    static Result rewrite(Path file, Plan plan, boolean inline) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE)
@@ -68,10 +97,14 @@ final class GraphRewrite {
                         file + " is larger than 2 GB, which a single ONNX protobuf cannot be; it is not a model file");
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
             GraphRewrite r =
-                    new GraphRewrite(map, inline ? null : file.getFileName().toString(), level, force);
-            if (!r.scanModel(0, (int) size)) return null;
+                    new GraphRewrite(map, inline ? null : file.getFileName().toString(), plan.level(), plan.force());
+            if (plan.attention())
+                for (Field f : r.fields(0, (int) size))
+                    if (f.is(7, 2)) r.shared = r.new SharedKv(f.at, f.end, plan.heads(), plan.kvHeads());
+            if (r.shared != null && r.shared.rewritten == 0) r.shared = null;
+            if (!((plan.level() > 0 || plan.force()) && r.scanModel(0, (int) size)) && r.shared == null) return null;
             byte[] out = r.model(0, (int) size);
-            return new Result(out, r.changed, r.referenced);
+            return new Result(out, r.changed, r.referenced, r.shared == null ? 0 : r.shared.rewritten);
         } catch (IOException e) {
             throw new ChatException(ChatException.Kind.MODEL_LOAD, "cannot read " + file + ": " + e.getMessage(), e);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
@@ -108,17 +141,29 @@ final class GraphRewrite {
     private byte[] model(int from, int to) {
         Out out = new Out();
         for (Field f : fields(from, to))
-            if (f.is(7, 2)) out.message(7, graph(f.at, f.end));
+            if (f.is(7, 2)) out.message(7, graph(f.at, f.end, shared));
             else out.copy(in, f.start, f.end);
         return out.toByteArray();
     }
 
-    private byte[] graph(int from, int to) {
+    private byte[] graph(int from, int to, SharedKv plan) {
         Out out = new Out();
+        int node = 0;
         for (Field f : fields(from, to))
-            if (f.is(1, 2)) out.message(1, node(f.at, f.end).write());
-            else if (f.is(5, 2)) out.message(5, tensor(f.at, f.end));
-            else out.copy(in, f.start, f.end);
+            if (f.is(1, 2)) {
+                int i = node++;
+                if (plan == null) out.message(1, node(f.at, f.end).write(null, null));
+                else if (!plan.dead.contains(i)) {
+                    SharedKv.Edit e = plan.edits.get(i);
+                    if (e != null && e.before != null) out.message(1, e.before);
+                    out.message(1, node(f.at, f.end).write(e == null ? null : e.inputs, e == null ? null : e.outputs));
+                    if (e != null && e.after != null) out.message(1, e.after);
+                }
+            } else if (f.is(5, 2)) {
+                if (plan == null || !plan.deadInitializers.contains(initializerName(f)))
+                    out.message(5, tensor(f.at, f.end));
+            } else out.copy(in, f.start, f.end);
+        if (plan != null) for (byte[] t : plan.shapes) out.message(5, t);
         return out.toByteArray();
     }
 
@@ -170,12 +215,22 @@ final class GraphRewrite {
             return OP.equals(op) && DOMAIN.equals(domain);
         }
 
-        byte[] write() {
-            boolean change = target() && (force ? level != GraphRewrite.this.level : level == 0);
+        /** The node, its inputs and outputs renamed as the maps say (by position; null: none). */
+        byte[] write(java.util.Map<Integer, String> inputs, java.util.Map<Integer, String> outputs) {
+            boolean change = (GraphRewrite.this.level > 0 || force)
+                    && target()
+                    && (force ? level != GraphRewrite.this.level : level == 0);
             Out out = new Out();
+            int input = 0, output = 0;
             for (Field f : fields(from, to))
-                if (!f.is(5, 2)) out.copy(in, f.start, f.end);
-                else if (change && f.equals(levelAttr)) out.message(5, levelAttribute());
+                if (f.is(1, 2) && inputs != null && inputs.containsKey(input)) out.string(1, inputs.get(input++));
+                else if (f.is(2, 2) && outputs != null && outputs.containsKey(output))
+                    out.string(2, outputs.get(output++));
+                else if (!f.is(5, 2)) {
+                    if (f.is(1, 2)) input++;
+                    if (f.is(2, 2)) output++;
+                    out.copy(in, f.start, f.end);
+                } else if (change && f.equals(levelAttr)) out.message(5, levelAttribute());
                 else out.message(5, attribute(f.at, f.end));
             if (change) {
                 if (levelAttr == null) out.message(5, levelAttribute());
@@ -206,6 +261,209 @@ final class GraphRewrite {
         return n;
     }
 
+    private String initializerName(Field tensor) {
+        for (Field f : fields(tensor.at, tensor.end)) if (f.is(8, 2)) return text(f);
+        return "";
+    }
+
+    // ---- grouped-query attention without copied key/value heads
+
+    /**
+     * Exporters write grouped-query attention as transformers computes it: each key/value head is copied to the query
+     * heads that share it ({@code repeat_kv}: Unsqueeze at axis 2, Expand, Reshape to [B, heads, T, D]) before the
+     * score and value MatMuls. That copy is made at every decode step, over the whole context: at 4 rows of 400
+     * positions, 7 query heads per key/value head, it writes 7× the cache (≈ 275 MB a step for Qwen2.5-0.5B). The
+     * same products come out when the query heads are grouped instead: Q [B, heads, S, D] reshaped to
+     * [B, kvHeads, n·S, D] times K^T [B, kvHeads, D, T] is [B, kvHeads, n·S, T], reshaped back to [B, heads, S, T]
+     * (head h = kv·n + r in both), and likewise for the probabilities times V. So each such MatMul reads the shared
+     * heads directly, between two Reshapes, and the copy and whatever only fed it go.
+     *
+     * <p>Planned on the main graph only, matching exactly: Unsqueeze (axes 2) → Expand → Reshape → [Transpose
+     * (perm 0,1,3,2)] → the MatMul's second input, each output used once. Anything else is left as exported.
+     */
+    final class SharedKv {
+        /** A node rewritten: inputs and outputs renamed by position, and Reshapes put around it. */
+        record Edit(
+                Map<Integer, String> inputs, Map<Integer, String> outputs, byte[] before, byte[] after, String reads) {}
+
+        final Map<Integer, Edit> edits = new HashMap<>();
+        final Set<Integer> dead = new HashSet<>();
+        final Set<String> deadInitializers = new HashSet<>();
+        final List<byte[]> shapes = new ArrayList<>();
+        int rewritten;
+
+        private record Info(int index, String op, List<String> inputs, List<String> outputs, long[] ints) {}
+
+        SharedKv(int from, int to, int heads, int kvHeads) {
+            List<Info> nodes = new ArrayList<>();
+            Map<String, Field> initializers = new HashMap<>();
+            Set<String> graphInputs = new HashSet<>(), graphOutputs = new HashSet<>();
+            for (Field f : fields(from, to)) {
+                if (f.is(1, 2)) nodes.add(info(nodes.size(), f));
+                else if (f.is(5, 2)) initializers.put(initializerName(f), f);
+                else if (f.is(11, 2) || f.is(12, 2))
+                    for (Field v : fields(f.at, f.end))
+                        if (v.is(1, 2)) (f.number() == 11 ? graphInputs : graphOutputs).add(text(v));
+            }
+            Map<String, Info> producer = new HashMap<>();
+            Map<String, List<Info>> consumers = new HashMap<>();
+            for (Info n : nodes) {
+                for (String o : n.outputs) producer.put(o, n);
+                for (String i : n.inputs)
+                    consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+            }
+            String groupShape = "edgeai_shared_kv_group", headShape = "edgeai_shared_kv_heads";
+            for (Info expand : nodes) {
+                if (!expand.op.equals("Expand")) continue;
+                Info unsqueeze = producer.get(expand.inputs.getFirst());
+                if (unsqueeze == null || !unsqueeze.op.equals("Unsqueeze")) continue;
+                long[] axes =
+                        unsqueeze.inputs.size() > 1 ? constant(unsqueeze.inputs.get(1), initializers) : unsqueeze.ints;
+                if (axes == null || axes.length != 1 || axes[0] != 2) continue;
+                Info reshape = only(expand, consumers, graphOutputs);
+                if (unsqueeze.outputs.size() != 1
+                        || only(unsqueeze, consumers, graphOutputs) != expand
+                        || reshape == null
+                        || !reshape.op.equals("Reshape")) continue;
+                Info next = only(reshape, consumers, graphOutputs);
+                if (next == null) continue;
+                Info transpose = null, matmul = next;
+                if (next.op.equals("Transpose")) {
+                    if (!java.util.Arrays.equals(next.ints, new long[] {0, 1, 3, 2})) continue;
+                    transpose = next;
+                    matmul = only(next, consumers, graphOutputs);
+                }
+                String fed = (transpose != null ? transpose : reshape).outputs.getFirst();
+                if (matmul == null
+                        || !matmul.op.equals("MatMul")
+                        || matmul.inputs.size() != 2
+                        || !matmul.inputs.get(1).equals(fed)
+                        || matmul.inputs.get(0).equals(fed)
+                        || edits.containsKey(matmul.index)) continue;
+                int k = ++rewritten;
+                String kv = unsqueeze.inputs.getFirst(), grouped = "edgeai_shared_kv_in_" + k;
+                String product = "edgeai_shared_kv_out_" + k;
+                if (transpose != null) edits.put(transpose.index, new Edit(Map.of(0, kv), null, null, null, null));
+                edits.put(
+                        matmul.index,
+                        new Edit(
+                                transpose != null ? Map.of(0, grouped) : Map.of(0, grouped, 1, kv),
+                                Map.of(0, product),
+                                reshapeNode(matmul.inputs.getFirst(), groupShape, grouped, "in_" + k),
+                                reshapeNode(product, headShape, matmul.outputs.getFirst(), "out_" + k),
+                                matmul.inputs.getFirst()));
+                dead.addAll(List.of(unsqueeze.index, expand.index, reshape.index));
+            }
+            if (rewritten == 0) return;
+            shapes.add(int64Tensor(groupShape, new long[] {0, kvHeads, -1, 0}));
+            shapes.add(int64Tensor(headShape, new long[] {0, heads, -1, 0}));
+            // What only fed the copies goes too (the Expand's shape, often computed from Shape/Gather/Concat nodes),
+            // so ORT neither computes it nor warns about unused initializers. Graph inputs and outputs stay.
+            Set<String> used = new HashSet<>();
+            for (boolean more = true; more; ) {
+                more = false;
+                used.clear();
+                used.addAll(graphOutputs);
+                for (Info n : nodes) {
+                    if (dead.contains(n.index)) continue;
+                    Edit e = edits.get(n.index);
+                    for (int i = 0; i < n.inputs.size(); i++)
+                        used.add(
+                                e != null && e.inputs() != null && e.inputs().containsKey(i)
+                                        ? e.inputs().get(i)
+                                        : n.inputs.get(i));
+                    if (e != null && e.reads() != null) used.add(e.reads());
+                }
+                for (Info n : nodes)
+                    if (!dead.contains(n.index) && n.outputs.stream().noneMatch(used::contains)) {
+                        dead.add(n.index);
+                        more = true;
+                    }
+            }
+            for (String name : initializers.keySet())
+                if (!used.contains(name) && !graphInputs.contains(name)) deadInitializers.add(name);
+        }
+
+        private Info info(int index, Field node) {
+            String op = "";
+            List<String> ins = new ArrayList<>(), outs = new ArrayList<>();
+            long[] ints = null;
+            for (Field f : fields(node.at, node.end)) {
+                if (f.is(4, 2)) op = text(f);
+                else if (f.is(1, 2)) ins.add(text(f));
+                else if (f.is(2, 2)) outs.add(text(f));
+                else if (f.is(5, 2)) {
+                    String name = "";
+                    List<Long> values = new ArrayList<>();
+                    for (Field a : fields(f.at, f.end)) {
+                        if (a.is(1, 2)) name = text(a);
+                        else if (a.is(8, 0)) values.add(varint(a.at));
+                        else if (a.is(8, 2)) for (int p = a.at; p < a.end; p += varintSize(p)) values.add(varint(p));
+                    }
+                    if (name.equals("perm") || name.equals("axes"))
+                        ints = values.stream().mapToLong(Long::longValue).toArray();
+                }
+            }
+            return new Info(index, op, ins, outs, ints);
+        }
+
+        /** The single node reading {@code n}'s only output, or null (several readers, or a graph output). */
+        private Info only(Info n, Map<String, List<Info>> consumers, Set<String> graphOutputs) {
+            if (n.outputs.size() != 1 || graphOutputs.contains(n.outputs.getFirst())) return null;
+            List<Info> c = consumers.getOrDefault(n.outputs.getFirst(), List.of());
+            return c.size() == 1 ? c.getFirst() : null;
+        }
+
+        /** An int64 constant's values: an initializer, or a Constant node's value; null when computed. */
+        private long[] constant(String name, Map<String, Field> initializers) {
+            Field t = initializers.get(name);
+            if (t == null) return null; // computed, or a Constant node: left as exported
+            int type = 0;
+            Field raw = null;
+            List<Long> values = new ArrayList<>();
+            for (Field f : fields(t.at, t.end)) {
+                if (f.is(2, 0)) type = (int) varint(f.at);
+                else if (f.is(9, 2)) raw = f;
+                else if (f.is(7, 2)) for (int p = f.at; p < f.end; p += varintSize(p)) values.add(varint(p));
+                else if (f.is(7, 0)) values.add(varint(f.at));
+            }
+            if (type != 7) return null; // INT64
+            if (raw != null) {
+                long[] v = new long[raw.length() / 8];
+                ByteBuffer le = in.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < v.length; i++) v[i] = le.getLong(raw.at + 8 * i);
+                return v;
+            }
+            return values.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        private static byte[] reshapeNode(String input, String shape, String output, String name) {
+            Out n = new Out();
+            n.string(1, input);
+            n.string(1, shape);
+            n.string(2, output);
+            n.string(3, "edgeai_shared_kv_reshape_" + name);
+            n.string(4, "Reshape");
+            return n.toByteArray();
+        }
+
+        private static byte[] int64Tensor(String name, long[] values) {
+            Out t = new Out();
+            t.tag(1, 0);
+            t.varint(values.length);
+            t.tag(2, 0);
+            t.varint(7); // INT64
+            t.string(8, name);
+            byte[] raw = new byte[8 * values.length];
+            java.nio.ByteBuffer.wrap(raw)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asLongBuffer()
+                    .put(values);
+            t.message(9, raw);
+            return t.toByteArray();
+        }
+    }
+
     private byte[] levelAttribute() {
         Out a = new Out();
         a.string(1, ATTR);
@@ -220,7 +478,7 @@ final class GraphRewrite {
     private byte[] attribute(int from, int to) {
         Out out = new Out();
         for (Field f : fields(from, to))
-            if (f.isGraph()) out.message(f.number, graph(f.at, f.end));
+            if (f.isGraph()) out.message(f.number, graph(f.at, f.end, null));
             else out.copy(in, f.start, f.end);
         return out.toByteArray();
     }

@@ -41,6 +41,14 @@ public final class LoadedModel implements AutoCloseable {
     static final String PREFILL_CHUNK = System.getProperty(
             "edgeai.engine.prefillChunk", System.getenv().getOrDefault("EDGEAI_PREFILL_CHUNK", "64"));
     /**
+     * Grouped-query attention as exported copies every key/value head to the query heads sharing it, over the whole
+     * context, at every step; the engine rewrites those MatMuls to read the shared heads (same results; see
+     * {@link GraphRewrite.SharedKv}). {@code -Dedgeai.engine.sharedKv=false} or {@code EDGEAI_SHARED_KV=0} runs the
+     * attention as exported.
+     */
+    static final String SHARED_KV =
+            System.getProperty("edgeai.engine.sharedKv", System.getenv().getOrDefault("EDGEAI_SHARED_KV", "true"));
+    /**
      * The accuracy level int4 {@code MatMulNBits} nodes that leave it unset (0, fp32 compute) run at: 4 (default) is
      * int8 compute, as Microsoft's own CPU int4 exports use; {@code keep} runs the file as it is
      * ({@code -Dedgeai.engine.accuracyLevel=keep} or {@code EDGEAI_ACCURACY_LEVEL=keep}). See {@link GraphRewrite}.
@@ -62,30 +70,36 @@ public final class LoadedModel implements AutoCloseable {
      * @param maxBatch         requests decoded together at most
      * @param prefixCacheBytes prefix cache budget; 0 turns reuse off
      * @param prefillChunk     prompt tokens a joining request runs per decode step of the others
+     * @param sharedKv         grouped-query attention reads the shared key/value heads instead of per-head copies
      */
-    record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes, int prefillChunk) {
+    record Options(int accuracyLevel, int maxBatch, long prefixCacheBytes, int prefillChunk, boolean sharedKv) {
         static Options fromSettings() {
             return new Options(
                     LoadedModel.accuracyLevel(ACCURACY_LEVEL),
                     LoadedModel.maxBatch(MAX_BATCH),
                     PrefixCache.budgetFromSettings(),
-                    LoadedModel.prefillChunk(PREFILL_CHUNK));
+                    LoadedModel.prefillChunk(PREFILL_CHUNK),
+                    LoadedModel.sharedKv(SHARED_KV));
         }
 
         Options accuracyLevel(int level) {
-            return new Options(level, maxBatch, prefixCacheBytes, prefillChunk);
+            return new Options(level, maxBatch, prefixCacheBytes, prefillChunk, sharedKv);
         }
 
         Options maxBatch(int n) {
-            return new Options(accuracyLevel, n, prefixCacheBytes, prefillChunk);
+            return new Options(accuracyLevel, n, prefixCacheBytes, prefillChunk, sharedKv);
         }
 
         Options prefixCacheBytes(long bytes) {
-            return new Options(accuracyLevel, maxBatch, bytes, prefillChunk);
+            return new Options(accuracyLevel, maxBatch, bytes, prefillChunk, sharedKv);
         }
 
         Options prefillChunk(int tokens) {
-            return new Options(accuracyLevel, maxBatch, prefixCacheBytes, tokens);
+            return new Options(accuracyLevel, maxBatch, prefixCacheBytes, tokens, sharedKv);
+        }
+
+        Options sharedKv(boolean on) {
+            return new Options(accuracyLevel, maxBatch, prefixCacheBytes, prefillChunk, on);
         }
     }
 
@@ -110,7 +124,7 @@ public final class LoadedModel implements AutoCloseable {
         TextTokenizer tokenizer = TextTokenizer.load(folder);
         OrtSession session = null;
         try {
-            session = openSession(modelFile, options.accuracyLevel());
+            session = openSession(modelFile, plan(folder, options));
             ModelDescriptor d =
                     ModelFolder.describe(folder, modelFile, session.getInputInfo(), session.getOutputInfo());
             PromptFormat format = ChatTemplates.forFolder(folder);
@@ -131,7 +145,23 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /**
+     * What to rewrite in the graph as it loads: the accuracy level, and grouped-query attention without the copied
+     * key/value heads when config.json says the model shares them (num_key_value_heads below num_attention_heads).
+     */
+    static GraphRewrite.Plan plan(Path folder, Options o) {
+        var cfg = ModelFolder.optionalJson(folder.resolve("config.json"));
+        int heads = cfg.path("num_attention_heads").asInt(0);
+        int kv = cfg.path("num_key_value_heads").asInt(heads);
+        return new GraphRewrite.Plan(o.accuracyLevel(), false, o.sharedKv() ? heads : 0, o.sharedKv() ? kv : 0);
+    }
+
+    /** The file as it is (a bare session, for benchmarks' baselines). */
     static OrtSession openSession(Path modelFile, int accuracyLevel) {
+        return openSession(modelFile, new GraphRewrite.Plan(accuracyLevel, false, 0, 0));
+    }
+
+    static OrtSession openSession(Path modelFile, GraphRewrite.Plan plan) {
         try {
             if (Files.size(modelFile) < 16)
                 throw new ChatException(
@@ -154,14 +184,16 @@ public final class LoadedModel implements AutoCloseable {
                                             + OPT_LEVEL + "'");
                     });
             GraphRewrite.Result raised =
-                    accuracyLevel > 0 ? GraphRewrite.accuracyLevel(modelFile, accuracyLevel, false, false) : null;
+                    plan.level() > 0 || plan.attention() ? GraphRewrite.rewrite(modelFile, plan, false) : null;
             if (raised == null)
                 // The path (not bytes) lets ORT find external data (model.onnx.data) beside the model.
                 return OrtEnvironment.getEnvironment().createSession(modelFile.toString(), opts);
             LOG.log(
                     System.Logger.Level.DEBUG,
-                    () -> modelFile + ": " + raised.nodes() + " MatMulNBits nodes at accuracy level " + accuracyLevel
-                            + " (the file leaves it at 0); -Dedgeai.engine.accuracyLevel=keep runs it as it is");
+                    () -> modelFile + ": " + raised.nodes() + " MatMulNBits nodes at accuracy level " + plan.level()
+                            + " (the file leaves it at 0; -Dedgeai.engine.accuracyLevel=keep runs it as it is), "
+                            + raised.attention() + " attention MatMuls on the shared key/value heads"
+                            + " (-Dedgeai.engine.sharedKv=false keeps the copies)");
             // The rewritten graph names the original file (and any external data) for its weights.
             opts.addConfigEntry(
                     "session.model_external_initializers_file_folder_path",
@@ -203,6 +235,18 @@ public final class LoadedModel implements AutoCloseable {
             // reported below
         }
         throw new ChatException(ChatException.Kind.INVALID_INPUT, rule + ", not '" + value + "'");
+    }
+
+    static boolean sharedKv(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            case "0", "false", "no", "off" -> false;
+            default ->
+                throw new ChatException(
+                        ChatException.Kind.INVALID_INPUT,
+                        "edgeai.engine.sharedKv (EDGEAI_SHARED_KV) must be 1/0, true/false or yes/no, not '" + value
+                                + "'");
+        };
     }
 
     static int accuracyLevel(String value) {
