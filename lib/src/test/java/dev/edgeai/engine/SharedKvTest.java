@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Grouped-query attention rewritten to read the shared key/value heads (no per-head copies) computes what the graph
- * as exported computes, on the int4 Qwen2.5 fixture (2 query heads per key/value head, optimum layout).
+ * as exported computes: on the int4 Qwen2.5 fixture (2 query heads, 1 key/value head, optimum layout), and on a 4:2
+ * twin that make_fixtures.py writes at test time (with 2 key/value heads a wrong grouping of the query heads would
+ * change the logits; with 1 it could not).
  */
 class SharedKvTest {
     static final LoadedModel.Options OFF =
@@ -38,8 +40,36 @@ class SharedKvTest {
 
     @Test
     void sameLogitsAndSameAnswersAsTheCopies() throws Exception {
-        try (LoadedModel copies = LoadedModel.load(Fixtures.QWEN_Q4, OFF);
-                LoadedModel shared = LoadedModel.load(Fixtures.QWEN_Q4, ON)) {
+        sameAsTheCopies(Fixtures.QWEN_Q4);
+    }
+
+    @Test
+    void twoSharedHeadsAreGroupedTheWayTheCopiesWere(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out)
+            throws Exception {
+        String python = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"))
+                ? "/usr/bin/python3"
+                : "python3";
+        Process p = new ProcessBuilder(
+                        python, FixtureGeneratorTest.SCRIPT.toString(), "--gqa-test", "--out", out.toString())
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "generator timed out");
+        assertEquals(0, p.exitValue(), "make_fixtures.py failed (needs python3-onnx and python3-numpy):\n" + log);
+        java.nio.file.Path model = out.resolve("tiny-random-qwen2.5-gqa-4to2-q4");
+        var plan = LoadedModel.plan(model, ON.accuracyLevel(0));
+        assertEquals(4, plan.heads());
+        assertEquals(2, plan.kvHeads());
+        assertEquals(
+                4,
+                GraphRewrite.rewrite(model.resolve("onnx/model_q4.onnx"), plan, true)
+                        .attention());
+        sameAsTheCopies(model);
+    }
+
+    static void sameAsTheCopies(java.nio.file.Path folder) throws Exception {
+        try (LoadedModel copies = LoadedModel.load(folder, OFF);
+                LoadedModel shared = LoadedModel.load(folder, ON)) {
             int[] seq = AccuracyLevelTest.sequence(copies, 200);
             TeacherForced.Comparison c = TeacherForced.compare(copies, shared, seq);
             assertEquals(1.0, c.top1(), c.toString());
