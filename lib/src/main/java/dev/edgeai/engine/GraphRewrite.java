@@ -292,7 +292,18 @@ final class GraphRewrite {
         final List<byte[]> shapes = new ArrayList<>();
         int rewritten;
 
-        private record Info(int index, String op, List<String> inputs, List<String> outputs, long[] ints) {}
+        /**
+         * A node of the main graph: {@code ints} holds a perm, axes or value_ints attribute; {@code value} a Constant
+         * node's tensor, and {@code scalar} a Constant given as value_float / value_int.
+         */
+        private record Info(
+                int index,
+                String op,
+                List<String> inputs,
+                List<String> outputs,
+                long[] ints,
+                Field value,
+                boolean scalar) {}
 
         SharedKv(int from, int to, int heads, int kvHeads) {
             List<Info> nodes = new ArrayList<>();
@@ -317,9 +328,10 @@ final class GraphRewrite {
                 if (!expand.op.equals("Expand")) continue;
                 Info unsqueeze = producer.get(expand.inputs.getFirst());
                 if (unsqueeze == null || !unsqueeze.op.equals("Unsqueeze")) continue;
-                long[] axes =
-                        unsqueeze.inputs.size() > 1 ? constant(unsqueeze.inputs.get(1), initializers) : unsqueeze.ints;
-                if (axes == null || axes.length != 1 || axes[0] != 2) continue;
+                long[] axes = unsqueeze.inputs.size() > 1
+                        ? int64s(unsqueeze.inputs.get(1), initializers, producer)
+                        : unsqueeze.ints;
+                if (axes == null || axes.length != 1 || (axes[0] != 2 && axes[0] != -3)) continue;
                 Info reshape = only(expand, consumers, graphOutputs);
                 if (unsqueeze.outputs.size() != 1
                         || only(unsqueeze, consumers, graphOutputs) != expand
@@ -327,13 +339,25 @@ final class GraphRewrite {
                         || !reshape.op.equals("Reshape")) continue;
                 Info next = only(reshape, consumers, graphOutputs);
                 if (next == null) continue;
-                Info transpose = null, matmul = next;
+                Info transpose = null, scale = null, matmul = next;
                 if (next.op.equals("Transpose")) {
                     if (!java.util.Arrays.equals(next.ints, new long[] {0, 1, 3, 2})) continue;
                     transpose = next;
                     matmul = only(next, consumers, graphOutputs);
+                    // torch's exported scaled_dot_product_attention scales the transposed keys before the MatMul
+                    if (matmul != null
+                            && matmul.op.equals("Mul")
+                            && matmul.inputs.size() == 2
+                            && matmul.inputs.contains(next.outputs.getFirst())
+                            && scalar(
+                                    matmul.inputs.get(matmul.inputs.get(0).equals(next.outputs.getFirst()) ? 1 : 0),
+                                    initializers,
+                                    producer)) {
+                        scale = matmul;
+                        matmul = only(scale, consumers, graphOutputs);
+                    }
                 }
-                String fed = (transpose != null ? transpose : reshape).outputs.getFirst();
+                String fed = (scale != null ? scale : transpose != null ? transpose : reshape).outputs.getFirst();
                 if (matmul == null
                         || !matmul.op.equals("MatMul")
                         || matmul.inputs.size() != 2
@@ -388,23 +412,33 @@ final class GraphRewrite {
             String op = "";
             List<String> ins = new ArrayList<>(), outs = new ArrayList<>();
             long[] ints = null;
+            Field value = null;
+            boolean scalar = false;
             for (Field f : fields(node.at, node.end)) {
                 if (f.is(4, 2)) op = text(f);
                 else if (f.is(1, 2)) ins.add(text(f));
                 else if (f.is(2, 2)) outs.add(text(f));
                 else if (f.is(5, 2)) {
+                    // AttributeProto: name 1, f 2, i 3, t 5, ints 8
                     String name = "";
+                    Field t = null;
                     List<Long> values = new ArrayList<>();
                     for (Field a : fields(f.at, f.end)) {
                         if (a.is(1, 2)) name = text(a);
+                        else if (a.is(5, 2)) t = a;
                         else if (a.is(8, 0)) values.add(varint(a.at));
                         else if (a.is(8, 2)) for (int p = a.at; p < a.end; p += varintSize(p)) values.add(varint(p));
                     }
-                    if (name.equals("perm") || name.equals("axes"))
-                        ints = values.stream().mapToLong(Long::longValue).toArray();
+                    switch (name) {
+                        case "perm", "axes", "value_ints" ->
+                            ints = values.stream().mapToLong(Long::longValue).toArray();
+                        case "value" -> value = t;
+                        case "value_float", "value_int" -> scalar = true;
+                        default -> {}
+                    }
                 }
             }
-            return new Info(index, op, ins, outs, ints);
+            return new Info(index, op, ins, outs, ints, value, scalar);
         }
 
         /** The single node reading {@code n}'s only output, or null (several readers, or a graph output). */
@@ -414,10 +448,20 @@ final class GraphRewrite {
             return c.size() == 1 ? c.getFirst() : null;
         }
 
-        /** An int64 constant's values: an initializer, or a Constant node's value; null when computed. */
-        private long[] constant(String name, Map<String, Field> initializers) {
+        /** The TensorProto of a constant: an initializer, or a Constant node's value; null when computed. */
+        private Field tensorOf(String name, Map<String, Field> initializers, Map<String, Info> producer) {
             Field t = initializers.get(name);
-            if (t == null) return null; // computed, or a Constant node: left as exported
+            if (t != null) return t;
+            Info c = producer.get(name);
+            return c != null && c.op.equals("Constant") ? c.value : null;
+        }
+
+        /** An int64 constant's values; null when computed or of another type. */
+        private long[] int64s(String name, Map<String, Field> initializers, Map<String, Info> producer) {
+            Info c = producer.get(name);
+            if (c != null && c.op.equals("Constant") && c.ints != null) return c.ints;
+            Field t = tensorOf(name, initializers, producer);
+            if (t == null) return null;
             int type = 0;
             Field raw = null;
             List<Long> values = new ArrayList<>();
@@ -435,6 +479,19 @@ final class GraphRewrite {
                 return v;
             }
             return values.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        /** Whether a constant holds one value (a scale multiplies every element alike, grouped or not). */
+        private boolean scalar(String name, Map<String, Field> initializers, Map<String, Info> producer) {
+            Info c = producer.get(name);
+            if (c != null && c.op.equals("Constant") && c.scalar) return true;
+            Field t = tensorOf(name, initializers, producer);
+            if (t == null) return false;
+            long n = 1;
+            for (Field f : fields(t.at, t.end))
+                if (f.is(1, 0)) n *= varint(f.at);
+                else if (f.is(1, 2)) for (int p = f.at; p < f.end; p += varintSize(p)) n *= varint(p);
+            return n == 1;
         }
 
         private static byte[] reshapeNode(String input, String shape, String output, String name) {
