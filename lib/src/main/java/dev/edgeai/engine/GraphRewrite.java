@@ -27,6 +27,8 @@ import java.util.Set;
  * compute); level 4 quantizes activations to int8 per block and runs MLAS's int8 kernels, about 3× faster decode on
  * AVX2/AVX512 CPUs. ORT has no session option for it (only for its own DQ+MatMul fusion), so the attribute is changed.
  *
+ * <p>The same pass can also take the per-head key/value copies out of grouped-query attention ({@link SharedKv}).
+ *
  * <p>The ONNX protobuf is walked by hand along ModelProto.graph → GraphProto.node/initializer → NodeProto.attribute
  * (recursing into subgraphs of If/Loop/Scan attributes); every other field is copied byte for byte.
  */

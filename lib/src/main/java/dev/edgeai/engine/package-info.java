@@ -23,7 +23,9 @@
  * ({@link dev.edgeai.engine.template.HfJinja}: jinjava with Jinja2's whitespace rules and Python's str methods); one
  * that still cannot render falls back to the format the model's special tokens name (ChatML, Llama 3, Phi, Harmony),
  * with one warning per model. Settings: {@code -Dedgeai.engine.accuracyLevel} (4, or keep; env
- * {@code EDGEAI_ACCURACY_LEVEL}), {@code -Dedgeai.engine.prefixCacheMB} (256, 0 = off; env
+ * {@code EDGEAI_ACCURACY_LEVEL}), {@code -Dedgeai.engine.sharedKv} (true: grouped-query attention reads the shared
+ * key/value heads instead of the exported per-head copies; env {@code EDGEAI_SHARED_KV}),
+ * {@code -Dedgeai.engine.prefixCacheMB} (256, 0 = off; env
  * {@code EDGEAI_PREFIX_CACHE_MB}), {@code -Dedgeai.engine.batch} (4, 1 = one request at a time; env {@code EDGEAI_ENGINE_BATCH}),
  * {@code -Dedgeai.engine.prefillChunk} (64 prompt tokens of a joining request per decode step of the others; env
  * {@code EDGEAI_PREFILL_CHUNK}),
