@@ -216,7 +216,7 @@ public interface Sampler {
         private int pickInOrder(float[] logits, float max, int n) {
             double total = 0;
             for (int i = 0; i < n; i++) total += Math.exp((logits[(int) keys[i]] - max) / temperature);
-            for (int i = n / 2 - 1; i >= 0; i--) siftUp(keys, i, n);
+            for (int i = n / 2 - 1; i >= 0; i--) siftDownMin(keys, i, n);
             int size = n, taken = 0;
             double acc = 0, r = -1;
             // Nothing cut: the sum is every candidate's, so the draw can be made before taking any.
@@ -228,7 +228,7 @@ public interface Sampler {
                 if (taken == 0) floor = minP * p;
                 else if (minP > 0 && p < floor) break;
                 keys[0] = keys[--size];
-                siftUp(keys, 0, size);
+                siftDownMin(keys, 0, size);
                 order[taken] = id;
                 probs[taken++] = p;
                 if (r >= 0) {
@@ -273,8 +273,8 @@ public interface Sampler {
             return k;
         }
 
-        /** Min-heap sift (the smallest key, the best candidate, on top). */
-        private static void siftUp(long[] heap, int i, int size) {
+        /** {@link #siftDown} for a min-heap (the smallest key, the best candidate, on top). */
+        private static void siftDownMin(long[] heap, int i, int size) {
             long v = heap[i];
             while (true) {
                 int c = 2 * i + 1;

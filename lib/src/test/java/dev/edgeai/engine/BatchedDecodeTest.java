@@ -82,8 +82,7 @@ class BatchedDecodeTest {
                                         greedy(lengths[k]),
                                         k == 2 ? cancelling(cancelAfter) : StreamListener.NONE))));
                     }
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    awaitQueued(g, prompts.length - 1);
                 }
             };
             outcomes.put(0, g.generate(prompts[0], greedy(lengths[0]), first));
@@ -158,8 +157,7 @@ class BatchedDecodeTest {
                                 g.generate(
                                         prompts[k], settings(knobs.get(k), prompts[k], tokens), StreamListener.NONE))));
                     }
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    awaitQueued(g, prompts.length - 1);
                 }
             };
             outcomes.put(0, g.generate(prompts[0], settings(knobs.get(0), prompts[0], tokens), starter));
@@ -213,10 +211,7 @@ class BatchedDecodeTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void aLongPromptJoinsInChunksBetweenTheOthersSteps(Path fixture) throws Exception {
-        var options = LoadedModel.Options.fromSettings()
-                .prefixCacheBytes(0)
-                .maxBatch(4)
-                .prefillChunk(3);
+        var options = chunked(3);
         try (LoadedModel m = LoadedModel.load(fixture, options)) {
             int[][] prompts = prompts(m);
             int[] soloA = m.generator()
@@ -236,8 +231,7 @@ class BatchedDecodeTest {
                         sent[0] = System.nanoTime();
                         return g.generate(prompts[1], greedy(10), StreamListener.NONE);
                     }));
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                    awaitQueued(g, 1);
                 }
             };
             Generator.Outcome outA = g.generate(prompts[0], greedy(60), a);
@@ -261,10 +255,7 @@ class BatchedDecodeTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void aRowLeavingDuringAChunkedPrefillLeavesTheNewcomerIntact(Path fixture) throws Exception {
-        var options = LoadedModel.Options.fromSettings()
-                .prefixCacheBytes(0)
-                .maxBatch(4)
-                .prefillChunk(1);
+        var options = chunked(1);
         try (LoadedModel m = LoadedModel.load(fixture, options)) {
             int[][] prompts = prompts(m);
             Generator g = m.generator();
@@ -281,11 +272,11 @@ class BatchedDecodeTest {
                 public void onToken(String text) {
                     if (b.isEmpty()) {
                         b.add(async(() -> g.generate(prompts[2], greedy(6), StreamListener.NONE)));
-                        awaitQueued(g);
+                        awaitQueued(g, 1);
                     } else if (c.isEmpty() && m.batch().rows() == 2) {
                         rowsWhenCArrived[0] = m.batch().rows();
                         c.add(async(() -> g.generate(prompts[1], greedy(5), StreamListener.NONE)));
-                        awaitQueued(g);
+                        awaitQueued(g, 1);
                     }
                 }
             };
@@ -297,19 +288,17 @@ class BatchedDecodeTest {
         }
     }
 
-    static void awaitQueued(Generator g) {
+    /** Waits (up to 10 s) until {@code n} requests wait for a row, so they join at the leader's next admit. */
+    static void awaitQueued(Generator g, int n) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+        while (g.waiting() < n && System.nanoTime() < deadline) Thread.onSpinWait();
     }
 
     /** A request cancelled half-way through its chunked prefill never joins; the batch goes on undisturbed. */
     @ParameterizedTest
     @MethodSource("fixtures")
     void aRequestCancelledDuringItsChunkedPrefillLeavesTheBatchIntact(Path fixture) throws Exception {
-        var options = LoadedModel.Options.fromSettings()
-                .prefixCacheBytes(0)
-                .maxBatch(4)
-                .prefillChunk(1);
+        var options = chunked(1);
         try (LoadedModel m = LoadedModel.load(fixture, options)) {
             int[][] prompts = prompts(m);
             int[] soloA = m.generator()
@@ -338,8 +327,7 @@ class BatchedDecodeTest {
                     if (joiner.isEmpty()) {
                         joinedAt[0] = n;
                         joiner.add(async(() -> g.generate(prompts[1], greedy(10), cancelSoon)));
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (g.waiting() < 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                        awaitQueued(g, 1);
                     } else if (n < joinedAt[0] + 25) sleep(20);
                 }
             };
@@ -364,6 +352,14 @@ class BatchedDecodeTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Four rows, no prefix reuse, a joining prompt run {@code tokens} at a time. */
+    static LoadedModel.Options chunked(int tokens) {
+        return LoadedModel.Options.fromSettings()
+                .prefixCacheBytes(0)
+                .maxBatch(4)
+                .prefillChunk(tokens);
     }
 
     /** On a platform thread of its own: the common pool may have one thread here, and generate() blocks. */
@@ -444,8 +440,7 @@ class BatchedDecodeTest {
                                     greedy(40),
                                     k == 1 ? throwing(new AtomicInteger()) : StreamListener.NONE)));
                         }
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (g.waiting() < prompts.length - 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+                        awaitQueued(g, prompts.length - 1);
                     }
                     if (leaderPieces.get() == 5) throw new IllegalStateException("leader's client went away");
                 }
